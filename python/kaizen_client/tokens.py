@@ -1,0 +1,306 @@
+"""Offline, exact token counting for OpenAI models (and honest estimates for the rest).
+
+Kaizen's whole point is "fewer prompt tokens", so counts must be real tokenizer counts, not
+``len(text) / 4``, and they must work on a fresh machine with no network: ``tiktoken``
+downloads its BPE files on first use, which fails offline. We count with ``bpe-openai``,
+whose wheels embed ``o200k_base`` and ``cl100k_base`` and produce tiktoken's exact tokens.
+
+Policy (see :func:`tokenizer_info`):
+
+* ``o200k_base`` (exact): gpt-4o, gpt-4o-mini, chatgpt-4o, gpt-4.1*, gpt-4.5*, gpt-5*,
+  o1*, o3*, o4*, gpt-oss* (its ``o200k_harmony`` differs only in special tokens).
+* ``cl100k_base`` (exact): gpt-4 / gpt-4-*, gpt-3.5*, gpt-35*, text-embedding-3*,
+  text-embedding-ada-002, davinci-002, babbage-002.
+* Everything else (claude*, anthropic/*, gemini*, llama*, mistral*, unknown names):
+  Anthropic and Google publish no offline tokenizer for their current models, and we bundle
+  none for other vendors, so these counts are ``o200k_base`` *estimates*
+  (``TokenizerInfo.exact`` is ``False``). Good for comparing formats, not for billing.
+
+Provider prefixes (``openai/``, ``azure/``, ``openrouter/openai/`` as LiteLLM writes them) and
+the ``ft:`` fine-tune prefix are ignored. Text is counted like tiktoken's
+``encode_ordinary``: special-token text such as ``<|endoftext|>`` is ordinary text, so counting
+never raises. Nothing is loaded at import time; the first count per encoding loads it
+(about a second, once per process).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import warnings
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Final
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "TokenizerInfo",
+    "count_tokens",
+    "count_tokens_batch",
+    "encoding_for_model",
+    "tokenizer_info",
+]
+
+DEFAULT_MODEL: Final = "gpt-4o"
+
+O200K: Final = "o200k_base"
+CL100K: Final = "cl100k_base"
+
+_Counter = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class TokenizerInfo:
+    """Which tokenizer counts for ``model`` and whether the count is exact or an estimate."""
+
+    model: str
+    """The model name as given."""
+    encoding: str
+    """The BPE encoding used to count (``"o200k_base"`` or ``"cl100k_base"``)."""
+    exact: bool
+    """``True`` when this is the model's own tokenizer; ``False`` for an estimate."""
+    note: str
+    """One line saying why, suitable for a report or a CLI footnote."""
+
+
+# --- model routing -------------------------------------------------------------------------
+
+# Exact names first, then prefixes; order matters ("gpt-4o" before "gpt-4-").
+_EXACT_NAMES: Final[dict[str, str]] = {
+    "gpt-4o": O200K,
+    "gpt-4": CL100K,
+    "gpt-3.5": CL100K,
+    "gpt-3.5-turbo": CL100K,
+    "gpt-35-turbo": CL100K,
+    "o1": O200K,
+    "o3": O200K,
+    "o4-mini": O200K,
+    "gpt-5": O200K,
+    "gpt-4.1": O200K,
+    "text-embedding-ada-002": CL100K,
+    "davinci-002": CL100K,
+    "babbage-002": CL100K,
+}
+_PREFIXES: Final[tuple[tuple[str, str], ...]] = (
+    ("gpt-4o", O200K),
+    ("chatgpt-4o", O200K),
+    ("gpt-4.1", O200K),
+    ("gpt-4.5", O200K),
+    ("gpt-5", O200K),
+    ("gpt-oss", O200K),
+    ("o1-", O200K),
+    ("o3-", O200K),
+    ("o4-", O200K),
+    ("gpt-4-", CL100K),
+    ("gpt-3.5", CL100K),
+    ("gpt-35", CL100K),
+    ("text-embedding-3", CL100K),
+)
+
+# Substrings naming vendors whose tokenizers we cannot run offline, for an honest note.
+_VENDOR_HINTS: Final[tuple[tuple[str, str], ...]] = (
+    ("claude", "Anthropic publishes no offline tokenizer for Claude"),
+    ("anthropic", "Anthropic publishes no offline tokenizer for Claude"),
+    ("gemini", "Google publishes no offline tokenizer for Gemini"),
+    ("google", "Google publishes no offline tokenizer for Gemini"),
+    ("llama", "the Llama tokenizer is not bundled"),
+    ("mistral", "the Mistral tokenizer is not bundled"),
+    ("mixtral", "the Mistral tokenizer is not bundled"),
+)
+
+
+def _normalize(model: str) -> str:
+    """Reduce a LiteLLM-style name (``azure/gpt-4o``, ``ft:gpt-4o:org::id``) to its base."""
+    name = model.strip().lower()
+    name = name.rsplit("/", 1)[-1]
+    if name.startswith("ft:"):
+        name = name[3:]
+    return name
+
+
+def _resolve(model: str) -> TokenizerInfo:
+    """Apply the routing policy; the uncached, string-matching half of the lookup."""
+    name = _normalize(model)
+    encoding = _EXACT_NAMES.get(name)
+    if encoding is None:
+        for prefix, enc in _PREFIXES:
+            if name.startswith(prefix):
+                encoding = enc
+                break
+    if encoding is not None:
+        return TokenizerInfo(model, encoding, True, f"OpenAI {encoding} tokenizer (exact)")
+    full = model.lower()
+    why = next(
+        (hint for key, hint in _VENDOR_HINTS if key in full),
+        "no tokenizer is known for this model",
+    )
+    return TokenizerInfo(model, O200K, False, f"estimate with {O200K}: {why}")
+
+
+# Model name -> info / counter; bounded so arbitrary user-supplied names cannot grow memory.
+_CACHE_LIMIT: Final = 1024
+_INFO: dict[str, TokenizerInfo] = {}
+_COUNTERS: dict[str, _Counter] = {}
+_ENCODERS: dict[str, _Counter] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def tokenizer_info(model: str = DEFAULT_MODEL) -> TokenizerInfo:
+    """Say which encoding :func:`count_tokens` uses for ``model`` and whether it is exact."""
+    info = _INFO.get(model)
+    if info is None:
+        info = _resolve(model)
+        if len(_INFO) < _CACHE_LIMIT:
+            _INFO[model] = info
+    return info
+
+
+def encoding_for_model(model: str = DEFAULT_MODEL) -> str:
+    """Name of the encoding used to count ``model``'s tokens; never raises for unknown names."""
+    return tokenizer_info(model).encoding
+
+
+# --- encoders --------------------------------------------------------------------------------
+
+# bpe-openai's public ``Encoding.encode_ordinary`` refuses texts of 1M+ characters or 200k+
+# tokens; the fallback path splits longer texts into pieces no larger than this.
+_FALLBACK_PIECE_CHARS: Final = 50_000
+# Native tokenizer module inside bpe-openai (typed by its ``_bindings.pyi``); a variable so the
+# fallback path can be tested.
+_NATIVE_MODULE = "bpe_openai._bindings"
+
+
+def _is_cut_point(text: str, i: int) -> bool:
+    r"""True if index ``i`` (just after a ``"\n"``) starts a pre-token for both encodings.
+
+    After the *last* newline of a whitespace run that is followed by content, neither the
+    o200k nor the cl100k pre-token regex can match across the boundary (their newline
+    alternatives end at the last ``\r``/``\n``; o200k's punctuation rule also swallows a
+    ``"/"`` right after the newline, hence that exception), and the text before tokenizes the
+    same with or without what follows.
+    """
+    j = i
+    n = len(text)
+    while j < n and text[j].isspace():
+        if text[j] in "\r\n":
+            return False
+        j += 1
+    return j < n and (j > i or text[i] != "/")
+
+
+def _safe_split(text: str, limit: int) -> list[str]:
+    """Split ``text`` into pieces of at most ``limit`` chars whose token counts add up.
+
+    Cuts only at :func:`_is_cut_point` boundaries. If a window has none (e.g. a huge
+    single-line minified JSON) it cuts hard, which can shift the total by a token per cut;
+    only the public-API fallback path, and only texts over 50k characters, ever get here.
+    """
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        cut = end
+        newline = text.rfind("\n", start, end - 1)
+        while newline != -1:
+            if _is_cut_point(text, newline + 1):
+                cut = newline + 1
+                break
+            newline = text.rfind("\n", start, newline)
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def _load_encoder(encoding: str) -> _Counter:
+    """Build a ``str -> int`` counter for ``encoding`` from bpe-openai's embedded data.
+
+    Prefers the native tokenizer's ``count`` (no token list is built; about half the
+    per-call cost of ``len(encode_ordinary(...))`` and no length limits). If a future
+    bpe-openai drops that module, falls back to the public tiktoken-compatible API.
+    """
+    with warnings.catch_warnings():
+        # bpe-openai 0.1.4 loads its data with the deprecated importlib.resources.open_binary;
+        # that is its business, not something our users can act on.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        bpe_openai: Any = importlib.import_module("bpe_openai")
+    try:
+        bindings: Any = importlib.import_module(_NATIVE_MODULE)
+        native_count: _Counter = bindings.tokenizer_for_encoding(encoding).count
+    except (ImportError, AttributeError):
+        encode_ordinary: Callable[[str], list[int]] = bpe_openai.get_encoding(
+            encoding
+        ).encode_ordinary
+
+        def public_count(text: str) -> int:
+            if len(text) <= _FALLBACK_PIECE_CHARS:
+                return len(encode_ordinary(text))
+            pieces = _safe_split(text, _FALLBACK_PIECE_CHARS)
+            return sum(len(encode_ordinary(piece)) for piece in pieces)
+
+        return public_count
+    return native_count
+
+
+def _encoder(encoding: str) -> _Counter:
+    """Load each encoding once per process, even when threads race for it."""
+    counter = _ENCODERS.get(encoding)
+    if counter is None:
+        with _LOAD_LOCK:
+            counter = _ENCODERS.get(encoding)
+            if counter is None:
+                counter = _load_encoder(encoding)
+                _ENCODERS[encoding] = counter
+    return counter
+
+
+def _counter_for(model: str) -> _Counter:
+    """Slow path of :func:`count_tokens`: route ``model`` and remember its counter."""
+    counter = _encoder(tokenizer_info(model).encoding)
+    if len(_COUNTERS) < _CACHE_LIMIT:
+        _COUNTERS[model] = counter
+    return counter
+
+
+def _scrub(text: str) -> str:
+    """Replace lone surrogates with U+FFFD, exactly as tiktoken does before encoding."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+# --- public counting -------------------------------------------------------------------------
+
+
+def count_tokens(text: str, model: str = DEFAULT_MODEL) -> int:
+    """Number of tokens ``model`` sees for ``text``; exact for OpenAI models, offline.
+
+    Hot path (the codec's auto mode calls it on many small strings): one dict lookup, then
+    the native counter. Special-token text counts as ordinary text; lone surrogates count
+    as U+FFFD (as in tiktoken). See :func:`tokenizer_info` for which models are estimates.
+    """
+    if not text:
+        return 0
+    counter = _COUNTERS.get(model) or _counter_for(model)
+    try:
+        return counter(text)
+    except UnicodeEncodeError:
+        return counter(_scrub(text))
+
+
+def count_tokens_batch(texts: Iterable[str], model: str = DEFAULT_MODEL) -> list[int]:
+    """Token counts for many texts, in order.
+
+    A plain loop over the native counter: bpe-openai's ``encode_ordinary_batch`` hands each
+    text to a thread pool and measured ~20x slower for small strings.
+    """
+    counter = _COUNTERS.get(model) or _counter_for(model)
+    counts: list[int] = []
+    append = counts.append
+    for text in texts:
+        if not text:
+            append(0)
+            continue
+        try:
+            append(counter(text))
+        except UnicodeEncodeError:
+            append(counter(_scrub(text)))
+    return counts

@@ -1,0 +1,272 @@
+"""kaizen_client.tokens must give tiktoken's exact counts, offline, and route models honestly."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.util
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import tiktoken
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tiktoken import registry as tiktoken_registry
+
+from kaizen_client import tokens
+from kaizen_client.tokens import (
+    TokenizerInfo,
+    count_tokens,
+    count_tokens_batch,
+    encoding_for_model,
+    tokenizer_info,
+)
+
+ENCODINGS = ("o200k_base", "cl100k_base")
+MODEL_FOR = {"o200k_base": "gpt-4o", "cl100k_base": "gpt-4"}
+
+_RECORDS = [
+    {"id": i, "name": f"user{i}", "email": f"u{i}@example.com", "active": i % 2 == 0}
+    for i in range(40)
+]
+
+CORPUS: list[str] = [
+    "",
+    "a",
+    " ",
+    "hello world",
+    "Hello, World!",
+    "The quick brown fox jumps over the lazy dog.",
+    "don't won't I'll we've they're she'd IT'S",
+    json.dumps(_RECORDS),
+    json.dumps(_RECORDS, indent=2),
+    "users[3]{id,name,role}:\n  1,Alice,admin\n  2,Bob,user\n  3,Carol,user\n",
+    "naïve café résumé Ünïcödé — “quotes” ‘single’ …",
+    "emoji: 😀👍🏽👨‍👩‍👧‍👦 🇯🇵 ✨🚀",
+    "日本語のテキストと中文文本和한국어 텍스트",
+    "Здравствуй, мир! Γειά σου Κόσμε! مرحبا بالعالم שלום עולם",
+    "    leading spaces",
+    "trailing spaces    ",
+    "a    b\t\t\tc\n\n\n\nd\r\n\r\ne",
+    "\n",
+    "\n\n  \n\t\n",
+    "   \n   x",
+    "<|endoftext|>",
+    "before <|endoftext|> after <|endofprompt|> <|fim_prefix|>",
+    "1234567890 3.14159 -42 1e10 0x1F 100,000",
+    "path/to/file.py:12:34 https://example.com/a/b?c=d&e=f#g",
+    "}\n/ comment\n}\n\n//x\nfoo",
+    "x" * 5000,
+    "word " * 3000,
+    "🙂" * 500,
+    "".join(chr(c) for c in range(32, 0x250)),
+    "\u0301\u0302 combining marks on nothing",
+    "tab\tseparated\tvalues\t\n1\t2\t3",
+]
+
+LONE_SURROGATES = ["\ud800", "abc\udfffdef", "\ud83d"]
+
+BPE_URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
+
+
+@pytest.fixture(scope="module")
+def tiktoken_offline(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str], tiktoken.Encoding]]:
+    """tiktoken, made to load its BPE files from bpe-openai's embedded copies, not the net.
+
+    tiktoken reads ``$TIKTOKEN_CACHE_DIR/sha1(url)`` before downloading, and the gunzipped
+    bpe-openai files have the sha256 tiktoken expects, so this exercises tiktoken unchanged.
+    """
+    cache = tmp_path_factory.mktemp("tiktoken-cache")
+    spec = importlib.util.find_spec("bpe_openai")  # locate without importing it
+    assert spec is not None and spec.origin is not None
+    data = Path(spec.origin).parent / "data"
+    for name in ENCODINGS:
+        raw = gzip.decompress((data / f"{name}.tiktoken.gz").read_bytes())
+        key = hashlib.sha1(BPE_URL.format(name=name).encode()).hexdigest()
+        (cache / key).write_bytes(raw)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TIKTOKEN_CACHE_DIR", str(cache))
+        # Force a load from our cache dir even if another test already built an encoding.
+        mp.setattr(tiktoken_registry, "ENCODINGS", {})
+        yield tiktoken_registry.get_encoding
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_matches_tiktoken_on_corpus(
+    encoding: str, tiktoken_offline: Callable[[str], tiktoken.Encoding]
+) -> None:
+    enc = tiktoken_offline(encoding)
+    model = MODEL_FOR[encoding]
+    for text in CORPUS + LONE_SURROGATES:
+        expected = len(enc.encode_ordinary(text))
+        assert count_tokens(text, model) == expected, repr(text[:60])
+    expected_batch = [len(t) for t in enc.encode_ordinary_batch(CORPUS)]
+    assert count_tokens_batch(CORPUS, model) == expected_batch
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_matches_tiktoken_beyond_bpe_openai_public_limits(
+    encoding: str, tiktoken_offline: Callable[[str], tiktoken.Encoding]
+) -> None:
+    """bpe-openai's encode_ordinary refuses 1M+ chars; a long prompt must still count."""
+    enc = tiktoken_offline(encoding)
+    text = json.dumps(_RECORDS * 700, indent=1)
+    assert len(text) > 1_000_000
+    expected = len(enc.encode_ordinary(text))
+    assert count_tokens(text, MODEL_FOR[encoding]) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300))
+def test_matches_tiktoken_on_random_text(
+    text: str, tiktoken_offline: Callable[[str], tiktoken.Encoding]
+) -> None:
+    for encoding in ENCODINGS:
+        enc = tiktoken_offline(encoding)
+        expected = len(enc.encode_ordinary(text))
+        assert count_tokens(text, MODEL_FOR[encoding]) == expected
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_public_api_fallback_matches_tiktoken(
+    encoding: str,
+    tiktoken_offline: Callable[[str], tiktoken.Encoding],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If bpe-openai's native module disappears, the public-API path must agree too."""
+    monkeypatch.setattr(tokens, "_NATIVE_MODULE", "bpe_openai._no_such_module")
+    counter = tokens._load_encoder(encoding)
+    enc = tiktoken_offline(encoding)
+    long_text = json.dumps(_RECORDS * 700, indent=1)  # > 1M chars: exercises _safe_split
+    for text in [*CORPUS, *LONE_SURROGATES, long_text]:
+        if not text:
+            continue
+        try:
+            got = counter(text)
+        except UnicodeEncodeError:
+            got = counter(tokens._scrub(text))
+        assert got == len(enc.encode_ordinary(text)), repr(text[:60])
+
+
+def test_safe_split_cuts_only_after_the_last_newline_before_content() -> None:
+    text = "ab\n  cd\n/ef\n \n gh\nij"
+    cuts = [i for i in range(1, len(text)) if text[i - 1] == "\n" and tokens._is_cut_point(text, i)]
+    assert cuts == [3, 14, 18]  # not before "/" (o200k) nor inside " \n " (a newline follows)
+    assert tokens._safe_split(text, 16) == ["ab\n  cd\n/ef\n \n", " gh\nij"]
+    assert tokens._safe_split(text, 14) == ["ab\n", "  cd\n/ef\n \n", " gh\nij"]
+    assert tokens._safe_split("x" * 10, 4) == ["xxxx", "xxxx", "xx"]  # no cut point: hard cut
+    assert not tokens._is_cut_point("a\n  ", 2)  # trailing whitespace: cl100k's \s++$
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_every_cut_point_is_exact(
+    encoding: str, tiktoken_offline: Callable[[str], tiktoken.Encoding]
+) -> None:
+    """Counts of the two sides of every cut point add up to the whole text's count."""
+    enc = tiktoken_offline(encoding)
+    chunks = ["x", "}", ",", "/", "//", " ", "  ", "\t", "\n", "\r\n", "\n\n", " \n ", "é", "1"]
+    text = "".join(chunks[(i * 7 + i // 3) % len(chunks)] for i in range(1500))
+    cuts = [i for i in range(1, len(text)) if text[i - 1] == "\n" and tokens._is_cut_point(text, i)]
+    assert len(cuts) > 20
+    total = len(enc.encode_ordinary(text))
+    for i in cuts:
+        left = len(enc.encode_ordinary(text[:i]))
+        right = len(enc.encode_ordinary(text[i:]))
+        assert left + right == total, (i, text[i - 5 : i + 5])
+
+
+# Verified once with tiktoken 0.14 (encode_ordinary), hard-coded so a regression is obvious.
+KNOWN_COUNTS = [
+    ("hello world", "o200k_base", 2),
+    ("hello world", "cl100k_base", 2),
+    ("The quick brown fox jumps over the lazy dog.", "o200k_base", 10),
+    ("The quick brown fox jumps over the lazy dog.", "cl100k_base", 10),
+    ("<|endoftext|>", "o200k_base", 7),
+    ("<|endoftext|>", "cl100k_base", 7),
+    ('{"id": 1, "name": "Alice"}', "o200k_base", 12),
+    ('{"id": 1, "name": "Alice"}', "cl100k_base", 12),
+    ("日本語のテキスト", "o200k_base", 6),
+    ("日本語のテキスト", "cl100k_base", 8),
+]
+
+
+@pytest.mark.parametrize(("text", "encoding", "expected"), KNOWN_COUNTS)
+def test_known_counts(text: str, encoding: str, expected: int) -> None:
+    assert count_tokens(text, MODEL_FOR[encoding]) == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "encoding", "exact"),
+    [
+        ("gpt-4o", "o200k_base", True),
+        ("gpt-4o-mini", "o200k_base", True),
+        ("gpt-4o-2024-08-06", "o200k_base", True),
+        ("chatgpt-4o-latest", "o200k_base", True),
+        ("gpt-4.1-nano", "o200k_base", True),
+        ("gpt-5", "o200k_base", True),
+        ("gpt-5-mini", "o200k_base", True),
+        ("o1", "o200k_base", True),
+        ("o3-mini", "o200k_base", True),
+        ("o4-mini", "o200k_base", True),
+        ("gpt-4", "cl100k_base", True),
+        ("gpt-4-turbo", "cl100k_base", True),
+        ("gpt-4-32k", "cl100k_base", True),
+        ("gpt-3.5-turbo", "cl100k_base", True),
+        ("gpt-35-turbo", "cl100k_base", True),
+        ("text-embedding-3-small", "cl100k_base", True),
+        ("text-embedding-ada-002", "cl100k_base", True),
+        ("openai/gpt-4o-mini", "o200k_base", True),
+        ("azure/gpt-4", "cl100k_base", True),
+        ("openrouter/openai/gpt-4o", "o200k_base", True),
+        ("ft:gpt-4o-mini-2024-07-18:org::abc", "o200k_base", True),
+        ("GPT-4o", "o200k_base", True),
+        ("claude-3-5-sonnet", "o200k_base", False),
+        ("anthropic/claude-3-opus-20240229", "o200k_base", False),
+        ("gemini-1.5-pro", "o200k_base", False),
+        ("llama-3.1-70b", "o200k_base", False),
+        ("mistral-large", "o200k_base", False),
+        ("totally-unknown-model", "o200k_base", False),
+        ("", "o200k_base", False),
+    ],
+)
+def test_model_routing(model: str, encoding: str, exact: bool) -> None:
+    info = tokenizer_info(model)
+    assert isinstance(info, TokenizerInfo)
+    assert (info.model, info.encoding, info.exact) == (model, encoding, exact)
+    assert encoding_for_model(model) == encoding
+    assert count_tokens("hello world", model) == 2  # never raises, whatever the name
+
+
+def test_estimates_say_why() -> None:
+    assert "Anthropic" in tokenizer_info("claude-3-5-sonnet").note
+    assert "Google" in tokenizer_info("gemini-2.0-flash").note
+    assert "exact" in tokenizer_info("gpt-4o").note
+
+
+def test_empty_string_is_zero() -> None:
+    assert count_tokens("") == 0
+    assert count_tokens("", "claude-3-5-sonnet") == 0
+    assert count_tokens_batch([]) == []
+    assert count_tokens_batch(["", "hello world", ""]) == [0, 2, 0]
+
+
+def test_default_model_is_gpt_4o() -> None:
+    assert tokens.DEFAULT_MODEL == "gpt-4o"
+    assert count_tokens("日本語のテキスト") == 6
+
+
+def test_import_is_lazy() -> None:
+    """Importing the module must not load ~1s of BPE data; the codec imports it eagerly."""
+    code = (
+        "import sys, kaizen_client.tokens as t\n"
+        "assert not [m for m in sys.modules if m.startswith('bpe_openai')], 'eager load'\n"
+        "t.tokenizer_info('gpt-4'); t.encoding_for_model('claude-3')\n"
+        "assert not [m for m in sys.modules if m.startswith('bpe_openai')], 'routing loads'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent)
