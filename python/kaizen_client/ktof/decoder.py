@@ -1,6 +1,502 @@
-"""Placeholder while the decoder is written."""
-from typing import Any
+"""KTOF/TOON decoder: one pass over the lines, linear in the input size.
+
+Reads every TOON 4.0 document (strict and non-strict, SPEC.md §4-§14) and the KTOF extensions
+(docs/ktof.md), which are spelled so that plain TOON cannot contain them. Malformed input raises
+only :class:`KTOFDecodeError`, carrying the 1-based line.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any, NamedTuple
+
+from ._lexical import (
+    UNQUOTED_KEY_RE,
+    find_unquoted,
+    parse_int,
+    parse_primitive,
+    scan_quoted,
+    split_delimited,
+)
+from .errors import KTOFDecodeError
+
+MAX_DEPTH = 200
+"""Deepest nesting the decoder accepts; deeper input is an error, never a RecursionError."""
+
+_BRACKET_RE = re.compile(r"(0|[1-9][0-9]*)(:?)([\t|]?)", re.ASCII)
+
+Fields = list[tuple[str, "Fields | None"]]
+
+
+class Header(NamedTuple):
+    key: str | None
+    length: int
+    delimiter: str
+    keyed: bool
+    fields: Fields | None
+    rest: str
+
+
+class _Lines:
+    """The document after the lexical pre-pass: content lines with depth and source line number."""
+
+    __slots__ = ("blank_at", "blank_index", "content", "depth", "lineno", "n")
+
+    def __init__(self, text: str, indent: int, strict: bool) -> None:
+        depth: list[int] = []
+        content: list[str] = []
+        lineno: list[int] = []
+        blank_index: list[int] = []  # content index k such that a blank line precedes line k
+        blank_at: list[int] = []  # the source line number of that blank line
+        pending_blank = 0
+        raw_lines = text.split("\n")
+        for number, raw in enumerate(raw_lines, 1):
+            line = raw[:-1] if raw.endswith("\r") else raw
+            stripped = line.lstrip(" ")
+            if not stripped.strip(" \t"):
+                if not pending_blank:
+                    pending_blank = number
+                continue
+            if stripped[0] == "#":
+                continue  # §5.1: comment lines vanish before anything else looks at the text
+            spaces = len(line) - len(stripped)
+            if stripped[0] == "\t":
+                if strict:
+                    raise KTOFDecodeError("tab used for indentation", number)
+                tabs = len(stripped) - len(stripped.lstrip("\t"))
+                stripped = stripped[tabs:]
+                spaces += tabs * indent
+                if stripped[:1] == "#":
+                    continue
+            if spaces % indent:
+                if strict:
+                    raise KTOFDecodeError(
+                        f"indentation of {spaces} spaces is not a multiple of {indent}", number
+                    )
+            if pending_blank:
+                blank_index.append(len(content))
+                blank_at.append(pending_blank)
+                pending_blank = 0
+            depth.append(spaces // indent)
+            content.append(stripped)
+            lineno.append(number)
+        self.depth = depth
+        self.content = content
+        self.lineno = lineno
+        self.blank_index = blank_index
+        self.blank_at = blank_at
+        self.n = len(content)
+
+
+class _Decoder:
+    __slots__ = ("depth", "lines", "strict")
+
+    def __init__(self, lines: _Lines, strict: bool) -> None:
+        self.lines = lines
+        self.strict = strict
+        self.depth = 0
+
+    # ------------------------------------------------------------------ root form (§5)
+    def document(self) -> Any:
+        lines = self.lines
+        if lines.n == 0:
+            return {}
+        first = lines.content[0]
+        if lines.depth[0] != 0 and self.strict:
+            raise KTOFDecodeError("the first line must not be indented", lines.lineno[0])
+        if first == "[]":
+            self.check_trailing(1)
+            return []
+        header = self.header(first, lines.lineno[0])
+        if header is not None and header.key is None:
+            value, end = self.array_body(header, lines.depth[0], 1, lines.lineno[0])
+            self.check_trailing(end)
+            return value
+        if lines.n == 1 and header is None and find_unquoted(first, ":") == -1:
+            return parse_primitive(first.strip(" "), lines.lineno[0])
+        value, end = self.object_fields(lines.depth[0], 0)
+        if end < lines.n:
+            raise KTOFDecodeError("unexpected indentation", lines.lineno[end])
+        return value
+
+    def check_trailing(self, end: int) -> None:
+        if end < self.lines.n and self.strict:
+            raise KTOFDecodeError(
+                "unexpected content after the end of the root value", self.lines.lineno[end]
+            )
+
+    # ------------------------------------------------------------------ objects (§8)
+    def object_fields(self, depth: int, index: int) -> tuple[dict[str, Any], int]:
+        """Read the fields at exactly ``depth`` starting at line ``index``."""
+        lines = self.lines
+        self.enter(index)
+        result: dict[str, Any] = {}
+        while index < lines.n:
+            line_depth = lines.depth[index]
+            if line_depth < depth:
+                break
+            if line_depth > depth:
+                raise KTOFDecodeError("unexpected indentation", lines.lineno[index])
+            key, value, index = self.field(lines.content[index], depth, index)
+            if self.strict and key in result:
+                raise KTOFDecodeError(f"duplicate key {key!r}", lines.lineno[index - 1])
+            result[key] = value
+        self.depth -= 1
+        return result, index
+
+    def field(self, content: str, depth: int, index: int) -> tuple[str, Any, int]:
+        """Parse one ``key: value`` / ``key[N]...:`` line whose nested content sits at depth+1."""
+        lines = self.lines
+        lineno = lines.lineno[index]
+        header = self.header(content, lineno)
+        if header is not None:
+            if header.key is not None:
+                value, end = self.array_body(header, depth, index + 1, lineno)
+                return header.key, value, end
+            if self.strict:
+                raise KTOFDecodeError(
+                    "an array header without a key is only valid at the root or after '- '", lineno
+                )
+        colon = find_unquoted(content, ":")
+        if colon == -1:
+            raise KTOFDecodeError(f"expected 'key: value', found {content!r}", lineno)
+        key = self.key(content, colon, lineno)
+        rest = content[colon + 1 :].strip(" ")
+        index += 1
+        if rest:
+            if index < lines.n and lines.depth[index] > depth:
+                raise KTOFDecodeError("unexpected indentation", lines.lineno[index])
+            if rest == "[]":
+                return key, [], index
+            return key, parse_primitive(rest, lineno), index
+        if index < lines.n and lines.depth[index] > depth:
+            child_depth = lines.depth[index]
+            if child_depth != depth + 1 and self.strict:
+                raise KTOFDecodeError("indentation jumps more than one level", lines.lineno[index])
+            value, index = self.object_fields(child_depth, index)
+            return key, value, index
+        return key, {}, index
+
+    def key(self, content: str, colon: int, lineno: int) -> str:
+        if content[0] == '"':
+            key, end = scan_quoted(content, 0, lineno)
+            if content[end:colon].strip(" "):
+                raise KTOFDecodeError("unexpected text between a quoted key and ':'", lineno)
+            return key
+        return content[:colon].strip(" ")
+
+    # ------------------------------------------------------------------ headers (§6)
+    def header(self, content: str, lineno: int) -> Header | None:
+        """The array header on this line, or None when the line is not one (§5.2 fall-through)."""
+        if content[0] == '"':
+            if content.find("[") == -1:
+                return None
+            key, bracket = scan_quoted(content, 0, lineno)
+            if bracket >= len(content) or content[bracket] != "[":
+                return None
+            key_or_none: str | None = key
+        else:
+            bracket = content.find("[")
+            if bracket == -1:
+                return None
+            colon = content.find(":")
+            if colon != -1 and colon < bracket:
+                return None
+            keytext = content[:bracket]
+            if keytext:
+                if UNQUOTED_KEY_RE.fullmatch(keytext) is None:
+                    return None
+                key_or_none = keytext
+            else:
+                key_or_none = None
+        close = content.find("]", bracket)
+        if close == -1:
+            return self.malformed("unclosed '[' in array header", lineno)
+        match = _BRACKET_RE.fullmatch(content, bracket + 1, close)
+        if match is None:
+            inner = content[bracket + 1 : close]
+            return self.malformed(f"invalid array length [{inner}]", lineno)
+        length = parse_int(match.group(1))
+        keyed = bool(match.group(2))
+        delimiter = match.group(3) or ","
+        pos = close + 1
+        fields: Fields | None = None
+        if pos < len(content) and content[pos] == "{":
+            fields, pos = self.fields(content, pos, delimiter, lineno)
+            if fields is None:
+                return None
+        if pos >= len(content) or content[pos] != ":":
+            return self.malformed("expected ':' after the array header", lineno)
+        rest = content[pos + 1 :]
+        if fields is not None or keyed:
+            if rest.strip(" "):
+                return self.malformed("a header with fields carries no inline values", lineno)
+            if fields is None:
+                return self.malformed("a keyed header needs a field list", lineno)
+        return Header(key_or_none, length, delimiter, keyed, fields, rest)
+
+    def malformed(self, message: str, lineno: int) -> None:
+        if self.strict:
+            raise KTOFDecodeError(message, lineno)
+        return None
+
+    def fields(
+        self, content: str, start: int, delimiter: str, lineno: int
+    ) -> tuple[Fields | None, int]:
+        """Parse ``{a,b{c,d}}`` at ``start``; return the field tree and the index after ``}``."""
+        if self.depth > MAX_DEPTH:
+            raise KTOFDecodeError("field groups nest too deeply", lineno)
+        fields: Fields = []
+        seen: set[str] = set()
+        pos = start + 1
+        n = len(content)
+        while True:
+            if pos < n and content[pos] == '"':
+                name, pos = scan_quoted(content, pos, lineno)
+            else:
+                end = pos
+                while end < n and content[end] not in "{}" and content[end] != delimiter:
+                    end += 1
+                name = content[pos:end]
+                if UNQUOTED_KEY_RE.fullmatch(name) is None:
+                    if not name and end < n and content[end] == "}" and not fields:
+                        self.malformed("empty field list '{}'", lineno)
+                        return None, pos
+                    self.malformed(f"invalid field name {name!r} in header", lineno)
+                    return None, pos
+                pos = end
+            sub: Fields | None = None
+            if pos < n and content[pos] == "{":
+                self.depth += 1
+                sub, pos = self.fields(content, pos, delimiter, lineno)
+                self.depth -= 1
+                if sub is None:
+                    return None, pos
+            if name in seen and self.strict:
+                raise KTOFDecodeError(f"duplicate field name {name!r} in header", lineno)
+            seen.add(name)
+            fields.append((name, sub))
+            if pos >= n:
+                self.malformed("unclosed '{' in header", lineno)
+                return None, pos
+            if content[pos] == "}":
+                return fields, pos + 1
+            if content[pos] != delimiter:
+                self.malformed("field names must be separated by the header's delimiter", lineno)
+                return None, pos
+            pos += 1
+
+    # ------------------------------------------------------------------ arrays (§9, §10)
+    def array_body(self, header: Header, depth: int, index: int, lineno: int) -> tuple[Any, int]:
+        """Decode the value a header introduces; its rows or items sit at depth+1."""
+        if header.keyed:
+            assert header.fields is not None
+            return self.keyed_rows(header, depth + 1, index, lineno)
+        if header.fields is not None:
+            return self.table_rows(header, depth + 1, index, lineno)
+        rest = header.rest.strip(" ")
+        if rest:
+            values = [
+                parse_primitive(token, lineno)
+                for token in split_delimited(rest, header.delimiter, lineno)
+            ]
+            self.check_count(len(values), header.length, "values", lineno)
+            self.no_children(depth, index)
+            return values, index
+        lines = self.lines
+        if index < lines.n and lines.depth[index] > depth:
+            return self.list_items(header, lines.depth[index], index, lineno, depth)
+        self.check_count(0, header.length, "items", lineno)
+        return [], index
+
+    def no_children(self, depth: int, index: int) -> None:
+        lines = self.lines
+        if index < lines.n and lines.depth[index] > depth:
+            raise KTOFDecodeError("unexpected indentation", lines.lineno[index])
+
+    def check_count(self, found: int, declared: int, what: str, lineno: int) -> None:
+        if found != declared and self.strict:
+            raise KTOFDecodeError(f"declared {declared} {what}, found {found}", lineno)
+
+    def check_span(self, first: int, end: int) -> None:
+        """§12: in strict mode no blank line may stand between an array's first and last line."""
+        if not self.strict or end - first < 2:
+            return
+        blanks = self.lines.blank_index
+        k = bisect_right(blanks, first)
+        if k < len(blanks) and blanks[k] < end:
+            raise KTOFDecodeError("blank line inside an array", self.lines.blank_at[k])
+
+    def table_rows(self, header: Header, depth: int, index: int, lineno: int) -> tuple[Any, int]:
+        lines = self.lines
+        fields = header.fields
+        assert fields is not None
+        delimiter = header.delimiter
+        flat = all(sub is None for _, sub in fields)
+        names = [name for name, _ in fields]
+        width = len(names) if flat else _leaf_count(fields)
+        rows: list[Any] = []
+        start = index
+        n = lines.n
+        while index < n and lines.depth[index] == depth:
+            content = lines.content[index]
+            colon = find_unquoted(content, ":")
+            if colon != -1:
+                cut = find_unquoted(content, delimiter)
+                if cut == -1 or colon < cut:
+                    break  # §9.3: a key-value line ends the rows
+            row_line = lines.lineno[index]
+            cells = [
+                parse_primitive(token, row_line)
+                for token in split_delimited(content, delimiter, row_line)
+            ]
+            rows.append(self.row_object(cells, fields, names, flat, width, row_line))
+            index += 1
+        self.check_span(start, index)
+        self.check_count(len(rows), header.length, "rows", lineno)
+        self.no_children(depth - 1 if not rows else depth, index)
+        return rows, index
+
+    def row_object(
+        self,
+        cells: list[Any],
+        fields: Fields,
+        names: list[str],
+        flat: bool,
+        width: int,
+        lineno: int,
+    ) -> dict[str, Any]:
+        if len(cells) != width:
+            if self.strict:
+                raise KTOFDecodeError(
+                    f"row has {len(cells)} values, header declares {width}", lineno
+                )
+            cells = (cells + [None] * width)[:width]
+        if flat:
+            return dict(zip(names, cells))
+        return _build(fields, iter(cells))
+
+    def keyed_rows(self, header: Header, depth: int, index: int, lineno: int) -> tuple[Any, int]:
+        lines = self.lines
+        fields = header.fields
+        assert fields is not None
+        flat = all(sub is None for _, sub in fields)
+        names = [name for name, _ in fields]
+        width = len(names) if flat else _leaf_count(fields)
+        result: dict[str, Any] = {}
+        start = index
+        count = 0
+        while index < lines.n and lines.depth[index] == depth:
+            content = lines.content[index]
+            row_line = lines.lineno[index]
+            colon = find_unquoted(content, ":")
+            if colon == -1:
+                if self.strict:
+                    raise KTOFDecodeError("an entry row needs 'key: values'", row_line)
+                index += 1
+                continue
+            key = self.key(content, colon, row_line)
+            rest = content[colon + 1 :].strip(" ")
+            tokens = split_delimited(rest, header.delimiter, row_line) if rest else []
+            cells = [parse_primitive(token, row_line) for token in tokens]
+            if self.strict and key in result:
+                raise KTOFDecodeError(f"duplicate key {key!r}", row_line)
+            result[key] = self.row_object(cells, fields, names, flat, width, row_line)
+            count += 1
+            index += 1
+        self.check_span(start, index)
+        self.check_count(count, header.length, "entries", lineno)
+        self.no_children(depth - 1 if not count else depth, index)
+        return result, index
+
+    def list_items(
+        self, header: Header, depth: int, index: int, lineno: int, parent_depth: int
+    ) -> tuple[Any, int]:
+        lines = self.lines
+        if depth != parent_depth + 1 and self.strict:
+            raise KTOFDecodeError("indentation jumps more than one level", lines.lineno[index])
+        self.enter(index)
+        items: list[Any] = []
+        start = index
+        while index < lines.n and lines.depth[index] == depth:
+            content = lines.content[index]
+            if content == "-":
+                items.append({})
+                index += 1
+                continue
+            if not content.startswith("- "):
+                raise KTOFDecodeError(
+                    f"expected a list item '- ...', found {content!r}", lines.lineno[index]
+                )
+            value, index = self.list_item(content[2:].lstrip(" "), depth, index)
+            items.append(value)
+        self.depth -= 1
+        self.check_span(start, index)
+        self.check_count(len(items), header.length, "items", lineno)
+        return items, index
+
+    def list_item(self, rest: str, depth: int, index: int) -> tuple[Any, int]:
+        """One ``- ...`` item at ``depth``; an object item's fields sit at depth+1 (§10)."""
+        lines = self.lines
+        lineno = lines.lineno[index]
+        if rest == "[]":
+            self.no_children(depth, index + 1)
+            return [], index + 1
+        if not rest:
+            return {}, index + 1
+        header = self.header(rest, lineno)
+        if header is not None and header.key is None:
+            if header.fields is not None or header.keyed:
+                if self.strict:
+                    raise KTOFDecodeError(
+                        "a list item cannot carry a tabular header without a key", lineno
+                    )
+            else:
+                return self.array_body(header, depth, index + 1, lineno)
+        if header is None and find_unquoted(rest, ":") == -1:
+            self.no_children(depth, index + 1)
+            return parse_primitive(rest.strip(" "), lineno), index + 1
+        key, value, end = self.field(rest, depth + 1, index)
+        result: dict[str, Any] = {key: value}
+        if end < lines.n and lines.depth[end] == depth + 1:
+            more, end = self.object_fields(depth + 1, end)
+            for more_key, more_value in more.items():
+                if self.strict and more_key in result:
+                    raise KTOFDecodeError(f"duplicate key {more_key!r}", lineno)
+                result[more_key] = more_value
+        return result, end
+
+    def enter(self, index: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            lineno = self.lines.lineno[min(index, self.lines.n - 1)] if self.lines.n else 0
+            raise KTOFDecodeError(f"nesting deeper than {MAX_DEPTH} levels", lineno)
+
+
+def _leaf_count(fields: Fields) -> int:
+    return sum(1 if sub is None else _leaf_count(sub) for _, sub in fields)
+
+
+def _build(fields: Fields, cells: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name, sub in fields:
+        result[name] = next(cells) if sub is None else _build(sub, cells)
+    return result
 
 
 def decode(text: str, *, strict: bool = True, indent: int = 2) -> Any:
-    raise NotImplementedError
+    """Decode TOON 4.0 or KTOF text to a Python value.
+
+    ``strict`` enforces counts, indentation and the other checks of TOON §14; ``indent`` is the
+    number of spaces per level. Raises :class:`KTOFDecodeError` (a ``ValueError``) with the line.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"decode() needs str, not {type(text).__name__}")
+    if indent < 1:
+        raise ValueError("indent must be at least 1")
+    lines = _Lines(text, indent, strict)
+    return _Decoder(lines, strict).document()
+
+
+__all__ = ["MAX_DEPTH", "decode"]

@@ -1,7 +1,45 @@
-"""Placeholder while the encoder is written."""
-from typing import Any
+"""``encode``: JSON data to TOON 4.0 (``mode="toon"``) or to KTOF (``mode="auto"``, the default)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from ._normalize import Normalizer
+from ._toon import ToonWriter
+
+Mode = Literal["auto", "toon"]
+_DELIMITERS = {",": ",", "\t": "\t", "|": "|", "comma": ",", "tab": "\t", "pipe": "|"}
 
 
-def encode(value: Any, *, mode: str = "auto", indent: int = 2, delimiter: str = ",",
-           model: str = "gpt-4o", default: Any = None) -> str:
-    raise NotImplementedError
+def encode(
+    value: Any,
+    *,
+    mode: Mode = "auto",
+    indent: int = 2,
+    delimiter: str = ",",
+    model: str = "gpt-4o",
+    default: Callable[[Any], Any] | None = None,
+) -> str:
+    """Encode a JSON-compatible value.
+
+    ``mode="toon"`` emits canonical TOON 4.0 with ``indent`` spaces per level and ``delimiter``
+    (``,``, ``\\t`` or ``|``) as the document delimiter. ``mode="auto"`` emits the KTOF text with the
+    fewest tokens for ``model``'s tokenizer that decodes back to exactly ``value`` (types and key
+    order included); it never costs more tokens than compact JSON. ``default`` converts values
+    that are not JSON types, as in ``json.dumps``. Raises :class:`KTOFEncodeError` naming the path.
+    """
+    active = _DELIMITERS.get(delimiter)
+    if active is None:
+        raise ValueError(f"delimiter must be ',', '\\t' or '|', not {delimiter!r}")
+    if type(indent) is not int or indent < 1:
+        raise ValueError("indent must be a positive int")
+    if mode == "toon":
+        clean = Normalizer(default, lossy_floats=True).value(value)
+        return ToonWriter(indent, active).document(clean)
+    if mode == "auto":
+        from ._auto import encode_auto
+
+        clean = Normalizer(default, lossy_floats=False).value(value)
+        return encode_auto(clean, model=model, indent=indent, delimiter=active)
+    raise ValueError(f"mode must be 'auto' or 'toon', not {mode!r}")

@@ -1,0 +1,220 @@
+"""Token-level rules shared by the encoder and the decoder: numbers, quoting, escapes.
+
+Both directions live here so that what the encoder leaves unquoted is, by construction, what the
+decoder reads back as the same value.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from .errors import KTOFDecodeError
+
+# TOON 4.0 §4: a token is a number iff it matches this grammar and has no forbidden leading zero.
+NUMBER_RE = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
+# §7.2: strings that look numeric (including leading zeros and "+") must be quoted.
+NUMERIC_LIKE_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?", re.ASCII)
+UNQUOTED_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*", re.ASCII)
+# Characters that force quoting wherever they appear (§7.2): structure, quotes, escapes, controls.
+_ALWAYS_QUOTE_RE = re.compile(r'[:"\\\[\]{}\x00-\x1f]')
+
+LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
+_NUMBER_START = frozenset("-0123456789")
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPE_RE = re.compile(r'[\\"\x00-\x1f]')
+_UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    ch = match.group()
+    return _ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
+
+
+def quote(text: str) -> str:
+    """Quote and escape per §7.1 (lowercase ``\\uXXXX`` for other controls)."""
+    if _ESCAPE_RE.search(text) is None:
+        return f'"{text}"'
+    return '"' + _ESCAPE_RE.sub(_escape_char, text) + '"'
+
+
+def needs_quotes(text: str, delimiter: str) -> bool:
+    """§7.2: whether a string value must be quoted where ``delimiter`` is the relevant delimiter."""
+    if not text:
+        return True
+    first = text[0]
+    last = text[-1]
+    if first in " \t" or last in " \t" or first == "-" or first == "#":
+        return True
+    if text in LITERALS:
+        return True
+    if _ALWAYS_QUOTE_RE.search(text) is not None:
+        return True
+    if delimiter in text:
+        return True
+    return first in "+0123456789." and NUMERIC_LIKE_RE.fullmatch(text) is not None
+
+
+def encode_string(text: str, delimiter: str) -> str:
+    return quote(text) if needs_quotes(text, delimiter) else text
+
+
+def encode_key(key: str) -> str:
+    """§7.3: keys and field names are bare only when they match the unquoted-key pattern."""
+    if UNQUOTED_KEY_RE.fullmatch(key) is not None:
+        return key
+    return quote(key)
+
+
+def toon_number(value: int | float) -> str:
+    """§2 canonical TOON number: no exponent in [1e-6, 1e21), ``-0`` -> ``0``, ``1.0`` -> ``1``."""
+    if isinstance(value, int):
+        return int_text(value)
+    if value == 0:
+        return "0"
+    if value.is_integer() and abs(value) < 1e21:
+        return int_text(int(value))
+    text = repr(value)
+    magnitude = abs(value)
+    if 1e-6 <= magnitude < 1e21:
+        if "e" in text:
+            text = format(Decimal(text), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text
+    return exponent_text(text)
+
+
+def exponent_text(text: str) -> str:
+    """Tidy Python's ``1e-07`` / ``1e+21`` into the shortest JSON exponent form ``1e-7`` / ``1e21``."""
+    if "e" not in text:
+        return text
+    mantissa, _, exponent = text.partition("e")
+    sign = "-" if exponent.startswith("-") else ""
+    digits = exponent.lstrip("+-").lstrip("0") or "0"
+    return f"{mantissa}e{sign}{digits}"
+
+
+def int_text(value: int) -> str:
+    """Decimal text of an int of any size (sidesteps the int/str digit limit of Python 3.11+)."""
+    try:
+        return str(value)
+    except ValueError:
+        return format(Decimal(value), "f")
+
+
+def parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return int(Decimal(text))
+
+
+def scan_quoted(text: str, start: int, lineno: int) -> tuple[str, int]:
+    """Read the quoted string opening at ``text[start]``; return (value, index after closing quote)."""
+    i = start + 1
+    end = text.find('"', i)
+    if end == -1:
+        raise KTOFDecodeError("unterminated string", lineno)
+    if text.find("\\", i, end) == -1:
+        return text[i:end], end + 1
+    parts: list[str] = []
+    n = len(text)
+    while True:
+        backslash = text.find("\\", i)
+        quote_at = text.find('"', i)
+        if quote_at == -1:
+            raise KTOFDecodeError("unterminated string", lineno)
+        if backslash == -1 or quote_at < backslash:
+            parts.append(text[i:quote_at])
+            return "".join(parts), quote_at + 1
+        parts.append(text[i:backslash])
+        if backslash + 1 >= n:
+            raise KTOFDecodeError("unterminated string", lineno)
+        code = text[backslash + 1]
+        simple = _UNESCAPES.get(code)
+        if simple is not None:
+            parts.append(simple)
+            i = backslash + 2
+            continue
+        if code != "u":
+            raise KTOFDecodeError(f"invalid escape sequence \\{code}", lineno)
+        hex_digits = text[backslash + 2 : backslash + 6]
+        if len(hex_digits) != 4 or not all(c in "0123456789abcdefABCDEF" for c in hex_digits):
+            raise KTOFDecodeError("\\u escape needs four hex digits", lineno)
+        codepoint = int(hex_digits, 16)
+        if 0xD800 <= codepoint <= 0xDFFF:
+            raise KTOFDecodeError(f"lone surrogate escape \\u{hex_digits}", lineno)
+        parts.append(chr(codepoint))
+        i = backslash + 6
+
+
+def parse_primitive(token: str, lineno: int) -> Any:
+    """§4: type an already space-trimmed value token."""
+    if not token:
+        return ""
+    first = token[0]
+    if first == '"':
+        value, end = scan_quoted(token, 0, lineno)
+        if end != len(token):
+            raise KTOFDecodeError(f"unexpected text after closing quote: {token[end:]!r}", lineno)
+        return value
+    if first in _NUMBER_START and NUMBER_RE.fullmatch(token) is not None:
+        if "." in token or "e" in token or "E" in token:
+            return float(token)
+        return parse_int(token)
+    if first in "tfn" and token in LITERALS:
+        return LITERALS[token]
+    return token
+
+
+def find_unquoted(text: str, char: str, start: int = 0) -> int:
+    """Index of the first ``char`` outside double quotes at or after ``start``, or -1."""
+    if '"' not in text:
+        return text.find(char, start)
+    in_quotes = False
+    i = start
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if in_quotes:
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                in_quotes = False
+        elif c == '"':
+            in_quotes = True
+        elif c == char:
+            return i
+        i += 1
+    return -1
+
+
+def split_delimited(text: str, delimiter: str, lineno: int) -> list[str]:
+    """Split on unquoted ``delimiter``; tokens are trimmed of U+0020 only (§11.2, §12)."""
+    if '"' not in text:
+        return [part.strip(" ") for part in text.split(delimiter)]
+    tokens: list[str] = []
+    in_quotes = False
+    begin = 0
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if in_quotes:
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                in_quotes = False
+        elif c == '"':
+            in_quotes = True
+        elif c == delimiter:
+            tokens.append(text[begin:i].strip(" "))
+            begin = i + 1
+        i += 1
+    tokens.append(text[begin:].strip(" "))
+    return tokens
