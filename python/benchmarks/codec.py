@@ -184,6 +184,10 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
 
 
+NOT_TYPE_EXACT = "equal but not type-exact (int/float, -0.0 or key order)"
+"""Why a round trip shows "≈": TOON 4.0 itself writes 3.0 as 3, so toon mode may do this."""
+
+
 def _round_trip(value: Any, mode: str, model: str) -> tuple[bool | None, str | None]:
     try:
         encode, decode = _ktof()
@@ -193,7 +197,7 @@ def _round_trip(value: Any, mode: str, model: str) -> tuple[bool | None, str | N
     if back != value:
         return False, "decoded value differs"
     if json.dumps(back) != json.dumps(value):
-        return False, "decoded value equal but not type-exact (int/float, -0.0 or key order)"
+        return False, NOT_TYPE_EXACT
     return True, None
 
 
@@ -346,8 +350,11 @@ def _ratio(a: int | float | None, b: int | float | None, digits: int = 3) -> str
     return f"{a / b:.{digits}f}"
 
 
-def _mark(ok: bool | None) -> str:
-    return ERR if ok is None else ("✓" if ok else "✗")
+def _mark(ok: bool | None, why: str | None = None) -> str:
+    """✓ exact, ≈ equal but types changed (e.g. 3.0 -> 3), ✗ different, err raised."""
+    if ok is None:
+        return ERR
+    return "✓" if ok else ("≈" if why == NOT_TYPE_EXACT else "✗")
 
 
 _TOKEN_COLS = [
@@ -381,8 +388,8 @@ def token_table(rows: Sequence[TokenRow]) -> str:
                 *(t.get(k) for k, _ in _TOKEN_COLS),
                 _ratio(t.get("ktof"), t.get("json_compact")),
                 _ratio(t.get("ktof"), t.get("toon")),
-                "" if total else _mark(r.round_trip),
-                "" if total else _mark(r.round_trip_toon),
+                "" if total else _mark(r.round_trip, r.errors.get("round trip auto")),
+                "" if total else _mark(r.round_trip_toon, r.errors.get("round trip toon")),
             ]
         )
     return render_table(headers, table)
@@ -519,7 +526,7 @@ def _versions() -> str:
 def _print_notes(rows: Sequence[TokenRow | SpeedRow]) -> None:
     notes = error_notes(rows)
     if notes:
-        print("err / ✗ cells:")
+        print("err / ✗ / ≈ cells:")
         print("\n".join(notes))
 
 
@@ -543,6 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     token_rows = [measure_tokens(name, value, model=args.model) for name, value in data]
     print(token_table(token_rows))
+    print("rt = decode(encode(x)) vs x: ✓ type-exact, ≈ equal but types differ (3.0 -> 3), ✗ not")
     _print_notes(token_rows)
     print()
     for v in token_verdicts(token_rows):
