@@ -1,0 +1,366 @@
+#!/usr/bin/env python3
+"""Kaizen developer entry point: from a fresh clone to a result in one command.
+
+    python3 dev.py demo      offline demo: tokens of JSON vs TOON vs KTOF on sample data
+    python3 dev.py test      lint, type-check and run every test suite (args go to pytest)
+    python3 dev.py lint      ruff check, ruff format --check and mypy only
+    python3 dev.py bench     codec benchmark (python/benchmarks/codec.py)
+    python3 dev.py setup     only create .venv and (re)install the packages
+
+Why a script and not a Makefile or tox: the only thing a fresh machine is promised is
+Python 3.10+ and a package index, so this file uses the standard library alone. Every
+command first makes sure ``.venv`` (at the repo root) exists and holds the core package
+``python/`` plus every ``integrations/*/`` package that has a pyproject.toml, installed
+editable with its ``[test]`` extra; that install is skipped while no pyproject.toml changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+MIN_PYTHON = (3, 10)
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".kaizen-dev-stamp"
+CORE = ROOT / "python"
+CORE_CONFIG = CORE / "pyproject.toml"  # the one ruff/mypy config for the whole repo
+INTEGRATIONS = ROOT / "integrations"
+DEMO = ROOT / "examples" / "quickstart.py"
+BENCH = ROOT / "python" / "benchmarks" / "codec.py"
+# Bump when the install recipe below changes, so existing venvs get reinstalled.
+RECIPE_VERSION = "1"
+# Directories inside a package dir that are never import packages to type-check.
+NOT_PACKAGES = {"tests", "test", "benchmarks", "examples", "docs", "build", "dist"}
+# Environment for the test run (LiteLLM must not fetch its model price list from the net).
+TEST_ENV = {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+PYTEST_NO_TESTS = 5
+
+
+def say(message: str) -> None:
+    """Print a progress line at once, so it lands before the subprocess output it precedes."""
+    print(f"[dev.py] {message}", flush=True)
+
+
+def fail(message: str) -> int:
+    """Report a failure the reader can act on and return the exit status."""
+    print(f"[dev.py] ERROR: {message}", file=sys.stderr, flush=True)
+    return 1
+
+
+# --- pyproject facts (tomllib is 3.11+, so 3.10 gets a small textual reader) ---------------
+
+
+@dataclass(frozen=True)
+class Package:
+    """A directory with a pyproject.toml that dev.py installs, type-checks and tests."""
+
+    path: Path
+    extras: frozenset[str]
+    has_mypy_config: bool
+
+    @property
+    def rel(self) -> str:
+        """POSIX path relative to the repo root, e.g. ``integrations/langchain``."""
+        return self.path.relative_to(ROOT).as_posix()
+
+    @property
+    def is_core(self) -> bool:
+        """The core ``kaizen-client`` package, whose tests must exist."""
+        return self.path == CORE
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*["']?([A-Za-z0-9_.-]+)["']?\s*=""")
+_STRING = re.compile(r""""(?:\\.|[^"\\])*"|'[^']*'""")
+
+
+def _facts_textual(text: str) -> tuple[set[str], set[str]]:
+    """Extras and table names of a pyproject.toml without a TOML parser (Python 3.10)."""
+    extras: set[str] = set()
+    tables: set[str] = set()
+    table = ""
+    depth = 0  # bracket depth of multi-line arrays, so their items are not read as keys
+    for line in text.splitlines():
+        bare = _STRING.sub('""', line).split("#", 1)[0]
+        if depth == 0:
+            header = _HEADER.match(line)
+            if header:
+                table = header.group(1).replace(" ", "")
+                tables.add(table)
+                continue
+            key = _KEY.match(line)
+            if key and table == "project.optional-dependencies":
+                extras.add(key.group(1))
+        depth = max(
+            0, depth + bare.count("[") + bare.count("{") - bare.count("]") - bare.count("}")
+        )
+    return extras, tables
+
+
+def read_package(path: Path) -> Package:
+    """Read what dev.py needs from ``path/pyproject.toml``."""
+    text = (path / "pyproject.toml").read_text(encoding="utf-8")
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        data = tomllib.loads(text)
+        optional = data.get("project", {}).get("optional-dependencies", {})
+        return Package(path, frozenset(optional), "mypy" in data.get("tool", {}))
+    extras, tables = _facts_textual(text)
+    has_mypy = any(t == "tool.mypy" or t.startswith("tool.mypy.") for t in tables)
+    return Package(path, frozenset(extras), has_mypy)
+
+
+def discover_packages() -> list[Package]:
+    """The core package first, then every integrations/*/ with a pyproject.toml, sorted."""
+    dirs = [CORE]
+    if INTEGRATIONS.is_dir():
+        dirs += sorted(d for d in INTEGRATIONS.iterdir() if (d / "pyproject.toml").is_file())
+    return [read_package(d) for d in dirs]
+
+
+# --- the virtual environment -----------------------------------------------------------------
+
+
+def venv_python() -> Path:
+    """The venv's interpreter (POSIX or Windows layout)."""
+    if os.name == "nt":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for child processes: the venv first on PATH, quiet pip, plus ``extra``."""
+    env = dict(os.environ)
+    bindir = str(venv_python().parent)
+    env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    env["VIRTUAL_ENV"] = str(VENV)
+    env.pop("PYTHONHOME", None)
+    env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    env.setdefault("PIP_ROOT_USER_ACTION", "ignore")  # CI runs as root
+    env.setdefault("PYTHONUTF8", "1")
+    env.update(extra or {})
+    return env
+
+
+def run(cmd: Sequence[str | Path], *, cwd: Path = ROOT, env: dict[str, str] | None = None) -> int:
+    """Run ``cmd``, echoing it first; return its exit status."""
+    shown = shlex.join(str(c) for c in cmd).replace(str(ROOT) + os.sep, "")
+    where = "" if cwd == ROOT else f"  (in {cwd.relative_to(ROOT).as_posix()}/)"
+    say(f"$ {shown}{where}")
+    return subprocess.call([str(c) for c in cmd], cwd=cwd, env=env or tool_env())
+
+
+def install_args(packages: Sequence[Package]) -> list[str]:
+    """pip arguments installing every package editable, with its [test] extra if declared."""
+    args = ["install", "-e", "./python[test]"]
+    for pkg in packages:
+        if not pkg.is_core:
+            spec = f"./{pkg.rel}[test]" if "test" in pkg.extras else f"./{pkg.rel}"
+            args += ["-e", spec]
+    return args
+
+
+def install_fingerprint(packages: Sequence[Package], args: Sequence[str]) -> str:
+    """Hash of everything the install depends on: each pyproject.toml and the pip command."""
+    digest = hashlib.sha256(f"{RECIPE_VERSION}\n{sys.version}\n{args}\n".encode())
+    for pkg in packages:
+        digest.update(f"\n{pkg.rel}\n".encode())
+        digest.update((pkg.path / "pyproject.toml").read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv(*, force_install: bool = False) -> int:
+    """Create .venv if missing and install the packages if any pyproject.toml changed."""
+    if sys.version_info < MIN_PYTHON:
+        return fail(f"Python {'.'.join(map(str, MIN_PYTHON))}+ is required; this is {sys.version}")
+    python = venv_python()
+    if not python.exists():
+        version = sys.version.split()[0]
+        say(f"creating virtual environment {VENV.name}/ with {sys.executable} ({version})")
+        status = subprocess.call([sys.executable, "-m", "venv", "--upgrade-deps", str(VENV)])
+        if status != 0 or not python.exists():
+            return fail(
+                "could not create .venv. On Debian/Ubuntu install the venv module first "
+                "(apt-get install python3-venv), then re-run."
+            )
+    packages = discover_packages()
+    args = install_args(packages)
+    fingerprint = install_fingerprint(packages, args)
+    if not force_install and STAMP.is_file() and STAMP.read_text().strip() == fingerprint:
+        say(f"{VENV.name}/ is up to date ({len(packages)} package(s); no pyproject.toml changed)")
+        return 0
+    say("installing into .venv/: " + ", ".join(pkg.rel for pkg in packages))
+    status = run([python, "-m", "pip", *args])
+    if status != 0:
+        STAMP.unlink(missing_ok=True)
+        return fail("pip install failed (see above); nothing else was run")
+    STAMP.write_text(fingerprint + "\n")
+    return 0
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def mypy_targets(pkg: Package) -> list[str]:
+    """Import packages inside ``pkg`` (flat or src/ layout), as paths relative to it."""
+    found: list[str] = []
+    for base in (pkg.path, pkg.path / "src"):
+        if base.is_dir():
+            for child in sorted(base.iterdir()):
+                if child.name not in NOT_PACKAGES and (child / "__init__.py").is_file():
+                    found.append(child.relative_to(pkg.path).as_posix())
+    return found
+
+
+def lint_steps(packages: Sequence[Package]) -> list[tuple[str, list[str | Path], Path]]:
+    """ruff over the whole repo with the core config, then mypy per package."""
+    python = venv_python()
+    # One config for every file; ``src`` makes kaizen_client and each integration's package
+    # first-party for import sorting wherever ruff is started (else it uses the cwd).
+    src = "src = ['python', 'integrations/*', 'integrations/*/src']"
+    config = ["--config", str(CORE_CONFIG), "--config", src]
+    steps: list[tuple[str, list[str | Path], Path]] = [
+        ("ruff check", [python, "-m", "ruff", "check", *config, "."], ROOT),
+        ("ruff format --check", [python, "-m", "ruff", "format", "--check", *config, "."], ROOT),
+    ]
+    for pkg in packages:
+        targets = mypy_targets(pkg)
+        if not targets:
+            say(f"note: {pkg.rel} has no import package yet; mypy skipped there")
+            continue
+        mypy_config = pkg.path / "pyproject.toml" if pkg.has_mypy_config else CORE_CONFIG
+        cmd: list[str | Path] = [python, "-m", "mypy", "--config-file", str(mypy_config)]
+        if not pkg.has_mypy_config:
+            cmd.append("--strict")
+        steps.append((f"mypy {pkg.rel}", [*cmd, *targets], pkg.path))
+    return steps
+
+
+def run_steps(
+    steps: Sequence[tuple[str, list[str | Path], Path]], results: list[tuple[str, str]]
+) -> None:
+    """Run every step (no fail-fast: one run shows every problem), recording outcomes."""
+    for name, cmd, cwd in steps:
+        say(f"==> {name}")
+        status = run(cmd, cwd=cwd)
+        results.append((name, "ok" if status == 0 else f"FAILED (exit {status})"))
+
+
+def summarize(results: Sequence[tuple[str, str]], problems: Sequence[str] = ()) -> int:
+    """Print one line per step and return 0 only if every step passed."""
+    print(flush=True)
+    say("summary:")
+    for name, outcome in results:
+        print(f"    {outcome:<22} {name}", flush=True)
+    for problem in problems:
+        print(f"    FAILED                 {problem}", flush=True)
+    failed = bool(problems) or any(
+        not outcome.startswith(("ok", "no tests")) for _, outcome in results
+    )
+    say("FAILED" if failed else "all passed")
+    return 1 if failed else 0
+
+
+def cmd_lint(_args: Sequence[str]) -> int:
+    """ruff check, ruff format --check and mypy, without tests."""
+    results: list[tuple[str, str]] = []
+    run_steps(lint_steps(discover_packages()), results)
+    return summarize(results)
+
+
+def cmd_test(args: Sequence[str]) -> int:
+    """Lint, type-check, then pytest each package's tests/; ``args`` go to every pytest."""
+    packages = discover_packages()
+    results: list[tuple[str, str]] = []
+    problems: list[str] = []
+    run_steps(lint_steps(packages), results)
+    env = tool_env(TEST_ENV)
+    ran_any = False
+    for pkg in packages:
+        name = f"pytest {pkg.rel}/tests"
+        if not (pkg.path / "tests").is_dir():
+            if pkg.is_core:
+                problems.append(f"{name}: the core package has no tests/ directory")
+            else:
+                say(f"note: {pkg.rel} has no tests/ yet; skipped")
+                results.append((name, "no tests (skipped)"))
+            continue
+        say(f"==> {name}")
+        status = run([venv_python(), "-m", "pytest", "tests", *args], cwd=pkg.path, env=env)
+        ran_any = ran_any or status != PYTEST_NO_TESTS
+        if status == 0:
+            results.append((name, "ok"))
+        elif status == PYTEST_NO_TESTS and (args or not pkg.is_core):
+            # A -k/-m filter can leave a package with nothing selected; that alone is fine.
+            say(f"note: no tests collected/selected in {pkg.rel}")
+            results.append((name, "no tests selected"))
+        else:
+            results.append((name, f"FAILED (exit {status})"))
+    if not ran_any:
+        problems.append("no tests ran anywhere (pytest collected nothing in every package)")
+    return summarize(results, problems)
+
+
+def run_script(script: Path, args: Sequence[str], what: str) -> int:
+    """Run a repo script with the venv's interpreter, passing ``args`` through."""
+    if not script.is_file():
+        return fail(f"{script.relative_to(ROOT).as_posix()} does not exist yet ({what})")
+    say(f"==> {what}")
+    return run([venv_python(), script, *args])
+
+
+COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
+    "demo": (
+        lambda a: run_script(DEMO, a, "offline demo: tokens for JSON vs TOON vs KTOF"),
+        "offline demo (examples/quickstart.py)",
+    ),
+    "test": (cmd_test, "ruff, mypy, then pytest over python/tests and integrations/*/tests"),
+    "lint": (cmd_lint, "ruff check, ruff format --check, mypy"),
+    "bench": (
+        lambda a: run_script(BENCH, a, "codec benchmark"),
+        "codec benchmark (python/benchmarks/codec.py)",
+    ),
+    "setup": (lambda a: 0, "only create .venv/ and reinstall the packages"),
+}
+
+
+def usage() -> str:
+    """The command list, for -h and for mistakes."""
+    lines = ["usage: python3 dev.py COMMAND [ARGS...]", "", "commands:"]
+    lines += [f"  {name:<7} {help_}" for name, (_, help_) in COMMANDS.items()]
+    lines += [
+        "",
+        "Extra ARGS go to pytest for `test` (e.g. -k tokens) and to the script otherwise.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str]) -> int:
+    """Dispatch ``argv`` (without the program name) to a command after preparing .venv."""
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0 if argv else 2
+    name, rest = argv[0], list(argv[1:])
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    if name not in COMMANDS:
+        print(usage(), file=sys.stderr)
+        return fail(f"unknown command {name!r}")
+    status = ensure_venv(force_install=name == "setup")
+    if status != 0:
+        return status
+    handler, _ = COMMANDS[name]
+    return handler(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
