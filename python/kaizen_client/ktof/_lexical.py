@@ -26,6 +26,8 @@ _NUMBER_START = frozenset("-0123456789")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ESCAPE_RE = re.compile(r'[\\"\x00-\x1f]')
 _UNESCAPES = {"\\": "\\", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
+# KTOF also reads the rest of JSON's escapes (TOON rejects them, so no TOON text contains them).
+_UNESCAPES.update({"b": "\b", "f": "\f", "/": "/"})
 
 
 def _escape_char(match: re.Match[str]) -> str:

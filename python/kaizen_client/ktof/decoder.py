@@ -7,6 +7,7 @@ only :class:`KTOFDecodeError`, carrying the 1-based line.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from typing import Any, NamedTuple
@@ -26,16 +27,30 @@ MAX_DEPTH = 200
 
 _BRACKET_RE = re.compile(r"(0|[1-9][0-9]*)(:?)([\t|]?)", re.ASCII)
 
-Fields = list[tuple[str, "Fields | None"]]
+# A header field: (name, nested field group, KTOF JSON column ``name[]``, KTOF optional ``name?``)
+Fields = list[tuple[str, "Fields | None", bool, bool]]
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_JSON = json.JSONDecoder(parse_constant=_no_constants)
+_json_scan = _JSON.raw_decode
+_json_loads = _JSON.decode
 
 
 class Header(NamedTuple):
     key: str | None
-    length: int
+    length: int  # -1 for a KTOF ``key[]: <JSON>`` field, whose decoded value is ``value``
     delimiter: str
     keyed: bool
     fields: Fields | None
     rest: str
+    value: Any = None
+
+
+_NOT_JSON = object()
 
 
 class _Lines:
@@ -213,6 +228,10 @@ class _Decoder:
         close = content.find("]", bracket)
         if close == -1:
             return self.malformed("unclosed '[' in array header", lineno)
+        if close == bracket + 1 and key_or_none is not None:
+            json_value = self.json_field(content, close + 1, lineno)
+            if json_value is not None:
+                return json_value._replace(key=key_or_none)
         match = _BRACKET_RE.fullmatch(content, bracket + 1, close)
         if match is None:
             inner = content[bracket + 1 : close]
@@ -236,6 +255,23 @@ class _Decoder:
                 return self.malformed("a keyed header needs a field list", lineno)
         return Header(key_or_none, length, delimiter, keyed, fields, rest)
 
+    def json_field(self, content: str, pos: int, lineno: int) -> Header | None:
+        """KTOF ``key[]: <JSON>`` (docs/ktof.md §3.2); None when the line is not one."""
+        if content[pos : pos + 1] != ":":
+            return None
+        rest = content[pos + 1 :].strip(" ")
+        if not rest or rest[0] not in "{[":
+            return None
+        try:
+            value = _json_loads(rest)
+        except RecursionError:
+            raise KTOFDecodeError("nesting deeper than the decoder allows", lineno) from None
+        except ValueError as exc:
+            if self.strict:
+                raise KTOFDecodeError(f"invalid JSON value after '[]:': {exc}", lineno) from None
+            return None
+        return Header(None, -1, ",", False, None, "", value)
+
     def malformed(self, message: str, lineno: int) -> None:
         if self.strict:
             raise KTOFDecodeError(message, lineno)
@@ -256,7 +292,7 @@ class _Decoder:
                 name, pos = scan_quoted(content, pos, lineno)
             else:
                 end = pos
-                while end < n and content[end] not in "{}" and content[end] != delimiter:
+                while end < n and content[end] not in "{}[?" and content[end] != delimiter:
                     end += 1
                 name = content[pos:end]
                 if UNQUOTED_KEY_RE.fullmatch(name) is None:
@@ -273,10 +309,16 @@ class _Decoder:
                 self.depth -= 1
                 if sub is None:
                     return None, pos
+            is_json = content.startswith("[]", pos) and sub is None
+            if is_json:
+                pos += 2
+            optional = pos < n and content[pos] == "?"
+            if optional:
+                pos += 1
             if name in seen and self.strict:
                 raise KTOFDecodeError(f"duplicate field name {name!r} in header", lineno)
             seen.add(name)
-            fields.append((name, sub))
+            fields.append((name, sub, is_json, optional))
             if pos >= n:
                 self.malformed("unclosed '{' in header", lineno)
                 return None, pos
@@ -290,6 +332,9 @@ class _Decoder:
     # ------------------------------------------------------------------ arrays (§9, §10)
     def array_body(self, header: Header, depth: int, index: int, lineno: int) -> tuple[Any, int]:
         """Decode the value a header introduces; its rows or items sit at depth+1."""
+        if header.length < 0:
+            self.no_children(depth, index)
+            return header.value, index
         if header.keyed:
             assert header.fields is not None
             return self.keyed_rows(header, depth + 1, index, lineno)
@@ -330,60 +375,31 @@ class _Decoder:
 
     def table_rows(self, header: Header, depth: int, index: int, lineno: int) -> tuple[Any, int]:
         lines = self.lines
-        fields = header.fields
-        assert fields is not None
+        assert header.fields is not None
+        reader = _RowReader(header.fields, header.delimiter, self.strict)
         delimiter = header.delimiter
-        flat = all(sub is None for _, sub in fields)
-        names = [name for name, _ in fields]
-        width = len(names) if flat else _leaf_count(fields)
         rows: list[Any] = []
         start = index
         n = lines.n
         while index < n and lines.depth[index] == depth:
             content = lines.content[index]
-            colon = find_unquoted(content, ":")
-            if colon != -1:
-                cut = find_unquoted(content, delimiter)
-                if cut == -1 or colon < cut:
-                    break  # §9.3: a key-value line ends the rows
-            row_line = lines.lineno[index]
-            cells = [
-                parse_primitive(token, row_line)
-                for token in split_delimited(content, delimiter, row_line)
-            ]
-            rows.append(self.row_object(cells, fields, names, flat, width, row_line))
+            if not reader.marked:
+                colon = find_unquoted(content, ":")
+                if colon != -1:
+                    cut = find_unquoted(content, delimiter)
+                    if cut == -1 or colon < cut:
+                        break  # §9.3: a key-value line ends the rows
+            rows.append(reader.read(content, lines.lineno[index]))
             index += 1
         self.check_span(start, index)
         self.check_count(len(rows), header.length, "rows", lineno)
         self.no_children(depth - 1 if not rows else depth, index)
         return rows, index
 
-    def row_object(
-        self,
-        cells: list[Any],
-        fields: Fields,
-        names: list[str],
-        flat: bool,
-        width: int,
-        lineno: int,
-    ) -> dict[str, Any]:
-        if len(cells) != width:
-            if self.strict:
-                raise KTOFDecodeError(
-                    f"row has {len(cells)} values, header declares {width}", lineno
-                )
-            cells = (cells + [None] * width)[:width]
-        if flat:
-            return dict(zip(names, cells))
-        return _build(fields, iter(cells))
-
     def keyed_rows(self, header: Header, depth: int, index: int, lineno: int) -> tuple[Any, int]:
         lines = self.lines
-        fields = header.fields
-        assert fields is not None
-        flat = all(sub is None for _, sub in fields)
-        names = [name for name, _ in fields]
-        width = len(names) if flat else _leaf_count(fields)
+        assert header.fields is not None
+        reader = _RowReader(header.fields, header.delimiter, self.strict)
         result: dict[str, Any] = {}
         start = index
         count = 0
@@ -397,12 +413,9 @@ class _Decoder:
                 index += 1
                 continue
             key = self.key(content, colon, row_line)
-            rest = content[colon + 1 :].strip(" ")
-            tokens = split_delimited(rest, header.delimiter, row_line) if rest else []
-            cells = [parse_primitive(token, row_line) for token in tokens]
             if self.strict and key in result:
                 raise KTOFDecodeError(f"duplicate key {key!r}", row_line)
-            result[key] = self.row_object(cells, fields, names, flat, width, row_line)
+            result[key] = reader.read(content[colon + 1 :].strip(" "), row_line)
             count += 1
             index += 1
         self.check_span(start, index)
@@ -474,15 +487,116 @@ class _Decoder:
             raise KTOFDecodeError(f"nesting deeper than {MAX_DEPTH} levels", lineno)
 
 
-def _leaf_count(fields: Fields) -> int:
-    return sum(1 if sub is None else _leaf_count(sub) for _, sub in fields)
+_ABSENT = object()
+
+
+class _RowReader:
+    """Turns one table row (or the cells of a keyed entry row) into an object.
+
+    Plain TOON headers split on the delimiter; headers with KTOF markers (JSON columns
+    ``name[]``, optional columns ``name?``) are scanned cell by cell, since a JSON cell may
+    contain the delimiter.
+    """
+
+    __slots__ = ("delimiter", "fields", "flat", "json_leaves", "marked", "names", "strict",
+                 "width")
+
+    def __init__(self, fields: Fields, delimiter: str, strict: bool) -> None:
+        self.fields = fields
+        self.delimiter = delimiter
+        self.strict = strict
+        self.json_leaves = _json_leaves(fields)
+        self.width = len(self.json_leaves)
+        self.marked = _has_markers(fields)
+        self.flat = not self.marked and all(f[1] is None for f in fields)
+        self.names = [f[0] for f in fields]
+
+    def read(self, content: str, lineno: int) -> dict[str, Any]:
+        if self.marked:
+            return self.read_marked(content, lineno)
+        tokens = split_delimited(content, self.delimiter, lineno) if content else []
+        cells = [parse_primitive(token, lineno) for token in tokens]
+        width = self.width
+        if len(cells) != width:
+            if self.strict:
+                raise KTOFDecodeError(f"row has {len(cells)} values, header declares {width}",
+                                      lineno)
+            cells = (cells + [None] * width)[:width]
+        if self.flat:
+            return dict(zip(self.names, cells))
+        return _build(self.fields, iter(cells))
+
+    def read_marked(self, line: str, lineno: int) -> dict[str, Any]:
+        delimiter = self.delimiter
+        n = len(line)
+        pos = 0
+        cells: list[Any] = []
+        for i, is_json in enumerate(self.json_leaves):
+            if i:
+                if pos >= n or line[pos] != delimiter:
+                    raise KTOFDecodeError(
+                        f"row has {i} values, header declares {self.width}", lineno)
+                pos += 1
+            while pos < n and line[pos] == " ":
+                pos += 1
+            if is_json and pos < n and line[pos] != delimiter:
+                try:
+                    value, pos = _json_scan(line, pos)
+                except RecursionError:
+                    raise KTOFDecodeError("nesting deeper than the decoder allows",
+                                          lineno) from None
+                except ValueError as exc:
+                    raise KTOFDecodeError(f"invalid JSON in column {i + 1}: {exc}",
+                                          lineno) from None
+                cells.append(value)
+                while pos < n and line[pos] == " ":
+                    pos += 1
+                continue
+            cut = find_unquoted(line, delimiter, pos)
+            if cut == -1:
+                cut = n
+            token = line[pos:cut].strip(" ")
+            pos = cut
+            cells.append(parse_primitive(token, lineno) if token else _ABSENT)
+        if pos != n:
+            raise KTOFDecodeError(f"row has more values than the {self.width} the header "
+                                  "declares", lineno)
+        return _build_marked(self.fields, iter(cells), lineno)
+
+
+def _json_leaves(fields: Fields) -> list[bool]:
+    out: list[bool] = []
+    for _, sub, is_json, _ in fields:
+        if sub is None:
+            out.append(is_json)
+        else:
+            out.extend(_json_leaves(sub))
+    return out
+
+
+def _has_markers(fields: Fields) -> bool:
+    return any(is_json or optional or (sub is not None and _has_markers(sub))
+               for _, sub, is_json, optional in fields)
 
 
 def _build(fields: Fields, cells: Any) -> dict[str, Any]:
     result: dict[str, Any] = {}
-    for name, sub in fields:
+    for name, sub, _, _ in fields:
         result[name] = next(cells) if sub is None else _build(sub, cells)
     return result
+
+
+def _build_marked(fields: Fields, cells: Any, lineno: int) -> Any:
+    """Build an object from cells where ``_ABSENT`` marks an empty cell."""
+    result: dict[str, Any] = {}
+    for name, sub, _, optional in fields:
+        value = next(cells) if sub is None else _build_marked(sub, cells, lineno)
+        if value is _ABSENT:
+            if optional:
+                continue
+            value = ""  # TOON §9.1: an empty token is the empty string
+        result[name] = value
+    return result if result or not fields else _ABSENT
 
 
 def decode(text: str, *, strict: bool = True, indent: int = 2) -> Any:
@@ -495,8 +609,25 @@ def decode(text: str, *, strict: bool = True, indent: int = 2) -> Any:
         raise TypeError(f"decode() needs str, not {type(text).__name__}")
     if indent < 1:
         raise ValueError("indent must be at least 1")
+    if text[:2] in (" {", " ["):
+        value = _root_json(text, strict)
+        if value is not _NOT_JSON:
+            return value
     lines = _Lines(text, indent, strict)
     return _Decoder(lines, strict).document()
+
+
+def _root_json(text: str, strict: bool) -> Any:
+    """KTOF root JSON: one space, then a JSON object or array (docs/ktof.md, "Root JSON")."""
+    try:
+        return _json_loads(text)
+    except RecursionError:
+        raise KTOFDecodeError("nesting deeper than the decoder allows", 1) from None
+    except ValueError as exc:
+        if strict:
+            lineno = getattr(exc, "lineno", 1)
+            raise KTOFDecodeError(f"invalid JSON document: {exc}", lineno) from None
+        return _NOT_JSON
 
 
 __all__ = ["MAX_DEPTH", "decode"]

@@ -1,0 +1,427 @@
+"""KTOF auto mode: per subtree, the rendering with the fewest tokens that decodes exactly.
+
+Every container is rendered in each form that can carry it (TOON block, TOON/KTOF table, keyed
+table, inline compact JSON) and the cheapest wins. Costs are exact: a document's token count is the
+sum of its lines' counts (tokenizer pre-tokens never span a newline), so each distinct line is
+counted once and memoized. A final check against compact JSON makes "never more tokens than
+JSON" hold by construction.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..tokens import count_tokens
+from ._lexical import LITERALS, NUMBER_RE, UNQUOTED_KEY_RE
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_NUMBER_START = frozenset("-0123456789")
+_RISKY_FIRST = frozenset(' "')
+
+# A table field: (name, subfields, json_column, optional)
+KField = tuple[str, "list[KField] | None", bool, bool]
+
+
+def jstr(text: str) -> str:
+    """A quoted KTOF string is a JSON string literal (so quoting never costs more than JSON)."""
+    return _dumps(text)
+
+
+def _needs_quotes_base(text: str) -> bool:
+    """Quoting every position needs: what the decoder would otherwise trim, type or split."""
+    if not text:
+        return True
+    if text[0] in _RISKY_FIRST or text[-1] == " ":
+        return True
+    if text in LITERALS or text == "[]":
+        return True
+    if text[0] in _NUMBER_START and NUMBER_RE.fullmatch(text) is not None:
+        return True
+    return _CONTROL_RE.search(text) is not None
+
+
+def field_value(text: str) -> str:
+    """A string after ``key: ``: the whole rest of the line is the value (TOON §7.4)."""
+    return jstr(text) if _needs_quotes_base(text) else text
+
+
+def item_value(text: str) -> str:
+    """A string after ``- `` (a colon or a leading ``[`` would make it an object or array)."""
+    if _needs_quotes_base(text) or ":" in text or text[0] == "[":
+        return jstr(text)
+    return text
+
+
+def root_value(text: str) -> str:
+    if _needs_quotes_base(text) or ":" in text or text[0] in "[{#":
+        return jstr(text)
+    return text
+
+
+def cell_value(text: str, delimiter: str, first: bool) -> str:
+    """A string in an inline array or table row, split on ``delimiter``."""
+    if _needs_quotes_base(text) or delimiter in text:
+        return jstr(text)
+    if first and (text[0] == "#" or ":" in text or text.startswith("- ")):
+        return jstr(text)
+    return text
+
+
+def field_key(key: str) -> str:
+    """A key before ``: ``; the decoder takes everything before the first unquoted colon."""
+    if UNQUOTED_KEY_RE.fullmatch(key) is not None:
+        return key
+    if (
+        not key
+        or key[0] in ' "#'
+        or key[-1] == " "
+        or ":" in key
+        or '"' in key
+        or "[" in key
+        or _CONTROL_RE.search(key) is not None
+    ):
+        return jstr(key)
+    return key
+
+
+def header_key(key: str) -> str:
+    """A key before ``[`` (headers follow TOON's stricter key grammar)."""
+    return key if UNQUOTED_KEY_RE.fullmatch(key) is not None else jstr(key)
+
+
+def number_text(value: int | float) -> str:
+    """Numbers keep their Python type: ints as digits, floats always with ``.`` or ``e``."""
+    if type(value) is int:
+        return str(value) if -(10**4000) < value < 10**4000 else _dumps(value)
+    text = repr(value)
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        sign = "-" if exponent[0] == "-" else ""
+        text = f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
+    return text
+
+
+class _Table:
+    """A candidate table layout for a list of objects (or the values of a keyed object)."""
+
+    __slots__ = ("fields", "plain")
+
+    def __init__(self, fields: list[KField], plain: bool) -> None:
+        self.fields = fields
+        self.plain = plain  # no KTOF markers: the header is pure TOON
+
+
+def plan_table(objects: list[Any], allow_markers: bool) -> _Table | None:
+    """Choose columns for ``objects`` (all non-empty dicts) keeping each object's key order.
+
+    Returns None when no table can carry them exactly: not all non-empty dicts, or key orders
+    that no single header order can respect.
+    """
+    for obj in objects:
+        if type(obj) is not dict or not obj:
+            return None
+    order = _column_order(objects)
+    if order is None:
+        return None
+    if len(order) > 4 * min(len(obj) for obj in objects) + 8:
+        return None  # so sparse that a table would be mostly empty cells
+    count = len(objects)
+    fields: list[KField] = []
+    plain = True
+    for key in order:
+        present = [obj[key] for obj in objects if key in obj]
+        optional = len(present) != count
+        if optional and not allow_markers:
+            return None
+        kinds = {type(value) for value in present}
+        if dict not in kinds and list not in kinds:
+            fields.append((key, None, False, optional))
+            plain = plain and not optional
+            continue
+        if kinds == {dict} and not optional:
+            sub = plan_table(present, allow_markers=False)
+            if sub is not None and _same_order(present):
+                fields.append((key, sub.fields, False, False))
+                continue
+        if not allow_markers:
+            return None
+        fields.append((key, None, True, optional))
+        plain = False
+    return _Table(fields, plain)
+
+
+def _column_order(objects: list[dict[str, Any]]) -> list[str] | None:
+    """One header order in which every object's keys appear in its own order, or None.
+
+    A topological sort of "key a comes before key b" from every object, ties broken by first
+    appearance, so a table of same-shaped objects keeps their order exactly.
+    """
+    first = list(objects[0])
+    if all(len(obj) == len(first) and list(obj) == first for obj in objects):
+        return first
+    seen: dict[str, int] = {}
+    after: dict[str, set[str]] = {}
+    indegree: dict[str, int] = {}
+    for obj in objects:
+        previous: str | None = None
+        for key in obj:
+            if key not in seen:
+                seen[key] = len(seen)
+                after[key] = set()
+                indegree[key] = 0
+            if previous is not None and key not in after[previous]:
+                after[previous].add(key)
+                indegree[key] += 1
+            previous = key
+    ready = [(seen[key], key) for key, degree in indegree.items() if degree == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, key = heapq.heappop(ready)
+        order.append(key)
+        for nxt in after[key]:
+            indegree[nxt] -= 1
+            if indegree[nxt] == 0:
+                heapq.heappush(ready, (seen[nxt], nxt))
+    return order if len(order) == len(seen) else None
+
+
+def _same_order(objects: list[dict[str, Any]]) -> bool:
+    first = list(objects[0])
+    return all(list(obj) == first for obj in objects)
+
+
+class AutoWriter:
+    """Renders one document; ``cost`` memoizes exact per-line token counts."""
+
+    __slots__ = ("count", "delimiter", "indent", "memo", "model", "pad")
+
+    def __init__(self, model: str, indent: int, delimiter: str) -> None:
+        self.model = model
+        self.indent = indent
+        self.delimiter = delimiter
+        self.memo: dict[str, int] = {}
+        self.pad = [" " * (indent * depth) for depth in range(32)]
+
+    def indentation(self, depth: int) -> str:
+        pad = self.pad
+        while depth >= len(pad):
+            pad.append(" " * (self.indent * len(pad)))
+        return pad[depth]
+
+    def cost(self, lines: list[str]) -> int:
+        """Tokens of ``"\\n".join(lines)`` (up to the last newline), from per-line counts."""
+        memo = self.memo
+        total = 0
+        for line in lines:
+            n = memo.get(line)
+            if n is None:
+                n = memo[line] = count_tokens(line + "\n", self.model)
+            total += n
+        return total
+
+    # ------------------------------------------------------------------ scalars
+    def scalar(self, value: Any, quote: Callable[[str], str]) -> str:
+        kind = type(value)
+        if kind is str:
+            return quote(value)
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        if value is None:
+            return "null"
+        return number_text(value)
+
+    def cell(self, value: Any, delimiter: str, first: bool) -> str:
+        if type(value) is str:
+            return cell_value(value, delimiter, first)
+        return self.scalar(value, field_value)
+
+    # ------------------------------------------------------------------ document
+    def document(self, value: Any) -> str:
+        kind = type(value)
+        if kind is dict:
+            if not value:
+                return ""
+            lines = self.best_object_root(value)
+        elif kind is list:
+            if not value:
+                return "[]"
+            lines = self.best_array(None, value, 0, "")
+        else:
+            return self.scalar(value, root_value)
+        text = "\n".join(lines)
+        json_text = _dumps(value)
+        if count_tokens(" " + json_text, self.model) <= count_tokens(text, self.model):
+            return " " + json_text
+        return text
+
+    def best_object_root(self, obj: dict[str, Any]) -> list[str]:
+        candidates = [self.object_block(obj, 0)]
+        keyed = self.keyed_table(None, obj, 0, "")
+        if keyed is not None:
+            candidates.append(keyed)
+        return min(candidates, key=self.cost)
+
+    def object_block(self, obj: dict[str, Any], depth: int) -> list[str]:
+        lines: list[str] = []
+        pad = self.indentation(depth)
+        for key, value in obj.items():
+            lines.extend(self.field(key, value, depth, pad))
+        return lines
+
+    # ------------------------------------------------------------------ fields
+    def field(self, key: str, value: Any, depth: int, lead: str) -> list[str]:
+        """Lines for one object field whose line starts with ``lead``; nested content at depth+1."""
+        kind = type(value)
+        if kind is dict:
+            if not value:
+                return [f"{lead}{field_key(key)}:"]
+            candidates = [[f"{lead}{field_key(key)}:", *self.object_block(value, depth + 1)]]
+            keyed = self.keyed_table(key, value, depth, lead)
+            if keyed is not None:
+                candidates.append(keyed)
+            candidates.append([f"{lead}{header_key(key)}[]: {_dumps(value)}"])
+            return min(candidates, key=self.cost)
+        if kind is list:
+            if not value:
+                return [f"{lead}{field_key(key)}: []"]
+            return self.best_array(key, value, depth, lead)
+        return [f"{lead}{field_key(key)}: {self.scalar(value, field_value)}"]
+
+    # ------------------------------------------------------------------ arrays
+    def best_array(self, key: str | None, items: list[Any], depth: int, lead: str) -> list[str]:
+        name = "" if key is None else header_key(key)
+        candidates: list[list[str]] = []
+        if all(type(item) is not dict and type(item) is not list for item in items):
+            candidates.append(self.inline(name, items, lead))
+        elif all(type(item) is dict and item for item in items):
+            plan = plan_table(items, allow_markers=True)
+            if plan is not None:
+                candidates.append(self.table(name, items, plan, depth, lead))
+            if plan is None or not plan.plain or len(items) < 4:
+                candidates.append(self.listed(name, items, depth, lead))
+        else:
+            candidates.append(self.listed(name, items, depth, lead))
+        if key is not None:
+            candidates.append([f"{lead}{name}[]: {_dumps(items)}"])
+        return min(candidates, key=self.cost)
+
+    def inline(self, name: str, items: list[Any], lead: str) -> list[str]:
+        delimiter = self.delimiter
+        cells = [self.cell(item, delimiter, False) for item in items]
+        return [f"{lead}{name}{_bracket(len(items), delimiter)}: {delimiter.join(cells)}"]
+
+    def listed(self, name: str, items: list[Any], depth: int, lead: str) -> list[str]:
+        lines = [f"{lead}{name}{_bracket(len(items), self.delimiter)}:"]
+        self.items(items, depth + 1, lines)
+        return lines
+
+    def items(self, items: list[Any], depth: int, lines: list[str]) -> None:
+        pad = self.indentation(depth)
+        for item in items:
+            kind = type(item)
+            if kind is dict:
+                if not item:
+                    lines.append(f"{pad}-")
+                    continue
+                first = True
+                for key, value in item.items():
+                    if first:
+                        lines.extend(self.field(key, value, depth + 1, f"{pad}- "))
+                        first = False
+                    else:
+                        lines.extend(self.field(key, value, depth + 1, self.indentation(depth + 1)))
+            elif kind is list:
+                if not item:
+                    lines.append(f"{pad}- {_bracket(0, self.delimiter)}:")
+                elif all(type(x) is not dict and type(x) is not list for x in item):
+                    lines.extend(self.inline("", item, f"{pad}- "))
+                else:
+                    lines.append(f"{pad}- {_bracket(len(item), self.delimiter)}:")
+                    self.items(item, depth + 1, lines)
+            else:
+                lines.append(f"{pad}- {self.scalar(item, item_value)}")
+
+    # ------------------------------------------------------------------ tables
+    def table(
+        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
+    ) -> list[str]:
+        delimiter = self.delimiter
+        header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}:"
+        pad = self.indentation(depth + 1)
+        lines = [header]
+        for item in items:
+            lines.append(pad + self.row(item, plan, delimiter))
+        return lines
+
+    def keyed_table(
+        self, key: str | None, obj: dict[str, Any], depth: int, lead: str
+    ) -> list[str] | None:
+        if len(obj) < 2:
+            return None
+        values = list(obj.values())
+        if not all(type(v) is dict and v for v in values):
+            return None
+        plan = plan_table(values, allow_markers=True)
+        if plan is None:
+            return None
+        delimiter = self.delimiter
+        name = "" if key is None else header_key(key)
+        bracket = _bracket(len(obj), delimiter, keyed=True)
+        lines = [f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}:"]
+        pad = self.indentation(depth + 1)
+        for entry_key, entry in obj.items():
+            lines.append(f"{pad}{field_key(entry_key)}: {self.row(entry, plan, delimiter, True)}")
+        return lines
+
+    def row(self, obj: dict[str, Any], plan: _Table, delimiter: str, keyed: bool = False) -> str:
+        cells: list[str] = []
+        self.row_cells(obj, plan.fields, delimiter, cells, plan.plain and not keyed)
+        return delimiter.join(cells)
+
+    def row_cells(
+        self, obj: dict[str, Any], fields: list[KField], delimiter: str, cells: list[str],
+        guard_first: bool,
+    ) -> None:
+        for name, sub, is_json, optional in fields:
+            if optional and name not in obj:
+                cells.append("")
+                continue
+            value = obj[name]
+            if sub is not None:
+                self.row_cells(value, sub, delimiter, cells, guard_first)
+            elif is_json:
+                cells.append(_dumps(value))
+            else:
+                cells.append(self.cell(value, delimiter, guard_first and not cells))
+
+
+def _bracket(length: int, delimiter: str, keyed: bool = False) -> str:
+    marker = ":" if keyed else ""
+    symbol = "" if delimiter == "," else delimiter
+    return f"[{length}{marker}{symbol}]"
+
+
+def _header(fields: list[KField], delimiter: str) -> str:
+    parts = []
+    for name, sub, is_json, optional in fields:
+        text = header_key(name)
+        if sub is not None:
+            text += _header(sub, delimiter)
+        if is_json:
+            text += "[]"
+        if optional:
+            text += "?"
+        parts.append(text)
+    return "{" + delimiter.join(parts) + "}"
+
+
+def encode_auto(value: Any, *, model: str, indent: int, delimiter: str) -> str:
+    return AutoWriter(model, indent, delimiter).document(value)
