@@ -138,7 +138,7 @@ def test_present_keys_follow_the_json() -> None:
 def test_unknown_response_fields_are_kept() -> None:
     resp = KaizenResponse.model_validate({**RESPONSE, "served_by": "edge-1"})
     assert resp["served_by"] == "edge-1"
-    assert "served_by" in resp.keys()
+    assert "served_by" in list(resp.keys())
     assert resp.to_dict()["served_by"] == "edge-1"
 
 

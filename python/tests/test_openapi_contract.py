@@ -169,16 +169,14 @@ def test_operation_names_are_dotted() -> None:
 def test_drift_when_spec_gains_a_field() -> None:
     spec = copy.deepcopy(load_spec())
     spec["components"]["schemas"]["EncodeRequest"]["properties"]["priority"] = {"type": "integer"}
-    assert drift(spec, wire_models()) == [
-        "EncodeRequest.priority: in the spec, not in the model"
-    ]
+    assert drift(spec, wire_models()) == ["EncodeRequest.priority: in the spec, not in the model"]
 
 
 def test_drift_when_model_gains_a_field() -> None:
     class EncodeRequest(models.EncodeRequest):
         priority: int = 0
 
-    wire = {**wire_models(), "EncodeRequest": EncodeRequest}
+    wire: dict[str, type[BaseModel]] = {**wire_models(), "EncodeRequest": EncodeRequest}
     assert drift(load_spec(), wire) == ["EncodeRequest.priority: in the model, not in the spec"]
 
 

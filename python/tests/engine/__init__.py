@@ -1,0 +1,1 @@
+"""Tests of kaizen_client.engine."""
