@@ -3,13 +3,14 @@
 Runs the embedded KTOF codec on the benchmark datasets (no network, no API key), prints
 JSON vs TOON vs KTOF token counts, shows what KTOF text looks like, and proves that it
 decodes back to exactly the original data. Run it with ``python3 dev.py demo`` or
-``python examples/quickstart.py [--model gpt-4o] [--sample nested_orders]``.
+``python examples/quickstart.py [--model gpt-4o] [--sample nested_orders] [--full]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ try:
 except ImportError as exc:
     sys.exit(f"quickstart needs kaizen-client's dependencies ({exc}).\n{HOW_TO_INSTALL}")
 
-SAMPLE_SIZE = 2
+SAMPLE_SIZE = 3
 """Rows/items of the dataset shown as KTOF text: enough to see the shape, short enough to read."""
 
 
@@ -42,10 +43,24 @@ def pct(saved: int, base: int) -> str:
     return f"{saved / base:.1%}" if base else "n/a"
 
 
+def fit(lines: list[str], full: bool) -> list[str]:
+    """Cut lines to the terminal width so the sample stays readable (never when piped)."""
+    if full or not sys.stdout.isatty():
+        return lines
+    width = max(60, shutil.get_terminal_size().columns - 5)
+    cut = [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
+    if cut != lines:
+        cut.append("(… long lines cut to fit the terminal; --full shows them whole)")
+    return cut
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Offline KTOF token-savings demo.")
     parser.add_argument("--model", default="gpt-4o", help="model whose tokenizer counts")
-    parser.add_argument("--sample", default="nested_orders", choices=sorted(GENERATORS))
+    parser.add_argument(
+        "--sample", default="tabular_records", choices=sorted(GENERATORS), help="dataset shown"
+    )
+    parser.add_argument("--full", action="store_true", help="never cut long sample lines")
     args = parser.parse_args(argv)
     info = tokenizer_info(args.model)
     try:  # the tokenizer loads lazily; fail here with advice, not mid-table with a traceback
@@ -116,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nKTOF for {SAMPLE_SIZE} items of {args.sample} ({count_tokens(text, args.model)} tokens;"
         f" {count_tokens(compact_json(sample), args.model)} as compact JSON):\n"
     )
-    print("\n".join(f"    {line}" for line in text.splitlines()))
+    print("\n".join(f"    {line}" for line in fit(text.splitlines(), args.full)))
 
     back = decode(text)
     print(f"\ndecode(encode(sample)) == sample: {'yes' if same(back, sample) else 'NO'}")

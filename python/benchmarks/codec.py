@@ -559,6 +559,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_speed:
         print()
         print(f"speed: best of {repeats}, MB/s of compact JSON bytes; tf = toon-format")
+        if args.quick:
+            print("(--quick: tiny inputs, single samples; speed figures are noise, not results)")
         codecs = speed_codecs(args.model)
         speed_rows = [
             measure_speed(name, value, codecs, repeats=repeats, min_time=min_time)
