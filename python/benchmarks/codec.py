@@ -19,6 +19,7 @@ import gc
 import importlib
 import importlib.metadata
 import json
+import os
 import platform
 import shlex
 import sys
@@ -544,6 +545,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = shlex.join(["python", *(sys.argv if argv is None else ["codec.py", *argv])])
     print(f"$ {command}")
     print(f"python {platform.python_version()} on {platform.platform()}; {_versions()}")
+    if hasattr(os, "getloadavg"):  # a busy machine explains noisy speed numbers
+        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"tokens: {token_counter_name(args.model)}, model {args.model}")
     data = quick_corpus() if args.quick else corpus()
     print()
