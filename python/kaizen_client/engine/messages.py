@@ -20,11 +20,14 @@ copied):
   cached prefix would throw away the provider's prompt cache. Their fragments are reported
   with reason ``cache_prefix``.
 
-Round-trip guarantee: text outside fragments is byte-identical; each compressed fragment's
-replacement decodes with ``ktof.decode`` to exactly ``json.loads(original_fragment)`` (types
-and key order included). The original whitespace and formatting of the JSON text is not
-preserved. A fenced block keeps its fence, relabelled ```` ```toon ```` when the text is
-exactly plain TOON 4.0 and ```` ```ktof ```` otherwise. A multi-line replacement of an
+Round-trip guarantee: text outside fragments is byte-identical; in auto mode (the default)
+each compressed fragment's replacement decodes with ``ktof.decode`` to exactly
+``json.loads(original_fragment)`` (types and key order included), and this is checked
+before a replacement is used (``verify``). The original whitespace and formatting of the
+JSON text is not preserved. ``mode="toon"`` is plain TOON 4.0, which writes 1.0 as 1.
+
+A fenced block keeps its fence, relabelled ```` ```toon ```` when the text is exactly
+plain TOON 4.0 and ```` ```ktof ```` otherwise. A multi-line replacement of an
 embedded fragment is put on lines of its own: a ``"\\n"`` is added before it (after it)
 when the prose does not already end (start) with one there; those newlines belong to the
 replacement, and the replacement with them stripped is what decodes to the value.
@@ -70,6 +73,8 @@ class CompressionOptions:
     mode: EncodeMode = "auto"
     indent: int | None = None
     delimiter: str | None = None
+    verify: bool = True
+    """Decode every replacement and compare it with the original before using it."""
 
     @classmethod
     def from_encode_options(
@@ -91,7 +96,12 @@ class CompressionOptions:
 
     def gate_settings(self) -> GateSettings:
         return GateSettings(
-            self.mode, self.min_tokens_saved, self.min_percent_saved, self.indent, self.delimiter
+            self.mode,
+            self.min_tokens_saved,
+            self.min_percent_saved,
+            self.indent,
+            self.delimiter,
+            self.verify,
         )
 
 

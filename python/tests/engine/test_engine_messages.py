@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -280,3 +281,33 @@ def test_property_round_trip_and_totals(value: Any, kind: str) -> None:
     if kind == "fenced":
         body = new[new.index("\n", len("Look:\n```")) + 1 : len(new) - len("\n```\nok")]
     assert same(ktof.decode(body.strip("\n")), json.loads(data))
+
+
+def test_a_replacement_that_does_not_round_trip_is_not_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Simulate a codec bug: the text decodes, but to a different value.
+    monkeypatch.setattr(ktof, "decode", lambda text, **kwargs: {"something": "else"})
+    message = {"role": "tool", "tool_call_id": "t", "content": PRETTY}
+    out, report = compress_messages([message])
+    assert out[0] is message
+    [fragment] = report.fragments
+    assert (fragment.action, fragment.reason) == ("skipped", "error")
+    assert fragment.tokens_after == fragment.tokens_before
+
+
+def test_codec_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(value: Any, **kwargs: Any) -> str:
+        raise RuntimeError("codec bug")
+
+    monkeypatch.setattr(ktof, "encode", broken)
+    message = {"role": "tool", "tool_call_id": "t", "content": PRETTY}
+    out, report = compress_messages([message])
+    assert out[0] is message and report.fragments[0].reason == "error"
+
+
+def test_verification_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ktof, "decode", lambda text, **kwargs: None)
+    message = {"role": "tool", "tool_call_id": "t", "content": PRETTY}
+    _, report = compress_messages([message], options=CompressionOptions(verify=False))
+    assert report.fragments[0].reason == "compressed"
