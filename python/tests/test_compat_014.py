@@ -128,7 +128,7 @@ async def test_014_response_dict_access() -> None:
     async with KaizenClient(KaizenClientConfig(base_url="local")) as client:
         resp = await client.compress({"data": {"a": [1, 2, 3]}, "token_models": ["gpt-4o-mini"]})
     assert isinstance(resp["result"], str)
-    assert 0 < resp["stats"]["reduction_ratio"] <= 1
+    assert resp["stats"]["reduction_ratio"] > 0
     assert resp.get("stats") is not None and "token_stats" in resp
     assert resp["token_stats"]["gpt-4o-mini"]["original"] > 0
 
