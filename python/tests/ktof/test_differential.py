@@ -1,0 +1,218 @@
+"""Differential tests against the two PyPI TOON implementations.
+
+* ``toons`` (Rust bindings; ``toons.dumps(obj, indent_size=, delimiter=)`` /
+  ``toons.loads(s, strict=, indent_size=)``), declares ``__toon_spec__`` 4.1.
+* ``toon-format`` (pure Python, json-module style ``toon_format.dumps``/``loads`` with the
+  same keyword names), declares ``__toon_spec__`` 4.4.
+
+Both pass the full 4.0 fixture suite except that toon-format rejects four optional non-strict
+fall-through inputs (see ``TOON_FORMAT_NO_FALLTHROUGH``), and they agree with each other byte
+for byte on documents without floats.  Checks:
+
+1. our ``mode="toon"`` output decodes with both libraries to the same value as with ours;
+2. we decode both libraries' encoder output to the value they encoded;
+3. on float-free documents our TOON text is byte-identical to theirs (TOON output is
+   deterministic: key order, quoting, tabular/keyed detection and layout are all specified);
+4. the same over the official fixture inputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kaizen_client.ktof import decode, encode
+
+from .conftest import (
+    assert_same_json,
+    describe,
+    load_toon_cases,
+)
+from .strategies import documents, examples
+
+toons = pytest.importorskip("toons")
+toon_format = pytest.importorskip("toon_format")
+
+SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
+DELIMS = [",", "|", "\t"]
+
+# toon-format 1.2.0 implements only the strict reading of malformed bracket segments; the
+# spec makes the non-strict key-value fall-through of §6 optional ("MAY"), and these fixtures
+# pin its outcome for implementations that choose it.  toon-format raises instead.
+TOON_FORMAT_NO_FALLTHROUGH = {
+    "decode/objects::treats extra brackets after valid array segment as literal key (non-strict)",
+    "decode/objects::treats bracket segment without a length as literal key (non-strict)",
+    "decode/objects::treats non-integer bracket content as literal key (non-strict)",
+    "decode/objects::treats text between bracket segment and colon as literal key (non-strict)",
+}
+
+
+def _toons_dumps(value: Any, delimiter: str, indent: int) -> str:
+    return str(toons.dumps(value, delimiter=delimiter, indent_size=indent))
+
+
+def _toons_loads(text: str, strict: bool = True, indent: int = 2) -> Any:
+    return toons.loads(text, strict=strict, indent_size=indent)
+
+
+def _tf_dumps(value: Any, delimiter: str, indent: int) -> str:
+    return str(toon_format.dumps(value, delimiter=delimiter, indent_size=indent))
+
+
+def _tf_loads(text: str, strict: bool = True, indent: int = 2) -> Any:
+    return toon_format.loads(text, strict=strict, indent_size=indent)
+
+
+LIBS = {
+    "toons": (_toons_dumps, _toons_loads),
+    "toon-format": (_tf_dumps, _tf_loads),
+}
+
+
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, (list, tuple)):
+        return any(_has_float(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    return False
+
+
+def _big_int(value: Any) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) >= 10**21
+    if isinstance(value, (list, tuple)):
+        return any(_big_int(v) for v in value)
+    if isinstance(value, dict):
+        return any(_big_int(v) for v in value.values())
+    return False
+
+
+# ---------------------------------------------------------------------------------------
+# Hypothesis: both directions, every delimiter, indent 2 and 4
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lib", list(LIBS))
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=SLOW_OK)
+@given(value=documents, delimiter=st.sampled_from(DELIMS), indent=st.sampled_from([2, 4]))
+def test_they_decode_our_toon(lib: str, value: Any, delimiter: str, indent: int) -> None:
+    _, their_loads = LIBS[lib]
+    text = encode(value, mode="toon", delimiter=delimiter, indent=indent)
+    theirs = their_loads(text, indent=indent)
+    ctx = describe(value, text) + f"\n{lib} decoded: {theirs!r}"
+    assert_same_json(theirs, value, exact_types=False, ordered=False, context=ctx)
+    assert_same_json(
+        decode(text, indent=indent), theirs, exact_types=False, ordered=True, context=ctx
+    )
+
+
+@pytest.mark.parametrize("lib", list(LIBS))
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=SLOW_OK)
+@given(value=documents, delimiter=st.sampled_from(DELIMS), indent=st.sampled_from([2, 4]))
+def test_we_decode_their_toon(lib: str, value: Any, delimiter: str, indent: int) -> None:
+    their_dumps, their_loads = LIBS[lib]
+    text = their_dumps(value, delimiter, indent)
+    ours = decode(text, indent=indent)
+    ctx = describe(value, text) + f"\nwe decoded: {ours!r}"
+    assert_same_json(ours, value, exact_types=False, ordered=False, context=ctx)
+    assert_same_json(
+        ours, their_loads(text, indent=indent), exact_types=False, ordered=True, context=ctx
+    )
+    assert_same_json(
+        decode(text, strict=False, indent=indent),
+        ours,
+        exact_types=False,
+        ordered=True,
+        context=ctx,
+    )
+
+
+@pytest.mark.parametrize("lib", list(LIBS))
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=SLOW_OK)
+@given(value=documents, delimiter=st.sampled_from(DELIMS), indent=st.sampled_from([2, 4]))
+def test_same_toon_bytes_without_floats(lib: str, value: Any, delimiter: str, indent: int) -> None:
+    """Float formatting may legitimately differ (toons writes 812953312848194.3 for repr
+    812953312848194.2, both round-trip); everything else in TOON output is specified."""
+    if _has_float(value) or _big_int(value):
+        return
+    their_dumps, _ = LIBS[lib]
+    ours = encode(value, mode="toon", delimiter=delimiter, indent=indent)
+    theirs = their_dumps(value, delimiter, indent)
+    assert ours == theirs, describe(value) + f"\nours:   {ours!r}\n{lib}: {theirs!r}"
+
+
+# ---------------------------------------------------------------------------------------
+# Fixture inputs
+# ---------------------------------------------------------------------------------------
+
+ENCODE_CASES = load_toon_cases("encode")
+DECODE_CASES = [c for c in load_toon_cases("decode") if not c[2].get("shouldError")]
+needs_fixtures = pytest.mark.skipif(
+    not ENCODE_CASES, reason="TOON 4.0 fixtures not found (they live in ../shared outside the repo)"
+)
+
+
+@needs_fixtures
+@pytest.mark.parametrize("lib", list(LIBS))
+@pytest.mark.parametrize(
+    "case", [c for _, _, c in ENCODE_CASES], ids=[i for _, i, _ in ENCODE_CASES]
+)
+def test_fixture_values_cross_decode(lib: str, case: dict[str, Any]) -> None:
+    their_dumps, their_loads = LIBS[lib]
+    options = case.get("options") or {}
+    delimiter = options.get("delimiter", ",")
+    indent = options.get("indentSize", 2)
+    value = case["input"]
+    ours_text = encode(value, mode="toon", delimiter=delimiter, indent=indent)
+    assert_same_json(
+        their_loads(ours_text, indent=indent),
+        value,
+        exact_types=False,
+        context=describe(value, ours_text),
+    )
+    their_text = their_dumps(value, delimiter, indent)
+    assert_same_json(
+        decode(their_text, indent=indent),
+        value,
+        exact_types=False,
+        context=describe(value, their_text),
+    )
+
+
+def _decode_params() -> list[Any]:
+    params = []
+    for lib in LIBS:
+        for _, case_id, case in DECODE_CASES:
+            marks = []
+            if lib == "toon-format" and case_id in TOON_FORMAT_NO_FALLTHROUGH:
+                marks.append(
+                    pytest.mark.xfail(
+                        raises=toon_format.ToonDecodeError,
+                        reason="toon-format 1.2.0 does not implement the optional non-strict §6 "
+                        "fall-through of malformed bracket segments to literal keys",
+                    )
+                )
+            params.append(pytest.param(lib, case, id=f"{lib}-{case_id}", marks=marks))
+    return params
+
+
+@needs_fixtures
+@pytest.mark.parametrize(("lib", "case"), _decode_params())
+def test_fixture_documents_same_decoding(lib: str, case: dict[str, Any]) -> None:
+    _, their_loads = LIBS[lib]
+    options = case.get("options") or {}
+    kwargs = {"strict": options.get("strict", True), "indent": options.get("indentSize", 2)}
+    theirs = their_loads(case["input"], **kwargs)
+    ours = decode(case["input"], **kwargs)
+    assert_same_json(
+        ours,
+        theirs,
+        exact_types=False,
+        ordered=True,
+        context=f"input: {case['input']!r}\noptions: {options}",
+    )

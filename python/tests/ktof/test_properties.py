@@ -1,0 +1,245 @@
+"""Property tests for the KTOF codec.
+
+(a) auto mode is lossless and type-exact; (b) toon mode round-trips under JSON-model
+equality; (c) auto output never costs more tokens than compact JSON; (d) encoding is
+deterministic; (e) auto output decodes identically in strict and non-strict mode;
+(f) toon mode round-trips with every delimiter and indent 2/4.  Plus exhaustive placement of
+the hard strings in every syntactic position (deterministic, gives minimal repros).
+
+Budget: ``KTOF_HYPOTHESIS_SCALE`` multiplies every ``max_examples`` (default 1).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kaizen_client.ktof import decode, encode
+
+from .conftest import (
+    assert_same_json,
+    compact_json,
+    count_tokens,
+    describe,
+    to_json_model,
+)
+from .strategies import (
+    HARD_STRINGS,
+    SPECIAL_FLOATS,
+    SPECIAL_INTS,
+    documents,
+    examples,
+    json_values,
+    with_tuples,
+)
+
+SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
+
+
+def _settings(n: int) -> settings:
+    return settings(max_examples=examples(n), deadline=None, suppress_health_check=SLOW_OK)
+
+
+def roundtrip_auto(value: Any, **opts: Any) -> tuple[str, Any]:
+    text = encode(value, **opts)
+    assert isinstance(text, str)
+    dec_opts = {"indent": opts["indent"]} if "indent" in opts else {}
+    return text, decode(text, **dec_opts)
+
+
+# ---------------------------------------------------------------------------------------
+# (a) auto mode: lossless, type-exact, order-preserving
+# ---------------------------------------------------------------------------------------
+
+
+@_settings(1000)
+@given(documents)
+@example(3.0)
+@example(-0.0)
+@example({"a": -0.0, "b": 3.0, "c": 1e300, "d": 5e-324, "e": 10**30 + 1})
+@example([1, 1.0, True, "1", None, "true", "null"])
+@example({"": {"": ""}})
+@example([{"a": 1.0, "b": "x"}, {"a": 2, "b": "y"}])
+@example([{"a": -0.0}, {"a": 0}])
+@example({"k1": {"x": 1, "y": 2.0}, "k2": {"y": 3, "x": 4}})
+@example([{"b": 1, "a": 2}, {"a": 3, "b": 4}])
+def test_auto_roundtrip_exact(value: Any) -> None:
+    text, back = roundtrip_auto(value)
+    assert_same_json(back, value, exact_types=True, context=describe(value, text))
+
+
+@_settings(200)
+@given(st.data())
+def test_auto_tuples_encode_as_lists(data: st.DataObject) -> None:
+    value = data.draw(json_values(12))
+    value = with_tuples(value, data.draw)
+    text, back = roundtrip_auto(value)
+    assert_same_json(back, to_json_model(value), exact_types=True, context=describe(value, text))
+
+
+@pytest.mark.parametrize("num", SPECIAL_INTS + SPECIAL_FLOATS, ids=repr)
+def test_auto_special_numbers_exact(num: float) -> None:
+    for value in (num, [num], {"n": num}, [{"n": num, "s": "x"}, {"n": num, "s": "y"}]):
+        text, back = roundtrip_auto(value)
+        assert_same_json(back, value, exact_types=True, context=describe(value, text))
+    back_num = decode(encode(num))
+    if isinstance(num, float):
+        assert math.copysign(1.0, back_num) == math.copysign(1.0, num)
+
+
+# ---------------------------------------------------------------------------------------
+# Hard strings in every syntactic position (deterministic minimal repros)
+# ---------------------------------------------------------------------------------------
+
+
+def _positions(s: str) -> dict[str, Any]:
+    return {
+        "root": s,
+        "field value": {"k": s},
+        "key": {s: 1},
+        "nested key": {"o": {s: "v", "w": 2}},
+        "inline array": ["a", s, "b"],
+        "list item": [s, {"x": 1}, [1]],
+        "tabular cell": [{"id": 1, "v": s}, {"id": 2, "v": "plain"}],
+        "tabular field name": [{s: 1, "z": 2}, {s: 3, "z": 4}],
+        "keyed entry key": {s: {"a": 1, "b": 2}, "other": {"a": 3, "b": 4}},
+        "keyed cell": {"e1": {"a": s}, "e2": {"a": "t"}},
+        "nested field group": [{"g": {s: s}}, {"g": {s: "q"}}],
+        "list-item first field": [{s: [{"a": 1}, {"a": 2}], "y": s}, 7],
+    }
+
+
+POSITION_CASES = [
+    pytest.param(pos, value, id=f"{pos}-{i}-{ascii(s)[1:-1][:24]}")
+    for i, s in enumerate(HARD_STRINGS)
+    for pos, value in _positions(s).items()
+]
+
+
+@pytest.mark.parametrize(("position", "value"), POSITION_CASES)
+def test_hard_string_positions_auto(position: str, value: Any) -> None:
+    text, back = roundtrip_auto(value)
+    assert_same_json(back, value, exact_types=True, context=describe(value, text))
+
+
+@pytest.mark.parametrize(("position", "value"), POSITION_CASES)
+def test_hard_string_positions_toon(position: str, value: Any) -> None:
+    text = encode(value, mode="toon")
+    assert_same_json(
+        decode(text), value, exact_types=False, ordered=False, context=describe(value, text)
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# (b) toon mode: JSON-model round trip; canonical output is a fixed point
+# ---------------------------------------------------------------------------------------
+
+
+@_settings(500)
+@given(documents)
+@example({"a": -0.0, "b": 3.0, "c": 1e300, "d": 5e-324, "e": 10**30 + 1})
+def test_toon_roundtrip_json_model(value: Any) -> None:
+    text = encode(value, mode="toon")
+    back = decode(text)
+    assert_same_json(back, value, exact_types=False, ordered=False, context=describe(value, text))
+
+
+@_settings(200)
+@given(documents)
+def test_toon_canonical_fixed_point(value: Any) -> None:
+    """encode(decode(t)) == t for t = encode(x, mode="toon"): TOON output is canonical."""
+    text = encode(value, mode="toon")
+    again = encode(decode(text), mode="toon")
+    assert again == text, describe(value, text) + f"\nre-encoded: {again!r}"
+
+
+# ---------------------------------------------------------------------------------------
+# (c) token bound: auto never costs more than compact JSON
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["gpt-4o", "gpt-4"])
+@_settings(300)
+@given(value=documents)
+@example(value=[1, 2, 3])
+@example(value={"a": "b"})
+@example(value="")
+@example(value={"": ""})
+@example(value=[[[]]])
+@example(value=[{}, {}, {}])
+@example(value=-0.0)
+def test_auto_never_more_tokens_than_json(model: str, value: Any) -> None:
+    text = encode(value, model=model)
+    ours = count_tokens(text, model)
+    theirs = count_tokens(compact_json(value), model)
+    assert ours <= theirs, f"{model}: KTOF {ours} tokens > compact JSON {theirs}\n" + describe(
+        value, text
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# (d) determinism
+# ---------------------------------------------------------------------------------------
+
+
+@_settings(200)
+@given(documents, st.sampled_from(["auto", "toon"]))
+def test_encode_deterministic(value: Any, mode: str) -> None:
+    first = encode(value, mode=mode)
+    second = encode(value, mode=mode)
+    third = encode(copy.deepcopy(value), mode=mode)
+    assert first == second == third, describe(value, first)
+
+
+# ---------------------------------------------------------------------------------------
+# (e) auto output decodes identically in strict and non-strict mode
+# ---------------------------------------------------------------------------------------
+
+
+@_settings(300)
+@given(documents)
+def test_auto_strict_and_lenient_agree(value: Any) -> None:
+    text = encode(value)
+    strict = decode(text, strict=True)
+    lenient = decode(text, strict=False)
+    assert_same_json(lenient, strict, exact_types=True, context=describe(value, text))
+    assert_same_json(strict, value, exact_types=True, context=describe(value, text))
+
+
+# ---------------------------------------------------------------------------------------
+# (f) every delimiter and indent: toon round trip (and auto stays exact with the options)
+# ---------------------------------------------------------------------------------------
+
+OPTION_COMBOS = [(d, i) for d in (",", "|", "\t") for i in (2, 4)]
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "indent"), OPTION_COMBOS, ids=[f"{d!r}-indent{i}" for d, i in OPTION_COMBOS]
+)
+@_settings(100)
+@given(value=documents)
+def test_toon_roundtrip_all_options(delimiter: str, indent: int, value: Any) -> None:
+    text = encode(value, mode="toon", delimiter=delimiter, indent=indent)
+    back = decode(text, indent=indent)
+    assert_same_json(back, value, exact_types=False, ordered=False, context=describe(value, text))
+    assert not text.endswith("\n"), f"trailing newline: {text!r}"
+    for line in text.split("\n"):
+        lead = len(line) - len(line.lstrip(" "))
+        assert lead % indent == 0, f"indentation {lead} not a multiple of {indent}: {text!r}"
+        assert line[lead : lead + 1] != "\t", f"tab after indentation: {text!r}"
+        assert line == line.rstrip(" "), f"trailing space: {text!r}"
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "indent"), OPTION_COMBOS, ids=[f"{d!r}-indent{i}" for d, i in OPTION_COMBOS]
+)
+@_settings(60)
+@given(value=documents)
+def test_auto_roundtrip_all_options(delimiter: str, indent: int, value: Any) -> None:
+    text, back = roundtrip_auto(value, delimiter=delimiter, indent=indent)
+    assert_same_json(back, value, exact_types=True, context=describe(value, text))
