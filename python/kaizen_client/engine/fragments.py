@@ -110,7 +110,8 @@ def _fences(text: str) -> list[tuple[int, int, int, int, str]]:
         if opening is None:
             opening = line
         elif not info:
-            label = opening.group(1).strip().split(" ", 1)[0].lower() if opening else ""
+            words = opening.group(1).split()
+            label = words[0].lower() if words else ""
             body_start = opening.end() + 1
             body_end = max(body_start, line.start() - 1)
             found.append((opening.start(), line.end(), body_start, body_end, label))

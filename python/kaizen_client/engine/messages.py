@@ -144,12 +144,21 @@ def last_cache_breakpoint(messages: Sequence[Any]) -> int:
             continue
         if message.get("cache_control") is not None:
             return index
-        content = message.get("content")
-        if isinstance(content, list) and any(
-            isinstance(part, Mapping) and part.get("cache_control") is not None for part in content
-        ):
+        if _has_breakpoint(message.get("content")):
             return index
     return -1
+
+
+def _has_breakpoint(content: Any) -> bool:
+    """Whether a content list, or a ``tool_result`` block's list inside it, has a breakpoint."""
+    if not isinstance(content, list):
+        return False
+    for part in content:
+        if isinstance(part, Mapping) and (
+            part.get("cache_control") is not None or _has_breakpoint(part.get("content"))
+        ):
+            return True
+    return False
 
 
 class _MessageWalker:

@@ -211,6 +211,16 @@ def test_cache_control_breakpoint_protects_the_prefix() -> None:
     out, report = compress_messages(original)
     assert all(new is old for new, old in zip(out, original, strict=True))
 
+    # So does one on a block inside a tool_result.
+    original = chat()
+    inner = original[4]["content"][4]
+    original[4]["content"][4] = {
+        **inner,
+        "content": [{**inner["content"][0], "cache_control": {"type": "ephemeral"}}],
+    }
+    out, _ = compress_messages(original)
+    assert all(new is old for new, old in zip(out, original, strict=True))
+
     # And it can be switched off.
     out, report = compress_messages(
         original, options=CompressionOptions(respect_cache_control=False)
