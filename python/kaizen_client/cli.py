@@ -14,11 +14,15 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from .client import KaizenSyncClient
+    from .errors import KaizenValidationError
+    from .models import KaizenResponse
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -146,34 +150,40 @@ def _read_sources(files: Sequence[str], stdin: TextIO) -> Iterator[Source | Inpu
             yield InputError(f"{name}: not UTF-8 text ({exc.reason} at byte {exc.start})")
 
 
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN/Infinity; JSON (and so the API) does not.
+    raise ValueError(f"{name} is not valid JSON")
+
+
 def _parse_json(source: Source) -> Any:
     try:
-        return json.loads(source.text)
+        return json.loads(source.text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{source.name}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
         ) from None
+    except ValueError as exc:
+        raise InputError(f"{source.name}: invalid JSON: {exc}") from None
 
 
-_LINE_RE = re.compile(r"\bline (\d+)\b")
+def _input_error_from_api(name: str, err: KaizenValidationError) -> InputError:
+    """``file:line: message`` from the error body the engine (local or remote) returned.
 
-
-def _input_error_from_api(name: str, err: Any) -> InputError:
-    """``file:line: message`` from a validation error the API or engine returned."""
-    detail = getattr(err, "detail", None)
-    line: Any = None
-    if isinstance(detail, dict):
+    ``ktof_decode_error`` carries ``{"line", "message"}``, ``ktof_encode_error``
+    ``{"path", "message"}``, and ``validation_error`` pydantic's list of field errors.
+    """
+    detail = err.detail
+    if isinstance(detail, dict) and isinstance(detail.get("message"), str):
         line = detail.get("line")
-    elif isinstance(detail, list) and detail and isinstance(detail[0], dict):
-        line = detail[0].get("line")
-    message = str(getattr(err, "message", err))
-    match = _LINE_RE.search(message)
-    if not line and match:
-        line = int(match.group(1))
-    if isinstance(line, int) and line > 0:
-        message = _LINE_RE.sub("", message, count=1).lstrip(" :") or message
-        return InputError(f"{name}:{line}: {message}")
-    return InputError(f"{name}: {message}")
+        if isinstance(line, int) and line > 0:
+            return InputError(f"{name}:{line}: {detail['message']}")
+        if isinstance(detail.get("path"), str):
+            return InputError(f"{name}: {detail['path']}: {detail['message']}")
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        first = detail[0]
+        loc = ".".join(str(p) for p in first.get("loc", ()))
+        return InputError(f"{name}: {err.message}: {loc}: {first.get('msg', '')}".rstrip(": "))
+    return InputError(f"{name}: {err.message}")
 
 
 # ---------------------------------------------------------------------------- progress
@@ -223,7 +233,7 @@ def _progress_enabled(args: argparse.Namespace, count: int, stderr: TextIO) -> b
 
 
 # ---------------------------------------------------------------------------- commands
-def _make_client(args: argparse.Namespace) -> Any:
+def _make_client(args: argparse.Namespace) -> KaizenSyncClient:
     from .client import KaizenSyncClient
     from .config import KaizenClientConfig
 
@@ -246,7 +256,7 @@ def _encode_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-def _cmd_encode(client: Any, source: Source, args: argparse.Namespace) -> str:
+def _cmd_encode(client: KaizenSyncClient, source: Source, args: argparse.Namespace) -> str:
     payload: dict[str, Any] = {"data": _parse_json(source)}
     options = _encode_options(args)
     if options:
@@ -255,13 +265,13 @@ def _cmd_encode(client: Any, source: Source, args: argparse.Namespace) -> str:
     return str(result)
 
 
-def _cmd_decode(client: Any, source: Source, args: argparse.Namespace) -> str:
+def _cmd_decode(client: KaizenSyncClient, source: Source, args: argparse.Namespace) -> str:
     result = client.decompress({"data": source.text}).result
     indent = args.indent or None
     return json.dumps(result, ensure_ascii=False, indent=indent)
 
 
-def _token_row(source: Source, response: Any, model: str) -> dict[str, Any]:
+def _token_row(source: Source, response: KaizenResponse, model: str) -> dict[str, Any]:
     stats = (response.token_stats or {}).get(model)
     json_tokens = stats.original if stats is not None else None
     ktof_tokens = stats.compressed if stats is not None else None
@@ -279,7 +289,9 @@ def _token_row(source: Source, response: Any, model: str) -> dict[str, Any]:
     }
 
 
-def _cmd_optimize(client: Any, source: Source, args: argparse.Namespace) -> dict[str, Any]:
+def _cmd_optimize(
+    client: KaizenSyncClient, source: Source, args: argparse.Namespace
+) -> dict[str, Any]:
     options: dict[str, Any] = {"model": args.model}
     if args.mode is not None:
         options["mode"] = args.mode
@@ -310,7 +322,11 @@ def _format_rows(rows: list[dict[str, Any]]) -> str:
 
 
 def _run_files(
-    args: argparse.Namespace, client: Any, stdin: TextIO, stdout: TextIO, stderr: TextIO
+    args: argparse.Namespace,
+    client: KaizenSyncClient,
+    stdin: TextIO,
+    stdout: TextIO,
+    stderr: TextIO,
 ) -> int:
     from .errors import KaizenError, KaizenValidationError
 
@@ -355,7 +371,7 @@ def _run_files(
     return status
 
 
-def _cmd_health(client: Any, stdout: TextIO, stderr: TextIO) -> int:
+def _cmd_health(client: KaizenSyncClient, stdout: TextIO, stderr: TextIO) -> int:
     from .errors import KaizenError
 
     try:

@@ -222,3 +222,8 @@ def test_console_entry_point_runs_as_a_process(data_file: Path) -> None:
         env=env,
     )
     assert back.returncode == 0 and json.loads(back.stdout) == DATA
+
+
+def test_nan_is_not_json() -> None:
+    code, out, err = run("encode", stdin="[1, NaN]")
+    assert code == cli.EXIT_INPUT and out == "" and "<stdin>: invalid JSON: NaN" in err
