@@ -26,6 +26,7 @@ from ._retry import RetryPolicy, is_retryable_exception, is_retryable_status, pa
 from ._transports import LocalEngineTransport
 from .config import KaizenClientConfig
 from .errors import KaizenAPIError, KaizenRateLimitError, KaizenRequestError, api_error_class
+from .models import ROUTES
 
 ResponseT = TypeVar("ResponseT", bound=BaseModel)
 HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
@@ -50,12 +51,6 @@ class Sleep:
 
 Step = Send | Sleep
 Flow = Generator[Step, httpx.Response | None, ResponseT]
-
-
-def _routes() -> Mapping[str, tuple[str, str]]:
-    from .models import ROUTES
-
-    return ROUTES
 
 
 class BaseKaizenClient(Generic[HttpxClientT]):
@@ -143,14 +138,21 @@ class BaseKaizenClient(Generic[HttpxClientT]):
             if name.lower() != "x-request-id":
                 headers[name] = value
         if self._config.api_key:
-            # 0.1.4 sent the key as x-api-key; the API accepts it (and Bearer) unchanged.
+            # One documented scheme, the one 0.1.4 used: ``x-api-key``. No Authorization
+            # header is added; callers who need Bearer put it in default_headers (it is
+            # redacted like the key).
             headers["x-api-key"] = self._config.api_key
         headers["X-Request-ID"] = request_id
         return headers
 
     @staticmethod
     def _body(operation: str, payload: Payload | None) -> bytes | None:
-        """JSON bytes for ``payload``; dicts are sent as given and the server validates them."""
+        """JSON bytes for ``payload``; dicts are sent as given and the server validates them.
+
+        Validation is left to the server (or local engine) so that bad input fails the same
+        way in both modes, with the server's field errors. Values JSON cannot hold (NaN,
+        arbitrary objects) raise ``ValueError``/``TypeError`` here, before any I/O.
+        """
         if payload is None:
             return None
         if isinstance(payload, BaseModel):
@@ -166,7 +168,7 @@ class BaseKaizenClient(Generic[HttpxClientT]):
     def _build_request(
         self, operation: str, payload: Payload | None, request_id: str
     ) -> httpx.Request:
-        method, path = _routes()[operation]
+        method, path = ROUTES[operation]
         body = self._body(operation, payload) if method != "GET" else None
         url = f"{self._config.endpoint}/{path.lstrip('/')}"
         headers = self._headers(request_id, has_body=body is not None)

@@ -366,3 +366,12 @@ async def test_caller_supplied_httpx_client_is_used_and_not_closed(kind: str) ->
             await aclient.compress({"data": 1})
         assert not araw.is_closed
         await araw.aclose()
+
+
+async def test_payload_that_cannot_be_json_fails_before_any_io(make: Any) -> None:
+    h = make(sequence(reply(200, ok_body())))
+    with pytest.raises(TypeError, match="request model or a mapping"):
+        await h.call("compress", ["not", "a", "mapping"])
+    with pytest.raises(ValueError):
+        await h.call("compress", {"data": float("nan")})
+    assert h.requests == []
