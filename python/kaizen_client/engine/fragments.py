@@ -72,8 +72,9 @@ def parse_json(text: str) -> tuple[bool, Any]:
 
 
 def _looks_like_container(text: str) -> bool:
+    """Starts like a JSON object/array and ends like one: ``[Note] ...]`` does not."""
     stripped = text.strip()
-    return len(stripped) >= 2 and stripped[0] in "{[" and stripped[-1] in "}]"
+    return len(stripped) >= 2 and stripped[-1] in "}]" and _OPENER.match(stripped) is not None
 
 
 def find_fragments(text: str) -> list[Fragment]:

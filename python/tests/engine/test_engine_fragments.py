@@ -24,6 +24,8 @@ def test_whole_looking_but_invalid_is_not_json() -> None:
 
 def test_plain_prose_has_no_fragments() -> None:
     assert find_fragments("") == []
+    assert find_fragments("[Notice] the system restarts at noon [end]") == []
+    assert find_fragments("{name} is a placeholder, so is {other}") == []
     assert find_fragments("See [1] and [note] {name} for details, or {braces} [x].") == []
 
 

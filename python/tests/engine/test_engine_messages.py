@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -321,3 +322,20 @@ def test_verification_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> No
     message = {"role": "tool", "tool_call_id": "t", "content": PRETTY}
     _, report = compress_messages([message], options=CompressionOptions(verify=False))
     assert report.fragments[0].reason == "compressed"
+
+
+def test_threads_get_the_same_answer() -> None:
+    expected = json.dumps(compress_messages(chat())[0])
+    clear_cache()
+    results: list[str] = []
+
+    def work() -> None:
+        for _ in range(5):
+            results.append(json.dumps(compress_messages(chat())[0]))
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 30
