@@ -139,8 +139,10 @@ def test_error_responses_and_security_documented() -> None:
     spec = load_spec()
     for op, (method, path) in models.ROUTES.items():
         responses = spec["paths"][path][method.lower()]["responses"]
-        wanted = {"404", "500"} if op == "health" else {"400", "401", "404", "410", "413", "422"}
-        assert wanted | ({"429"} if op != "health" else set()) <= set(responses)
+        errors = {"404", "405", "500"}
+        if op != "health":
+            errors |= {"400", "401", "410", "413", "422", "429"}
+        assert set(responses) == {"200"} | errors, path
     for response in spec["components"]["responses"].values():
         schema = response["content"]["application/json"]["schema"]
         assert schema["$ref"].endswith("/ErrorResponse")

@@ -119,12 +119,12 @@ def _round_trips(value: Any, encoded: str, settings: GateSettings) -> bool:
     """Whether ``encoded`` decodes back to ``value`` (type-exactly unless in lossy toon mode)."""
     try:
         decoded = ktof.decode(encoded, indent=settings.indent or 2)
+        if settings.mode == "toon":  # TOON writes 1.0 as 1: compare values, not types
+            return bool(decoded == value)
+        # For JSON values, equal compact JSON text means equal types, values and key order.
+        return _exact(decoded) == _exact(value)
     except Exception:
         return False
-    if settings.mode == "toon":  # TOON writes 1.0 as 1: compare values, not types
-        return bool(decoded == value)
-    # For JSON values, equal compact JSON text means equal types, values and key order.
-    return _exact(decoded) == _exact(value)
 
 
 def _exact(value: Any) -> str:
