@@ -21,7 +21,15 @@ import httpx
 from pydantic import BaseModel, ValidationError
 from pydantic_core import to_jsonable_python
 
-from ._logging import log_request, log_response, log_retry, redact_text
+from ._logging import (
+    log_request,
+    log_response,
+    log_retry,
+    redact_header_pairs,
+    redact_headers,
+    redact_text,
+    redact_value,
+)
 from ._retry import RetryPolicy, is_retryable_exception, is_retryable_status, parse_retry_after
 from ._transports import LocalEngineTransport
 from .config import KaizenClientConfig
@@ -260,16 +268,18 @@ class BaseKaizenClient(Generic[HttpxClientT]):
             loc = errors[0]["loc"] if errors else ()
             what = errors[0]["msg"] if errors else "?"
             where = ".".join(str(p) for p in loc) or "(root)"
-            raise KaizenAPIError(
-                response.status_code,
-                data,
-                response.headers,
-                code="invalid_response",
-                message=(
-                    f"Kaizen API response to {operation} does not match the expected schema "
-                    f"({exc.error_count()} error(s); first at {where}: {what})"
-                ),
-                request_id=rid,
+            raise self._scrubbed(
+                KaizenAPIError(
+                    response.status_code,
+                    data,
+                    response.headers,
+                    code="invalid_response",
+                    message=(
+                        f"Kaizen API response to {operation} does not match the expected schema "
+                        f"({exc.error_count()} error(s); first at {where}: {what})"
+                    ),
+                    request_id=rid,
+                )
             ) from exc
         _attach_request_id(model, rid)
         return model
@@ -285,23 +295,35 @@ class BaseKaizenClient(Generic[HttpxClientT]):
             err = cls(status, payload, response.headers)
         if err.request_id is None:
             err.request_id = request_id
-        err.message = redact_text(err.message, [self._config.api_key])
-        return err
+        return self._scrubbed(err)
 
     def _malformed(self, response: httpx.Response, request_id: str) -> KaizenAPIError:
         snippet = response.text[:200]
         ctype = response.headers.get("content-type", "no content-type")
-        return KaizenAPIError(
-            response.status_code,
-            response.text,
-            response.headers,
-            code="malformed_response",
-            message=(
-                f"Kaizen API returned HTTP {response.status_code} with a body that is not valid "
-                f"JSON ({ctype}): {snippet!r}"
-            ),
-            request_id=request_id,
+        return self._scrubbed(
+            KaizenAPIError(
+                response.status_code,
+                response.text,
+                response.headers,
+                code="malformed_response",
+                message=(
+                    f"Kaizen API returned HTTP {response.status_code} with a body that is not "
+                    f"valid JSON ({ctype}): {snippet!r}"
+                ),
+                request_id=request_id,
+            )
         )
+
+    def _scrubbed(self, err: KaizenAPIError) -> KaizenAPIError:
+        """``err`` with the API key removed wherever a server might have echoed it."""
+        secrets = [self._config.api_key]
+        err.message = redact_text(err.message, secrets)
+        err.payload = redact_value(err.payload, secrets)
+        if isinstance(err.headers, httpx.Headers):  # keeps repeated headers apart
+            err.headers = httpx.Headers(redact_header_pairs(err.headers.multi_items(), secrets))
+        else:
+            err.headers = redact_headers(err.headers, secrets)
+        return err
 
     def _request_error(
         self, exc: httpx.HTTPError, request_id: str, attempts: int

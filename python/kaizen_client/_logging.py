@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 logger = logging.getLogger("kaizen_client")
 
@@ -14,9 +15,22 @@ SENSITIVE_HEADERS = frozenset(
 )
 
 
-def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+def redact_headers(
+    headers: Mapping[str, str], secrets: Iterable[str | None] = ()
+) -> dict[str, str]:
     """A copy of ``headers`` safe to print: credential values replaced by ``***``."""
-    return {k: (REDACTED if k.lower() in SENSITIVE_HEADERS else v) for k, v in headers.items()}
+    return dict(redact_header_pairs(headers.items(), secrets))
+
+
+def redact_header_pairs(
+    pairs: Iterable[tuple[str, str]], secrets: Iterable[str | None] = ()
+) -> list[tuple[str, str]]:
+    """Header pairs with credential headers, and any known secret inside values, masked."""
+    secrets = list(secrets)
+    return [
+        (k, REDACTED if k.lower() in SENSITIVE_HEADERS else redact_text(v, secrets))
+        for k, v in pairs
+    ]
 
 
 def redact_text(text: str, secrets: Iterable[str | None]) -> str:
@@ -25,6 +39,20 @@ def redact_text(text: str, secrets: Iterable[str | None]) -> str:
         if secret and len(secret) >= 4:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def redact_value(value: Any, secrets: Iterable[str | None]) -> Any:
+    """``value`` (JSON-like) with every secret inside its strings replaced by ``***``."""
+    secrets = [s for s in secrets if s and len(s) >= 4]
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    if isinstance(value, dict):
+        return {redact_text(str(k), secrets): redact_value(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_value(v, secrets) for v in value]
+    return value
 
 
 def log_request(*, method: str, path: str, request_id: str, mode: str, attempt: int) -> None:
@@ -62,4 +90,4 @@ def log_retry(*, method: str, path: str, request_id: str, delay: float, reason: 
     )
 
 
-__all__ = ["logger", "redact_headers", "redact_text"]
+__all__ = ["logger", "redact_header_pairs", "redact_headers", "redact_text", "redact_value"]

@@ -55,8 +55,11 @@ async def test_key_absent_from_exceptions(make: Any) -> None:
     )
     with pytest.raises(KaizenAPIError) as info:
         await h.call("compress", {"data": 1})
-    assert API_KEY not in _everything_printable(info.value)
-    assert "***" in info.value.message
+    err = info.value
+    assert API_KEY not in _everything_printable(err)
+    assert "***" in err.message
+    assert API_KEY not in repr(err.payload) and err.payload["error"]["code"] == "unauthorized"
+    assert err.headers["x-api-key"] == "***" and err.headers["content-type"] == "application/json"
 
     def boom(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError(f"cannot connect with {API_KEY}", request=request)
