@@ -244,6 +244,8 @@ def rewrite_string(
 
     With ``skip`` set nothing is replaced and every fragment is reported with that reason.
     """
+    if "{" not in text and "[" not in text:  # plain prose: no scan, no cache entry
+        return text, ()
     if len(text) > MAX_CACHED_CHARS:
         return _rewrite(text, model, settings, skip)
     key = ("string", text, model, settings, skip)
