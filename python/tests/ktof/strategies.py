@@ -309,6 +309,60 @@ def nearly_uniform_rows(draw: st.DrawFn) -> list[Any]:
     return rows
 
 
+FRAGMENTS = [
+    "a:",
+    "a: 1",
+    "- ",
+    "-",
+    "[2]:",
+    "[2]: 1,2",
+    "k[2]{a,b}:",
+    "k[2:]{a,b}:",
+    "[2:]{a}:",
+    "[1|]:",
+    "[1\t]:",
+    "{a,b}",
+    "{a{b}}",
+    "1,2",
+    "x: 1,2",
+    '"q":',
+    '"\\u00',
+    '"',
+    "\\",
+    "# c",
+    "[]",
+    "k: []",
+    "- [0]:",
+    "- []",
+    "null",
+    "true",
+    "1e5",
+    "-0",
+    "05",
+    '{"a":1}',
+    '{"a": [1, 2]}',
+    "{}",
+    "[1,2]",
+    '["x"]',
+    "a[]: [1]",
+    'a[]: {"b":2}',
+    "k[2]{a[],b?}:",
+    '[1,{"x":2}],3',
+    " {",
+    " [",
+]
+
+
+@st.composite
+def line_soup(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        indent = " " * draw(st.sampled_from([0, 0, 2, 4, 6, 1, 3]))
+        parts = draw(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=3))
+        lines.append(indent + " ".join(parts))
+    return "\n".join(lines)
+
+
 def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
     """Arbitrary JSON values (no NaN/inf) with hard strings and keys, tables and keyed objects."""
 

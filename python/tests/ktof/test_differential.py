@@ -21,17 +21,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kaizen_client.ktof import decode, encode
 
 from .conftest import (
     assert_same_json,
+    compact_json,
     describe,
     load_toon_cases,
+    same_json,
 )
-from .strategies import documents, examples
+from .strategies import HARD_STRINGS, documents, examples, line_soup
 
 toons = pytest.importorskip("toons")
 toon_format = pytest.importorskip("toon_format")
@@ -215,4 +217,58 @@ def test_fixture_documents_same_decoding(lib: str, case: dict[str, Any]) -> None
         exact_types=False,
         ordered=True,
         context=f"input: {case['input']!r}\noptions: {options}",
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# KTOF is a superset of TOON: a document both reference decoders accept, with the same value,
+# must decode to that value here too (KTOF extensions may only use text TOON rejects).
+# ---------------------------------------------------------------------------------------
+
+
+def _reference_reading(text: str, strict: bool) -> tuple[bool, Any]:
+    """(True, value) when toons and toon-format both decode ``text`` to the same value."""
+    if text.startswith("\ufeff"):
+        # Both libraries drop a leading byte-order mark; TOON 4.0 says nothing about one, and
+        # our codec keeps U+FEFF as data (it round-trips an unquoted "\ufeff" string).
+        return False, None
+    try:
+        a = _toons_loads(text, strict=strict)
+        b = _tf_loads(text, strict=strict)
+    except Exception:  # either rejects: not an agreed TOON document
+        return False, None
+    if not same_json(a, b, exact_types=False, ordered=True):
+        return False, None
+    return True, a
+
+
+candidate_documents = st.one_of(
+    documents.map(compact_json),  # JSON text is very often valid TOON (a key-value line)
+    st.sampled_from(HARD_STRINGS),
+    line_soup(),
+    st.builds(
+        lambda key, value: f"{key}: {compact_json(value)}",
+        st.sampled_from(["a", "k", '"q"']),
+        documents,
+    ),
+)
+
+
+@pytest.mark.parametrize("strict", [True, False])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=SLOW_OK)
+@given(text=candidate_documents)
+@example(text='{"a":1}')
+@example(text="{}")
+@example(text='{"a": [1, 2]}')
+def test_superset_of_toon(strict: bool, text: str) -> None:
+    agreed, reference = _reference_reading(text, strict)
+    if not agreed:
+        return
+    ours = decode(text, strict=strict)
+    assert_same_json(
+        ours,
+        reference,
+        exact_types=False,
+        ordered=True,
+        context=f"TOON document (toons and toon-format agree): {text!r}\nours: {ours!r}",
     )

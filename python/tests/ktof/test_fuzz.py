@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from kaizen_client.ktof import KTOFDecodeError, KTOFEncodeError, decode, encode
 
 from .conftest import assert_same_json, describe, load_toon_cases
-from .strategies import HARD_STRINGS, documents, examples
+from .strategies import HARD_STRINGS, documents, examples, line_soup
 
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example]
 DEPTH_MSG = re.compile(r"depth|deep|nest", re.IGNORECASE)
@@ -64,47 +64,6 @@ def check_all_modes(text: str) -> None:
 # ---------------------------------------------------------------------------------------
 
 STRUCTURAL = ' \n\t-:[]{},|"\\#a1u0.e\r'
-FRAGMENTS = [
-    "a:",
-    "a: 1",
-    "- ",
-    "-",
-    "[2]:",
-    "[2]: 1,2",
-    "k[2]{a,b}:",
-    "k[2:]{a,b}:",
-    "[2:]{a}:",
-    "[1|]:",
-    "[1\t]:",
-    "{a,b}",
-    "{a{b}}",
-    "1,2",
-    "x: 1,2",
-    '"q":',
-    '"\\u00',
-    '"',
-    "\\",
-    "# c",
-    "[]",
-    "k: []",
-    "- [0]:",
-    "- []",
-    "null",
-    "true",
-    "1e5",
-    "-0",
-    "05",
-]
-
-
-@st.composite
-def line_soup(draw: st.DrawFn) -> str:
-    lines = []
-    for _ in range(draw(st.integers(1, 12))):
-        indent = " " * draw(st.sampled_from([0, 0, 2, 4, 6, 1, 3]))
-        parts = draw(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=3))
-        lines.append(indent + " ".join(parts))
-    return "\n".join(lines)
 
 
 @_settings(1500)
@@ -280,6 +239,33 @@ DEEP_BRACKET_DOCS = {
     "quoted key brackets": '"' + "[" * N_BRACKETS + '": 1',
     "hyphen chain": "[1]:\n  " + "- " * N_BRACKETS + "1",
 }
+
+
+# KTOF JSON positions (root JSON after one space, ``key[]:`` fields, ``name[]`` table columns):
+# the content is JSON, so 100_000 levels must be a depth error.
+DEEP_JSON_DOCS = {
+    "root json array": " " + "[" * N_BRACKETS + "]" * N_BRACKETS,
+    "root json object": " " + '{"a":' * N_BRACKETS + "1" + "}" * N_BRACKETS,
+    "root json unclosed": " " + "[" * N_BRACKETS,
+    "json field": "a[]: " + "[" * N_BRACKETS + "]" * N_BRACKETS,
+    "json field object": "a[]: " + '{"a":' * N_BRACKETS + "1" + "}" * N_BRACKETS,
+    "nested json field": "x:\n  y:\n    a[]: " + "[" * N_BRACKETS + "]" * N_BRACKETS,
+    "json column": "[1]{a[]}:\n  " + "[" * N_BRACKETS + "]" * N_BRACKETS,
+    "json column keyed": "[2:]{a[],b}:\n  k: " + "[" * N_BRACKETS + "]" * N_BRACKETS + ",1",
+}
+
+
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize("name", list(DEEP_JSON_DOCS))
+def test_deep_json_content(name: str, strict: bool) -> None:
+    text = DEEP_JSON_DOCS[name]
+    try:
+        got = decode(text, strict=strict)
+    except KTOFDecodeError as exc:
+        assert DEPTH_MSG.search(str(exc)), f"not a depth message: {exc}"
+        assert 0 <= exc.line <= line_count(text)
+        return
+    pytest.fail(f"{name}: 100_000 nested levels accepted: {str(got)[:60]}")
 
 
 @pytest.mark.parametrize("name", list(DEEP_BRACKET_DOCS))
