@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..tokens import count_tokens
-from ._lexical import LITERALS, NUMBER_RE, UNQUOTED_KEY_RE
+from ._lexical import LITERALS, NUMBER_RE, UNQUOTED_KEY_RE, int_text
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -63,11 +63,15 @@ def root_value(text: str) -> str:
     return text
 
 
-def cell_value(text: str, delimiter: str, first: bool) -> str:
-    """A string in an inline array or table row, split on ``delimiter``."""
-    if _needs_quotes_base(text) or delimiter in text:
+def cell_value(text: str, delimiter: str, first: bool, plain: bool) -> str:
+    """A string in an inline array or table row, split on ``delimiter``.
+
+    A row's first cell must not make the line a comment (``#``) and, in a plain TOON table,
+    must not put a colon before the first delimiter (TOON §9.3 would end the rows there).
+    """
+    if _needs_quotes_base(text) or delimiter in text or '"' in text:
         return jstr(text)
-    if first and (text[0] == "#" or ":" in text or text.startswith("- ")):
+    if first and (text[0] == "#" or (plain and (":" in text or text.startswith("- ")))):
         return jstr(text)
     return text
 
@@ -97,7 +101,7 @@ def header_key(key: str) -> str:
 def number_text(value: int | float) -> str:
     """Numbers keep their Python type: ints as digits, floats always with ``.`` or ``e``."""
     if type(value) is int:
-        return str(value) if -(10**4000) < value < 10**4000 else _dumps(value)
+        return int_text(value)
     text = repr(value)
     if "e" in text:
         mantissa, _, exponent = text.partition("e")
@@ -131,6 +135,8 @@ def plan_table(objects: list[Any], allow_markers: bool) -> _Table | None:
     if len(order) > 4 * min(len(obj) for obj in objects) + 8:
         return None  # so sparse that a table would be mostly empty cells
     count = len(objects)
+    if any(order[0] not in obj for obj in objects):
+        return None  # an absent first cell would start the row with a delimiter (or blank it)
     fields: list[KField] = []
     plain = True
     for key in order:
@@ -238,9 +244,9 @@ class AutoWriter:
             return "null"
         return number_text(value)
 
-    def cell(self, value: Any, delimiter: str, first: bool) -> str:
+    def cell(self, value: Any, delimiter: str, first: bool = False, plain: bool = True) -> str:
         if type(value) is str:
-            return cell_value(value, delimiter, first)
+            return cell_value(value, delimiter, first, plain)
         return self.scalar(value, field_value)
 
     # ------------------------------------------------------------------ document
@@ -258,8 +264,8 @@ class AutoWriter:
             return self.scalar(value, root_value)
         text = "\n".join(lines)
         json_text = _dumps(value)
-        if count_tokens(" " + json_text, self.model) <= count_tokens(text, self.model):
-            return " " + json_text
+        if count_tokens(json_text, self.model) <= count_tokens(text, self.model):
+            return json_text
         return text
 
     def best_object_root(self, obj: dict[str, Any]) -> list[str]:
@@ -315,7 +321,7 @@ class AutoWriter:
 
     def inline(self, name: str, items: list[Any], lead: str) -> list[str]:
         delimiter = self.delimiter
-        cells = [self.cell(item, delimiter, False) for item in items]
+        cells = [self.cell(item, delimiter) for item in items]
         return [f"{lead}{name}{_bracket(len(items), delimiter)}: {delimiter.join(cells)}"]
 
     def listed(self, name: str, items: list[Any], depth: int, lead: str) -> list[str]:
@@ -383,12 +389,12 @@ class AutoWriter:
 
     def row(self, obj: dict[str, Any], plan: _Table, delimiter: str, keyed: bool = False) -> str:
         cells: list[str] = []
-        self.row_cells(obj, plan.fields, delimiter, cells, plan.plain and not keyed)
+        self.row_cells(obj, plan.fields, delimiter, cells, plan.plain and not keyed, not keyed)
         return delimiter.join(cells)
 
     def row_cells(
         self, obj: dict[str, Any], fields: list[KField], delimiter: str, cells: list[str],
-        guard_first: bool,
+        plain: bool, starts_line: bool,
     ) -> None:
         for name, sub, is_json, optional in fields:
             if optional and name not in obj:
@@ -396,11 +402,11 @@ class AutoWriter:
                 continue
             value = obj[name]
             if sub is not None:
-                self.row_cells(value, sub, delimiter, cells, guard_first)
+                self.row_cells(value, sub, delimiter, cells, plain, starts_line)
             elif is_json:
                 cells.append(_dumps(value))
             else:
-                cells.append(self.cell(value, delimiter, guard_first and not cells))
+                cells.append(self.cell(value, delimiter, starts_line and not cells, plain))
 
 
 def _bracket(length: int, delimiter: str, keyed: bool = False) -> str:

@@ -57,6 +57,8 @@ class Normalizer:
             return value
         if kind is float:
             if value - value != 0.0:  # NaN or infinity, without a function call
+                if self.default is not None:
+                    return self.convert(value, depth)
                 if self.lossy_floats:
                     return None
                 raise self.error(f"{value!r} is not a finite number; JSON has no NaN/Infinity")
@@ -114,6 +116,23 @@ class Normalizer:
                     out = list(value)
                 out[index] = new_item
         return value if out is None else out  # type: ignore[return-value]
+
+    def convert(self, value: Any, depth: int) -> Any:
+        """Apply ``default`` (like ``json.dumps``) and normalize what it returns."""
+        assert self.default is not None
+        if depth >= MAX_DEPTH:
+            raise self.error(f"nesting deeper than {MAX_DEPTH} levels")
+        try:
+            converted = self.default(value)
+        except KTOFEncodeError:
+            raise
+        except (TypeError, ValueError) as exc:
+            raise self.error(
+                f"default() could not convert {type(value).__name__}: {exc}"
+            ) from exc
+        if type(converted) is float and converted - converted != 0.0:
+            raise self.error(f"default() returned {converted!r}; JSON has no NaN/Infinity")
+        return self.value(converted, depth + 1)
 
     def other(self, value: Any, depth: int) -> Any:
         if isinstance(value, bool):

@@ -609,24 +609,26 @@ def decode(text: str, *, strict: bool = True, indent: int = 2) -> Any:
         raise TypeError(f"decode() needs str, not {type(text).__name__}")
     if indent < 1:
         raise ValueError("indent must be at least 1")
-    if text[:2] in (" {", " ["):
-        value = _root_json(text, strict)
+    first = text.lstrip(" \t\r\n")[:1]
+    if first == "{" or first == "[":
+        value = _root_json(text)
         if value is not _NOT_JSON:
             return value
     lines = _Lines(text, indent, strict)
     return _Decoder(lines, strict).document()
 
 
-def _root_json(text: str, strict: bool) -> Any:
-    """KTOF root JSON: one space, then a JSON object or array (docs/ktof.md, "Root JSON")."""
+def _root_json(text: str) -> Any:
+    """KTOF root JSON (docs/ktof.md): a document that is a JSON object or array is JSON.
+
+    No TOON encoder can emit such a document (root arrays open with ``[N]``, strings and keys
+    starting with a bracket or brace are quoted), so only non-canonical TOON reads differently.
+    """
     try:
         return _json_loads(text)
     except RecursionError:
         raise KTOFDecodeError("nesting deeper than the decoder allows", 1) from None
-    except ValueError as exc:
-        if strict:
-            lineno = getattr(exc, "lineno", 1)
-            raise KTOFDecodeError(f"invalid JSON document: {exc}", lineno) from None
+    except ValueError:
         return _NOT_JSON
 
 
