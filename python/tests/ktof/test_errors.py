@@ -350,3 +350,29 @@ def test_default_converts_non_finite_floats() -> None:
     got = decode(encode({"x": [1, math.nan, math.inf]}, default=conv))
     assert_same_json(got, {"x": [1, None, None]}, exact_types=True)
     assert len(calls) == 2
+
+
+def _non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, list):
+        return any(_non_finite(v) for v in value)
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    return False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: 1e400", "a: -1e400", "[2]: 1,1e400", "[1]{x}:\n  -2e999", "[1e400]", "k[]: [1e999]"],
+)
+def test_out_of_range_numbers_never_decode_to_inf(text: str) -> None:
+    """Decoded values are JSON values: an out-of-range number token is an error, a string or an
+    exact int (TOON §4 lets the implementation choose), never inf, which encode() rejects."""
+    for strict in (True, False):
+        try:
+            got = decode(text, strict=strict)
+        except KTOFDecodeError as exc:
+            assert 0 <= exc.line <= text.count("\n") + 1
+            continue
+        assert not _non_finite(got), f"{text!r} (strict={strict}) decoded to {got!r}"
