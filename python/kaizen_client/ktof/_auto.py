@@ -52,13 +52,13 @@ def field_value(text: str) -> str:
 
 def item_value(text: str) -> str:
     """A string after ``- `` (a colon or a leading ``[`` would make it an object or array)."""
-    if _needs_quotes_base(text) or ":" in text or text[0] == "[":
+    if _needs_quotes_base(text) or ":" in text or "[" in text:
         return jstr(text)
     return text
 
 
 def root_value(text: str) -> str:
-    if _needs_quotes_base(text) or ":" in text or text[0] in "[{#":
+    if _needs_quotes_base(text) or ":" in text or "[" in text or text[0] in "{#":
         return jstr(text)
     return text
 
@@ -263,7 +263,7 @@ class AutoWriter:
         else:
             return self.scalar(value, root_value)
         text = "\n".join(lines)
-        json_text = _dumps(value)
+        json_text = _dumps(value) if kind is list else " " + _dumps(value)
         if count_tokens(json_text, self.model) <= count_tokens(text, self.model):
             return json_text
         return text

@@ -165,7 +165,10 @@ def parse_primitive(token: str, lineno: int) -> Any:
         return value
     if first in _NUMBER_START and NUMBER_RE.fullmatch(token) is not None:
         if "." in token or "e" in token or "E" in token:
-            return float(token)
+            number = float(token)
+            if number - number != 0.0:
+                raise KTOFDecodeError(f"number {token} is out of range for a float", lineno)
+            return number
         return parse_int(token)
     if first in "tfn" and token in LITERALS:
         return LITERALS[token]

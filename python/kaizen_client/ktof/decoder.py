@@ -35,7 +35,14 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-_JSON = json.JSONDecoder(parse_constant=_no_constants)
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if number - number != 0.0:
+        raise ValueError(f"number {text} is out of range for a float")
+    return number
+
+
+_JSON = json.JSONDecoder(parse_constant=_no_constants, parse_float=_finite_float)
 _json_scan = _JSON.raw_decode
 _json_loads = _JSON.decode
 
@@ -609,27 +616,32 @@ def decode(text: str, *, strict: bool = True, indent: int = 2) -> Any:
         raise TypeError(f"decode() needs str, not {type(text).__name__}")
     if indent < 1:
         raise ValueError("indent must be at least 1")
-    first = text.lstrip(" \t\r\n")[:1]
-    if first == "{" or first == "[":
-        value = _root_json(text)
+    if text[:2] == " {" or text.lstrip(" \t\r\n")[:1] == "[":
+        value = _root_json(text, strict)
         if value is not _NOT_JSON:
             return value
     lines = _Lines(text, indent, strict)
     return _Decoder(lines, strict).document()
 
 
-def _root_json(text: str) -> Any:
-    """KTOF root JSON (docs/ktof.md): a document that is a JSON object or array is JSON.
+def _root_json(text: str, strict: bool) -> Any:
+    """KTOF root JSON (docs/ktof.md, "Root JSON"): a JSON array, or one space and a JSON object.
 
-    No TOON encoder can emit such a document (root arrays open with ``[N]``, strings and keys
-    starting with a bracket or brace are quoted), so only non-canonical TOON reads differently.
+    Neither is TOON: a line opening with ``[`` that is not an array header is malformed, and a
+    first line indented by one space breaks TOON's indentation rule.
     """
+    is_object = text[:2] == " {"
     try:
-        return _json_loads(text)
+        value = _json_loads(text)
     except RecursionError:
         raise KTOFDecodeError("nesting deeper than the decoder allows", 1) from None
-    except ValueError:
+    except ValueError as exc:
+        if is_object and strict:
+            raise KTOFDecodeError(f"invalid JSON object: {exc}", getattr(exc, "lineno", 1)) from None
         return _NOT_JSON
+    if type(value) is (dict if is_object else list):
+        return value
+    return _NOT_JSON
 
 
 __all__ = ["MAX_DEPTH", "decode"]
