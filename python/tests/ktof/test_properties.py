@@ -11,7 +11,9 @@ Budget: ``KTOF_HYPOTHESIS_SCALE`` multiplies every ``max_examples`` (default 1).
 
 from __future__ import annotations
 
+import collections
 import copy
+import enum
 import math
 from typing import Any
 
@@ -57,7 +59,7 @@ def roundtrip_auto(value: Any, **opts: Any) -> tuple[str, Any]:
 # ---------------------------------------------------------------------------------------
 
 
-@_settings(1000)
+@_settings(1500)
 @given(documents)
 @example(3.0)
 @example(-0.0)
@@ -175,6 +177,7 @@ def test_toon_canonical_fixed_point(value: Any) -> None:
 @example(value=-0.0)
 def test_auto_never_more_tokens_than_json(model: str, value: Any) -> None:
     text = encode(value, model=model)
+    assert_same_json(decode(text), value, exact_types=True, context=describe(value, text))
     ours = count_tokens(text, model)
     theirs = count_tokens(compact_json(value), model)
     assert ours <= theirs, f"{model}: KTOF {ours} tokens > compact JSON {theirs}\n" + describe(
@@ -243,3 +246,49 @@ def test_toon_roundtrip_all_options(delimiter: str, indent: int, value: Any) -> 
 def test_auto_roundtrip_all_options(delimiter: str, indent: int, value: Any) -> None:
     text, back = roundtrip_auto(value, delimiter=delimiter, indent=indent)
     assert_same_json(back, value, exact_types=True, context=describe(value, text))
+
+
+class _Color(enum.IntEnum):
+    RED = 1
+
+
+class _Name(str):
+    pass
+
+
+class _Ratio(float):
+    pass
+
+
+class _Rows(list):  # type: ignore[type-arg]
+    pass
+
+
+class _Mapping(dict):  # type: ignore[type-arg]
+    pass
+
+
+# (value, what json.dumps makes of it)
+SUBCLASS_CASES = {
+    "IntEnum": ({"c": _Color.RED}, {"c": 1}),
+    "str subclass": ({"n": _Name("ada"), _Name("k"): 1}, {"n": "ada", "k": 1}),
+    "float subclass": ({"r": _Ratio(0.5)}, {"r": 0.5}),
+    "list subclass": ({"rows": _Rows([1, 2])}, {"rows": [1, 2]}),
+    "OrderedDict root": (collections.OrderedDict(a=1, b=[1]), {"a": 1, "b": [1]}),
+    "OrderedDict field": ({"o": collections.OrderedDict(z=1, a=2)}, {"o": {"z": 1, "a": 2}}),
+    "defaultdict field": ({"d": collections.defaultdict(int, {"z": 1})}, {"d": {"z": 1}}),
+    "dict subclass in list": ([_Mapping(a=1), 2], [{"a": 1}, 2]),
+    "dict subclass rows": (
+        [_Mapping(a=1, b="x"), _Mapping(a=2, b="y")],
+        [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}],
+    ),
+}
+
+
+@pytest.mark.parametrize("mode", ["auto", "toon"])
+@pytest.mark.parametrize("case", list(SUBCLASS_CASES))
+def test_subclasses_of_json_types(case: str, mode: str) -> None:
+    """Subclasses of dict/list/str/int/float encode as their JSON base type, like json.dumps."""
+    value, expected = SUBCLASS_CASES[case]
+    text = encode(value, mode=mode)
+    assert_same_json(decode(text), expected, exact_types=True, context=describe(value, text))
