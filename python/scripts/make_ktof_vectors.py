@@ -1,0 +1,285 @@
+"""Regenerate shared/fixtures/ktof/*.json, the KTOF contract vectors.
+
+The inputs below are hand-picked so that each KTOF construct (docs/ktof.md §2-§3) appears; the
+expected texts come from the encoder and were reviewed by hand when committed. Re-run only after a
+deliberate format change, then review the diff: ``python python/scripts/make_ktof_vectors.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kaizen_client.ktof import decode, encode
+
+OUT = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "ktof"
+
+ORDERS = [
+    {
+        "id": 1,
+        "customer": {"name": "Ada", "city": "Oslo"},
+        "items": [{"sku": "A1", "qty": 2}],
+        "coupon": "X10",
+        "total": 24.5,
+    },
+    {"id": 2, "customer": {"name": "Bob", "city": "Rome"}, "items": [], "total": 9.0},
+    {
+        "id": 3,
+        "customer": {"name": "Cy", "city": "Lima"},
+        "items": [{"sku": "B2", "qty": 1}, {"sku": "C3", "qty": 4}],
+        "coupon": None,
+        "total": 31.25,
+    },
+    {
+        "id": 4,
+        "customer": {"name": "Dee", "city": "Kyiv"},
+        "items": [{"sku": "A1", "qty": 1}],
+        "total": 12.0,
+    },
+]
+
+ENCODE: list[tuple[str, Any, dict[str, Any], str]] = [
+    (
+        "floats stay floats, ints stay ints",
+        {
+            "price": 3.0,
+            "qty": 3,
+            "neg_zero": -0.0,
+            "big": 12345678901234567890123,
+            "tiny": 1e-07,
+            "huge": 1e300,
+            "round": 1e16,
+        },
+        {},
+        "auto mode keeps Python types; no space before numbers",
+    ),
+    (
+        "uniform records as a plain TOON table",
+        [
+            {"id": i, "name": n, "active": i % 2 == 0, "score": s}
+            for i, n, s in [(1, "Ada", 9.5), (2, "Bob", 7.25), (3, "Cy", 8.0), (4, "Dee", 6.75)]
+        ],
+        {},
+        "valid TOON 4.0",
+    ),
+    (
+        "relaxed quoting by position",
+        [
+            {
+                "ts": f"2025-01-0{i}T08:00:00Z",
+                "url": f"https://x.test/a?b={i},c",
+                "zip": f"0213{i}",
+                "code": str(40 + i),
+                "flag": "true" if i % 2 else "no",
+                "note": f'say "{i}"',
+            }
+            for i in range(1, 5)
+        ],
+        {},
+        "colons stay bare after the first cell; numbers-as-strings, literals and quotes are quoted",
+    ),
+    (
+        "table with nested group, JSON column and optional column",
+        ORDERS,
+        {},
+        "items[] holds JSON cells, coupon? may be absent (empty cell)",
+    ),
+    (
+        "keyed table of uniform objects",
+        {
+            name: {"age": age, "city": city, "role": role}
+            for name, age, city, role in [
+                ("alice", 30, "Berlin", "admin"),
+                ("bob", 25, "Oslo", "user"),
+                ("cy", 41, "Rome", "user"),
+                ("dee", 38, "Lima", "owner"),
+            ]
+        },
+        {},
+        "entry rows without a space before a number",
+    ),
+    (
+        "JSON-valued field for arrays of arrays",
+        {
+            "name": "cfg",
+            "matrix": [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
+            "version": 3,
+            "owner": "ops",
+            "enabled": True,
+        },
+        {},
+        "key[]: <JSON>",
+    ),
+    ("root array of arrays is JSON", [[1, 2], [3, [4]], []], {}, "root JSON array"),
+    (
+        "JSON fields inside a small irregular object",
+        {"a": [[1]], "b": {"c": [{}]}},
+        {},
+        "key[]: <JSON> at two depths",
+    ),
+    ("backspace and form feed use JSON escapes", {"s": "a\bb\fc", "t": "tab\there"}, {}, ""),
+    ("empty object is the empty document", {}, {}, ""),
+    ("empty array", [], {}, ""),
+    ("root string needing quotes", "key: value", {}, ""),
+    ("root string bare", "hello world", {}, ""),
+    (
+        "toon mode is canonical TOON",
+        {"price": 3.0, "tags": ["a", "b"], "n": -0.0},
+        {"mode": "toon"},
+        "3.0 -> 3, -0.0 -> 0 per TOON §2",
+    ),
+    ("cl100k model", ORDERS[:2], {"model": "gpt-4"}, "choice is per tokenizer"),
+    (
+        "pipe delimiter",
+        [{"a": "x,y", "b": 1}, {"a": "z", "b": 2}, {"a": "w", "b": 3}],
+        {"delimiter": "|"},
+        "commas need no quotes with a pipe delimiter",
+    ),
+]
+
+DECODE: list[tuple[str, str, Any, dict[str, Any], str]] = [
+    (
+        "float and int tokens",
+        "a:3.0\nb:3\nc:-0.0\nd:1e16\ne:12345678901234567890123",
+        {"a": 3.0, "b": 3, "c": -0.0, "d": 1e16, "e": 12345678901234567890123},
+        {},
+        "",
+    ),
+    ("root JSON array", '[[1,2],{"a":null}]', [[1, 2], {"a": None}], {}, ""),
+    (
+        "root JSON object after one space",
+        ' {"a":[1.5,{"b":"c"}]}',
+        {"a": [1.5, {"b": "c"}]},
+        {},
+        "",
+    ),
+    (
+        "unmarked JSON object is TOON",
+        '{"a":1}',
+        {'{"a"': "1}"},
+        {},
+        'TOON reads a key {"a" with the value 1}; KTOF does not change that',
+    ),
+    ("JSON field", 'm[]: {"x":[1,2],"y":"z"}\nn:1', {"m": {"x": [1, 2], "y": "z"}, "n": 1}, {}, ""),
+    (
+        "JSON field on a list item",
+        "items[2]:\n  - cfg[]: [[1]]\n    id:1\n  - id:2",
+        {"items": [{"cfg": [[1]], "id": 1}, {"id": 2}]},
+        {},
+        "",
+    ),
+    (
+        "JSON and optional columns",
+        't[3]{id,tags[]?,note?}:\n  1,["a","b, c"],hi\n  2,,\n  3,[],""',
+        {
+            "t": [
+                {"id": 1, "tags": ["a", "b, c"], "note": "hi"},
+                {"id": 2},
+                {"id": 3, "tags": [], "note": ""},
+            ]
+        },
+        {},
+        "empty optional cell = absent",
+    ),
+    (
+        "keyed table with JSON column",
+        'm[2:]{v,w[]}:\n  a: 1,{"k":2}\n  b: 3,null',
+        {"m": {"a": {"v": 1, "w": {"k": 2}}, "b": {"v": 3, "w": None}}},
+        {},
+        "",
+    ),
+    ("JSON escapes", 's: "a\\bb\\fc\\/d"', {"s": "a\bb\fc/d"}, {}, ""),
+    (
+        "relaxed values",
+        "ts: 2025-01-06T08:00:00Z\nu: a,b:c\nz: 02134",
+        {"ts": "2025-01-06T08:00:00Z", "u": "a,b:c", "z": "02134"},
+        {},
+        "valid TOON too",
+    ),
+    (
+        "key[] with non-JSON in non-strict mode is a literal key",
+        "key[]: 1,2",
+        {"key[]": "1,2"},
+        {"strict": False},
+        "TOON fixture behaviour preserved",
+    ),
+]
+
+ERRORS: list[tuple[str, str, dict[str, Any], str]] = [
+    ("key[] with non-JSON in strict mode", "key[]: 1,2", {}, "TOON strict error kept"),
+    ("invalid JSON in a JSON field", 'm[]: {"a":}', {}, ""),
+    ("invalid JSON cell", "t[1]{a,b[]}:\n  1,[1,", {}, ""),
+    ("too few cells in a marked table", "t[1]{a,b?,c}:\n  1,2", {}, ""),
+    ("row count mismatch in a marked table", "t[2]{a,b[]}:\n  1,[]", {}, ""),
+    ("out-of-range float", "a:1e400", {}, "never decodes to inf"),
+    ("root object JSON that is not JSON", ' {"a":', {}, ""),
+]
+
+
+def _encode_file() -> dict[str, Any]:
+    tests = []
+    for name, value, options, note in ENCODE:
+        kwargs: dict[str, Any] = {}
+        if "mode" in options:
+            kwargs["mode"] = options["mode"]
+        if "model" in options:
+            kwargs["model"] = options["model"]
+        if "delimiter" in options:
+            kwargs["delimiter"] = options["delimiter"]
+        text = encode(value, **kwargs)
+        if options.get("mode", "auto") == "auto":
+            assert json.dumps(decode(text)) == json.dumps(value), name
+        tests.append(
+            {"name": name, "input": value, "expected": text, "options": options, "note": note}
+        )
+    return {
+        "version": "ktof-1",
+        "category": "encode",
+        "description": "KTOF auto mode (and toon mode) encoder output",
+        "tests": tests,
+    }
+
+
+def _decode_file() -> dict[str, Any]:
+    tests: list[dict[str, Any]] = []
+    for name, text, expected, options, note in DECODE:
+        got = decode(text, strict=options.get("strict", True))
+        assert json.dumps(got) == json.dumps(expected), (name, got)
+        tests.append(
+            {"name": name, "input": text, "expected": expected, "options": options, "note": note}
+        )
+    for name, text, options, note in ERRORS:
+        try:
+            decode(text, **options)
+        except ValueError:
+            pass
+        else:
+            raise AssertionError(f"{name}: no error")
+        tests.append(
+            {
+                "name": name,
+                "input": text,
+                "expected": None,
+                "shouldError": True,
+                "options": options,
+                "note": note,
+            }
+        )
+    return {
+        "version": "ktof-1",
+        "category": "decode",
+        "description": "KTOF constructs and type-exact decoding",
+        "tests": tests,
+    }
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, payload in (("encode.json", _encode_file()), ("decode.json", _decode_file())):
+        (OUT / name).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        print(f"wrote {OUT / name} ({len(payload['tests'])} vectors)")
+
+
+if __name__ == "__main__":
+    main()
