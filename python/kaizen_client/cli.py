@@ -115,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--json", action="store_true", help="machine-readable JSON output")
 
     sub.add_parser("health", parents=[common], help="check the engine or API answers")
+
+    srv = sub.add_parser(
+        "serve", help="run the self-hosted Kaizen API (needs the 'server' extra; docs/server.md)"
+    )
+    srv.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
+    srv.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    srv.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
     return parser
 
 
@@ -385,6 +394,26 @@ def _cmd_health(client: KaizenSyncClient, stdout: TextIO, stderr: TextIO) -> int
     return EXIT_OK
 
 
+def _cmd_serve(args: argparse.Namespace, stderr: TextIO) -> int:
+    """Run the server in the foreground; FastAPI is imported only here, never by the core."""
+    try:
+        from .server import serve
+    except ModuleNotFoundError as exc:
+        if exc.name not in {"fastapi", "starlette", "uvicorn"}:
+            raise
+        stderr.write(
+            "kaizen serve: the server needs the 'server' extra: "
+            "pip install 'kaizen-client[server]'\n"
+        )
+        return EXIT_USAGE
+    try:
+        serve(host=args.host, port=args.port, log_level=args.log_level)
+    except ValueError as exc:  # a bad KAIZEN_* server setting
+        stderr.write(f"kaizen serve: {exc}\n")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -402,6 +431,8 @@ def main(
             args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help / --version (0) or usage errors (2)
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command == "serve":
+        return _cmd_serve(args, stderr)
     try:
         client = _make_client(args)
     except ValueError as exc:  # e.g. a bad KAIZEN_TIMEOUT

@@ -1,0 +1,127 @@
+"""``create_app(settings=None)``: the FastAPI application of the self-hosted Kaizen API.
+
+Routes are plain Starlette routes (no FastAPI body parsing or validation: the engine does
+that, as in local mode), one per operation in ``models.ROUTES`` plus a catch-all so that
+unknown paths and wrong methods get the engine's structured 404/405 too. The OpenAPI
+document is the repository's ``openapi.json`` (see :mod:`.spec`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route, request_response
+from starlette.types import Receive, Scope, Send
+
+from .. import __version__
+from ..models import ROUTES
+from .gateway import Gateway
+from .middleware import RequestContextMiddleware
+from .ratelimit import TokenBucketLimiter
+from .responses import error_response
+from .settings import ServerSettings
+from .spec import load_spec
+from .store import InMemoryPayloadStore, PayloadStore
+
+logger = logging.getLogger("kaizen_client.server")
+
+FALLBACK_ROUTE = "fallback"
+
+
+class EveryMethod:
+    """ASGI endpoint for the catch-all route: Starlette gives any method to a non-function app,
+    so the engine (not the router) answers unknown paths (404) and wrong methods (405)."""
+
+    def __init__(self, handle: Callable[[Request], Awaitable[Response]]) -> None:
+        self._app = request_response(handle)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
+
+
+class KaizenAPI(FastAPI):
+    """FastAPI whose OpenAPI document is the repository's spec, served as is."""
+
+    def __init__(self, spec: dict[str, Any] | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.spec = spec
+
+    def openapi(self) -> dict[str, Any]:
+        return self.spec if self.spec is not None else super().openapi()
+
+
+def create_app(
+    settings: ServerSettings | None = None,
+    *,
+    store: PayloadStore | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> KaizenAPI:
+    """A ready app; ``settings`` default to the environment (``ServerSettings.from_env``).
+
+    ``store`` replaces the in-memory payload store (e.g. a Redis one); ``clock`` drives the
+    rate limiter and the default store, so tests can move time without sleeping.
+    """
+    settings = settings if settings is not None else ServerSettings.from_env()
+    _warn_about(settings)
+    if store is None and settings.payload_ttl > 0:
+        store = InMemoryPayloadStore(
+            ttl=settings.payload_ttl, max_bytes=settings.payload_max_bytes, clock=clock
+        )
+    limiter = (
+        TokenBucketLimiter(settings.rate_limit, clock=clock)
+        if settings.rate_limit is not None
+        else None
+    )
+    gateway = Gateway(settings, store=store, limiter=limiter)
+
+    spec = load_spec()
+    info = spec["info"] if spec is not None else {"title": "Kaizen API", "version": __version__}
+    app = KaizenAPI(
+        spec,
+        title=info["title"],
+        version=info["version"],
+        openapi_url="/openapi.json" if spec is not None else None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    for op, (method, path) in ROUTES.items():
+        app.add_route(path, gateway.handle, methods=[method], name=op, include_in_schema=False)
+    fallback = EveryMethod(gateway.handle)
+    app.router.routes.append(
+        Route("/{path:path}", fallback, name=FALLBACK_ROUTE, include_in_schema=False)
+    )
+    app.add_exception_handler(HTTPException, _http_exception)
+    app.add_middleware(RequestContextMiddleware)
+    app.state.gateway = gateway
+    app.state.settings = settings
+    return app
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own HTTP errors (should the router raise one) in the API's error shape."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    request_id = getattr(request.state, "request_id", None) or uuid.uuid4().hex
+    headers = exc.headers if isinstance(exc, HTTPException) else None
+    code = {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error")
+    message = str(getattr(exc, "detail", "error"))
+    return error_response(status, code, message, request_id, headers=headers)
+
+
+def _warn_about(settings: ServerSettings) -> None:
+    if not settings.auth_enabled:
+        logger.warning(
+            "KAIZEN_API_KEYS is not set: this server accepts every request without an API key"
+        )
+    if settings.fail_first:
+        logger.warning(
+            "KAIZEN_TEST_FAIL_FIRST is set (test only): first request to %s answers 503",
+            ", ".join(sorted(settings.fail_first)),
+        )

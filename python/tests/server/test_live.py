@@ -1,0 +1,129 @@
+"""The real thing: uvicorn on a free loopback port, ``kaizen serve`` as a process, both clients."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from kaizen_client import (
+    KaizenAuthError,
+    KaizenClient,
+    KaizenClientConfig,
+    KaizenPayloadTooLargeError,
+    KaizenSyncClient,
+)
+from kaizen_client.server import ServerSettings, running_server
+
+from .conftest import KEY
+
+SETTINGS = ServerSettings(api_keys=frozenset({KEY}), max_body_bytes=64 * 1024)
+
+
+@pytest.fixture(scope="module")
+def live_url() -> Iterator[str]:
+    with running_server(SETTINGS) as url:
+        yield url
+
+
+def test_sync_client_live(live_url: str) -> None:
+    config = KaizenClientConfig(base_url=live_url, api_key=KEY, max_retries=0)
+    with KaizenSyncClient(config) as kaizen:
+        assert kaizen.health().mode == "server"
+        encoded = kaizen.prompts_encode({"prompt": [{"role": "user", "content": "[1, 2, 3]"}]})
+        decoded = kaizen.prompts_decode({"payload_id": encoded["payload_id"]})
+        assert decoded.result == [{"role": "user", "content": "[1, 2, 3]"}]
+        with pytest.raises(KaizenPayloadTooLargeError):  # refused before the body is read
+            kaizen.compress({"data": "x" * 100_000})
+        assert kaizen.compress({"data": [1]}).result == "[1]"  # the client recovered
+    wrong = KaizenClientConfig(base_url=live_url, api_key="sk-not-the-key-123", max_retries=0)
+    with KaizenSyncClient(wrong) as intruder, pytest.raises(KaizenAuthError) as caught:
+        intruder.compress({"data": 1})
+    assert "sk-not-the-key-123" not in str(caught.value) + repr(caught.value)
+
+
+async def test_async_client_live_concurrently(live_url: str) -> None:
+    import asyncio
+
+    config = KaizenClientConfig(base_url=live_url, api_key=KEY, max_retries=0)
+    async with KaizenClient(config) as kaizen:
+        results = await asyncio.gather(*(kaizen.compress({"data": [i]}) for i in range(20)))
+    assert [r.result for r in results] == [f"[{i}]" for i in range(20)]
+
+
+async def test_bearer_auth_live(live_url: str) -> None:
+    async with httpx.AsyncClient(base_url=live_url) as client:
+        ok = await client.post(
+            "/v1/compress", json={"data": 1}, headers={"Authorization": f"Bearer {KEY}"}
+        )
+        assert ok.status_code == 200
+        assert ok.headers["x-request-id"] == ok.json()["request_id"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _serve(env_keys: str | None) -> tuple[subprocess.Popen[str], str]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAIZEN_")}
+    if env_keys is not None:
+        env["KAIZEN_API_KEYS"] = env_keys
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kaizen_client.server", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/", timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError("kaizen serve did not start: " + (process.communicate()[0] or ""))
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=15)
+    return output
+
+
+def test_kaizen_serve_process_with_keys() -> None:
+    process, url = _serve(f"{KEY},sk-second-key-0000")
+    try:
+        assert httpx.post(url + "/v1/compress", json={"data": 1}).status_code == 401
+        # A key in the query string must not reach the log either.
+        query = url + "/v1/compress?key=" + KEY
+        response = httpx.post(query, json={"data": 1}, headers={"x-api-key": KEY})
+        assert response.status_code == 200
+    finally:
+        output = _stop(process)
+    assert process.returncode == 0
+    assert "POST /v1/compress 200" in output and "principal=key:" in output  # access log
+    assert KEY not in output and "sk-second-key" not in output
+    assert "KAIZEN_API_KEYS is not set" not in output
+
+
+def test_kaizen_serve_process_open_warns() -> None:
+    process, url = _serve(None)
+    try:
+        assert httpx.post(url + "/v1/compress", json={"data": 1}).status_code == 200
+    finally:
+        output = _stop(process)
+    assert "KAIZEN_API_KEYS is not set" in output
