@@ -175,51 +175,62 @@ def parse_primitive(token: str, lineno: int) -> Any:
     return token
 
 
+def _closing_quote(text: str, start: int) -> int:
+    """Index of the quote closing a string whose content starts at ``start``, or -1."""
+    while True:
+        end = text.find('"', start)
+        if end == -1:
+            return -1
+        backslashes = 0
+        k = end - 1
+        while k >= start and text[k] == "\\":
+            backslashes += 1
+            k -= 1
+        if not backslashes & 1:
+            return end
+        start = end + 1
+
+
 def find_unquoted(text: str, char: str, start: int = 0) -> int:
     """Index of the first ``char`` outside double quotes at or after ``start``, or -1."""
-    if '"' not in text:
-        return text.find(char, start)
-    in_quotes = False
-    i = start
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if in_quotes:
-            if c == "\\":
-                i += 2
-                continue
-            if c == '"':
-                in_quotes = False
-        elif c == '"':
-            in_quotes = True
-        elif c == char:
-            return i
-        i += 1
-    return -1
+    pos = start
+    while True:
+        hit = text.find(char, pos)
+        quote = text.find('"', pos, hit if hit != -1 else len(text))
+        if quote == -1:
+            return hit
+        close = _closing_quote(text, quote + 1)
+        if close == -1:
+            return -1
+        pos = close + 1
 
 
 def split_delimited(text: str, delimiter: str, lineno: int) -> list[str]:
     """Split on unquoted ``delimiter``; tokens are trimmed of U+0020 only (§11.2, §12)."""
+    parts = text.split(delimiter)
     if '"' not in text:
-        return [part.strip(" ") for part in text.split(delimiter)]
+        return [part.strip(" ") for part in parts]
     tokens: list[str] = []
-    in_quotes = False
-    begin = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if in_quotes:
-            if c == "\\":
-                i += 2
-                continue
-            if c == '"':
-                in_quotes = False
-        elif c == '"':
-            in_quotes = True
-        elif c == delimiter:
-            tokens.append(text[begin:i].strip(" "))
-            begin = i + 1
-        i += 1
-    tokens.append(text[begin:].strip(" "))
+    pending: str | None = None
+    for part in parts:
+        if pending is not None:
+            part = pending + delimiter + part
+        if _open_quote(part):
+            pending = part
+            continue
+        pending = None
+        tokens.append(part.strip(" "))
+    if pending is not None:
+        tokens.append(pending.strip(" "))  # an unterminated quote: parse_primitive reports it
     return tokens
+
+
+def _open_quote(part: str) -> bool:
+    """Whether ``part`` ends inside a quoted string (so the delimiter after it is data)."""
+    pos = part.find('"')
+    while pos != -1:
+        close = _closing_quote(part, pos + 1)
+        if close == -1:
+            return True
+        pos = part.find('"', close + 1)
+    return False

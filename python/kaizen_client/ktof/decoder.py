@@ -58,6 +58,10 @@ class Header(NamedTuple):
 
 
 _NOT_JSON = object()
+# A value starting with none of these is a string as it stands (not quoted, number, literal, []).
+_PLAIN_STRING_START = frozenset(
+    "abcdeghijklmopqrsuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.,;!?/\\(){}]<>=+*&^%$@~`'|"
+)
 
 
 class _Lines:
@@ -73,17 +77,25 @@ class _Lines:
         blank_at: list[int] = []  # the source line number of that blank line
         pending_blank = 0
         raw_lines = text.split("\n")
-        for number, raw in enumerate(raw_lines, 1):
-            line = raw[:-1] if raw.endswith("\r") else raw
+        if "\r" in text:
+            raw_lines = [line[:-1] if line.endswith("\r") else line for line in raw_lines]
+        number = 0
+        for line in raw_lines:
+            number += 1
             stripped = line.lstrip(" ")
-            if not stripped.strip(" \t"):
+            if not stripped:
                 if not pending_blank:
                     pending_blank = number
                 continue
-            if stripped[0] == "#":
+            first = stripped[0]
+            if first == "#":
                 continue  # §5.1: comment lines vanish before anything else looks at the text
             spaces = len(line) - len(stripped)
-            if stripped[0] == "\t":
+            if first == "\t":
+                if not stripped.strip(" \t"):
+                    if not pending_blank:
+                        pending_blank = number
+                    continue
                 if strict:
                     raise KTOFDecodeError("tab used for indentation", number)
                 tabs = len(stripped) - len(stripped.lstrip("\t"))
@@ -91,11 +103,10 @@ class _Lines:
                 spaces += tabs * indent
                 if stripped[:1] == "#":
                     continue
-            if spaces % indent:
-                if strict:
-                    raise KTOFDecodeError(
-                        f"indentation of {spaces} spaces is not a multiple of {indent}", number
-                    )
+            if spaces % indent and strict:
+                raise KTOFDecodeError(
+                    f"indentation of {spaces} spaces is not a multiple of {indent}", number
+                )
             if pending_blank:
                 blank_index.append(len(content))
                 blank_at.append(pending_blank)
@@ -152,16 +163,43 @@ class _Decoder:
     def object_fields(self, depth: int, index: int) -> tuple[dict[str, Any], int]:
         """Read the fields at exactly ``depth`` starting at line ``index``."""
         lines = self.lines
+        depths = lines.depth
+        contents = lines.content
+        n = lines.n
+        strict = self.strict
+        plain = _PLAIN_STRING_START
         self.enter(index)
         result: dict[str, Any] = {}
-        while index < lines.n:
-            line_depth = lines.depth[index]
-            if line_depth < depth:
-                break
-            if line_depth > depth:
+        while index < n:
+            line_depth = depths[index]
+            if line_depth != depth:
+                if line_depth < depth:
+                    break
                 raise KTOFDecodeError("unexpected indentation", lines.lineno[index])
-            key, value, index = self.field(lines.content[index], depth, index)
-            if self.strict and key in result:
+            content = contents[index]
+            colon = content.find(":")
+            key = content[:colon]
+            value: Any
+            if colon > 0 and '"' not in key and "[" not in key:
+                # Fast path: a bare key, so neither a header nor a quoted colon is involved.
+                rest = content[colon + 1 :].strip(" ")
+                if key[-1] == " ":
+                    key = key.rstrip(" ")
+                index += 1
+                if not rest:
+                    value, index = self.nested(depth, index)
+                else:
+                    if index < n and depths[index] > depth:
+                        raise KTOFDecodeError("unexpected indentation", lines.lineno[index])
+                    if rest[0] in plain:
+                        value = rest
+                    elif rest == "[]":
+                        value = []
+                    else:
+                        value = parse_primitive(rest, lines.lineno[index - 1])
+            else:
+                key, value, index = self.field(content, depth, index)
+            if strict and key in result:
                 raise KTOFDecodeError(f"duplicate key {key!r}", lines.lineno[index - 1])
             result[key] = value
         self.depth -= 1
@@ -192,13 +230,18 @@ class _Decoder:
             if rest == "[]":
                 return key, [], index
             return key, parse_primitive(rest, lineno), index
+        value, index = self.nested(depth, index)
+        return key, value, index
+
+    def nested(self, depth: int, index: int) -> tuple[Any, int]:
+        """After ``key:`` with nothing behind the colon: an object at depth+1, or ``{}``."""
+        lines = self.lines
         if index < lines.n and lines.depth[index] > depth:
             child_depth = lines.depth[index]
             if child_depth != depth + 1 and self.strict:
                 raise KTOFDecodeError("indentation jumps more than one level", lines.lineno[index])
-            value, index = self.object_fields(child_depth, index)
-            return key, value, index
-        return key, {}, index
+            return self.object_fields(child_depth, index)
+        return {}, index
 
     def key(self, content: str, colon: int, lineno: int) -> str:
         if content[0] == '"':
@@ -349,10 +392,7 @@ class _Decoder:
             return self.table_rows(header, depth + 1, index, lineno)
         rest = header.rest.strip(" ")
         if rest:
-            values = [
-                parse_primitive(token, lineno)
-                for token in split_delimited(rest, header.delimiter, lineno)
-            ]
+            values = _primitives(split_delimited(rest, header.delimiter, lineno), lineno)
             self.check_count(len(values), header.length, "values", lineno)
             self.no_children(depth, index)
             return values, index
@@ -497,6 +537,15 @@ class _Decoder:
 _ABSENT = object()
 
 
+def _primitives(tokens: list[str], lineno: int) -> list[Any]:
+    """Type each token; tokens that start like a plain string skip the full check."""
+    plain = _PLAIN_STRING_START
+    return [
+        token if token and token[0] in plain else parse_primitive(token, lineno)
+        for token in tokens
+    ]
+
+
 class _RowReader:
     """Turns one table row (or the cells of a keyed entry row) into an object.
 
@@ -522,7 +571,7 @@ class _RowReader:
         if self.marked:
             return self.read_marked(content, lineno)
         tokens = split_delimited(content, self.delimiter, lineno) if content else []
-        cells = [parse_primitive(token, lineno) for token in tokens]
+        cells = _primitives(tokens, lineno)
         width = self.width
         if len(cells) != width:
             if self.strict:
