@@ -155,6 +155,18 @@ BAD_DOCUMENTS: list[tuple[str, str, set[int], str]] = [
         r"colon|key|scalar|root|unexpected|expected",
     ),
     (
+        "KTOF: invalid JSON in a key[] field on line 3",
+        "a: 1\nb: 2\nk[]: [1,,2]\nc: 3",
+        {3},
+        r"JSON|length|\[\]",
+    ),
+    (
+        "KTOF: invalid JSON in a table JSON column on line 3",
+        "t[2]{a[],b}:\n  [1],2\n  [1,,2],3\nc: 3",
+        {3},
+        r"JSON|length|\[\]|field",
+    ),
+    (
         "tabular row count (header or end of rows)",
         "items[3]{id,name}:\n  1,Ada\n  2,Bob\nnext: 1",
         {1, 3},
