@@ -144,7 +144,7 @@ class Normalizer:
         if isinstance(value, float):
             return self.value(float(value), depth)
         if isinstance(value, dict):
-            return self.mapping(value, depth)
+            return self.mapping(dict(value), depth)
         if isinstance(value, (list, tuple)):
             return self.sequence(value, depth, True)
         if self.default is not None:
