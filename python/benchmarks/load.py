@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Load test (not a test): our ``KaizenClient`` vs raw ``httpx.AsyncClient`` on one live server.
+
+    python python/benchmarks/load.py                      # 100 concurrent, 5 rounds each
+    python python/benchmarks/load.py -c 10,100 -n 2000 --rounds 2
+    python python/benchmarks/load.py --op health          # no engine work: client overhead
+
+Starts ``python -m kaizen_client.server`` on a free loopback port in its own process (so the
+server does not share this process's GIL), then for each concurrency level runs the same
+``POST /v1/compress`` calls through both clients, alternating rounds (kaizen, httpx, kaizen,
+...) so machine noise hits both alike. Both use the same timeouts and pool limits (the
+SDK's defaults: 100 connections, 20 keep-alive; see ``--keepalive``) and both parse the
+JSON; ours also builds the request, validates the response model and handles retries,
+which is the overhead being measured. Loopback only; every round is bounded in requests and seconds.
+Prints requests/s and p50/p99 latency per client and the kaizen/httpx throughput ratio
+(target: >= 0.9 at 100 concurrent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from kaizen_client import KaizenClient, KaizenClientConfig
+
+KEY = "sk-load-benchmark-key-0123456789"
+ROWS = [{"id": i, "name": f"user{i}", "active": i % 2 == 0, "score": i * 1.5} for i in range(8)]
+PAYLOAD = {"data": ROWS}
+Call = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Round:
+    kind: str
+    concurrency: int
+    latencies: list[float]
+    seconds: float
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def server_process() -> Iterator[str]:
+    """The real server in a child process on a free loopback port; yields its URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KAIZEN_")}
+    env["KAIZEN_API_KEYS"] = KEY
+    cmd = [sys.executable, "-m", "kaizen_client.server", "--port", str(port)]
+    process = subprocess.Popen([*cmd, "--log-level", "warning"], env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(url + "/", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+async def run_round(kind: str, call: Call, concurrency: int, total: int, limit: float) -> Round:
+    """``total`` calls by ``concurrency`` workers, stopping early after ``limit`` seconds."""
+    latencies: list[float] = []
+    issued = 0
+    deadline = time.perf_counter() + limit
+
+    async def worker() -> None:
+        nonlocal issued
+        while issued < total and time.perf_counter() < deadline:
+            issued += 1
+            started = time.perf_counter()
+            await call()
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return Round(kind, concurrency, latencies, time.perf_counter() - started)
+
+
+async def bench(url: str, args: argparse.Namespace) -> list[Round]:
+    config = KaizenClientConfig(base_url=url, api_key=KEY, max_retries=0)
+    if args.keepalive is not None:
+        config.max_keepalive_connections = args.keepalive
+    kaizen = KaizenClient(config)
+    raw = httpx.AsyncClient(
+        base_url=url, timeout=config.httpx_timeout(), limits=config.httpx_limits()
+    )
+    body = json.dumps(PAYLOAD, separators=(",", ":")).encode()
+    health = args.op == "health"
+
+    async def call_kaizen() -> None:
+        response = await (kaizen.health() if health else kaizen.compress(PAYLOAD))
+        assert response.status == "ok"
+
+    async def call_httpx() -> None:
+        headers = {"accept": "application/json", "x-api-key": KEY, "x-request-id": uuid.uuid4().hex}
+        if health:
+            response = await raw.get("/", headers=headers)
+        else:
+            headers["content-type"] = "application/json"
+            response = await raw.post("/v1/compress", content=body, headers=headers)
+        response.raise_for_status()
+        assert response.json()["status"] == "ok"
+
+    calls: dict[str, Call] = {"kaizen": call_kaizen, "httpx": call_httpx}
+    rounds: list[Round] = []
+    try:
+        for concurrency in args.concurrency:
+            for kind, call in calls.items():  # warm-up: connections, caches
+                await run_round(kind, call, concurrency, concurrency * 2, args.max_seconds)
+            for _ in range(args.rounds):
+                for kind, call in calls.items():
+                    rounds.append(
+                        await run_round(kind, call, concurrency, args.requests, args.max_seconds)
+                    )
+    finally:
+        await kaizen.close()
+        await raw.aclose()
+    return rounds
+
+
+def report(rounds: list[Round], op: str) -> None:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    size = len(json.dumps(PAYLOAD))
+    what = "GET / (health)" if op == "health" else f"POST /v1/compress ({size} B of JSON)"
+    print(f"\n{what}, loopback, load avg {load:.2f}")
+    header = f"{'client':<8} {'conc':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+    print(header)
+    print("-" * len(header))
+    by_level: dict[int, dict[str, list[Round]]] = {}
+    for r in rounds:
+        by_level.setdefault(r.concurrency, {}).setdefault(r.kind, []).append(r)
+    for level, kinds in by_level.items():
+        rps: dict[str, float] = {}
+        for kind, runs in kinds.items():
+            latencies = sorted(x for r in runs for x in r.latencies)
+            count = len(latencies)
+            rps[kind] = count / sum(r.seconds for r in runs)
+            p50 = latencies[count // 2] * 1000
+            p99 = latencies[min(count - 1, int(count * 0.99))] * 1000
+            print(f"{kind:<8} {level:>5} {count:>9} {rps[kind]:>9.0f} {p50:>8.1f} {p99:>8.1f}")
+        per_round = [
+            k.rps / h.rps for k, h in zip(kinds["kaizen"], kinds["httpx"], strict=True) if h.rps
+        ]
+        spread = f" (per round {min(per_round):.2f}-{max(per_round):.2f})" if per_round else ""
+        ratio = rps["kaizen"] / rps["httpx"]
+        print(f"kaizen/httpx throughput at {level} concurrent: {ratio:.2f}{spread}")
+        if len(per_round) > 1:
+            print(f"  median per-round ratio {statistics.median(per_round):.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "-c",
+        "--concurrency",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[100],
+        help="comma-separated concurrency levels (default 100)",
+    )
+    parser.add_argument("-n", "--requests", type=int, default=1500, help="requests per round")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per client and level")
+    parser.add_argument(
+        "--op",
+        choices=("compress", "health"),
+        default="compress",
+        help="compress: a real operation; health: no engine work, so client overhead shows most",
+    )
+    parser.add_argument(
+        "--keepalive",
+        type=int,
+        default=None,
+        help="keep-alive connections of both pools (default: the SDK's 20); 100 avoids churn",
+    )
+    parser.add_argument("--max-seconds", type=float, default=30.0, help="cap per round")
+    args = parser.parse_args(argv)
+    with server_process() as url:
+        rounds = asyncio.run(bench(url, args))
+    report(rounds, args.op)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
