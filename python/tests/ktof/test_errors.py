@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import math
 import pickle
 import re
@@ -388,3 +389,76 @@ def test_out_of_range_numbers_never_decode_to_inf(text: str) -> None:
             assert 0 <= exc.line <= text.count("\n") + 1
             continue
         assert not _non_finite(got), f"{text!r} (strict={strict}) decoded to {got!r}"
+
+
+# ---------------------------------------------------------------------------------------
+# KTOF JSON content (root JSON, key[] fields, JSON table columns) follows the same rules as
+# the TOON positions: strict mode rejects duplicate keys and lone surrogate escapes.
+# ---------------------------------------------------------------------------------------
+
+JSON_CONTENT_DUPLICATES = {
+    "root object": ' {"a":1,"a":2}',
+    "root array": '[{"a":1,"a":2}]',
+    "key[] field": 'k[]: {"a":1,"a":2}',
+    "json column": '[2]{x[]}:\n  {"a":1,"a":2}\n  {"a":3}',
+}
+
+
+@pytest.mark.parametrize("name", list(JSON_CONTENT_DUPLICATES))
+def test_json_content_duplicate_keys(name: str) -> None:
+    """docs/ktof.md §5: ``strict=False`` relaxes duplicate keys (last write wins), as TOON
+    §14.3 does; so strict mode must reject them inside JSON content too."""
+    text = JSON_CONTENT_DUPLICATES[name]
+    lenient = decode(text, strict=False)
+    assert '"a": 1' not in json.dumps(lenient), lenient  # last write wins
+    with pytest.raises(KTOFDecodeError) as info:
+        decode(text, strict=True)
+    assert re.search("duplicate", info.value.msg, re.IGNORECASE), info.value.msg
+
+
+LONE_SURROGATE_DOCS = {
+    "toon field": 'a: "\\ud800"',
+    "root json": '["\\ud800"]',
+    "root json object": ' {"a":"\\udc00"}',
+    "key[] field": 'k[]: ["\\ud800"]',
+    "json column": '[2]{x[]}:\n  ["\\ud800"]\n  1',
+}
+
+
+@pytest.mark.parametrize("name", list(LONE_SURROGATE_DOCS))
+def test_lone_surrogate_escapes_rejected(name: str) -> None:
+    """TOON §7.1: lone surrogate escapes MUST be rejected; a decoded str must be valid Unicode
+    (a lone surrogate cannot be sent anywhere as UTF-8)."""
+    with pytest.raises(KTOFDecodeError):
+        decode(LONE_SURROGATE_DOCS[name])
+
+
+@pytest.mark.parametrize("value", ["\ud800", ["x", "\udfff"], {"k": "a\ud83db"}], ids=repr)
+def test_lone_surrogate_strings_encode(value: Any) -> None:
+    """toon mode: not valid TOON (§7.1, encoders never produce lone surrogates) -> error.
+    auto mode: an error, or UTF-8-encodable text that round-trips exactly."""
+    with pytest.raises(KTOFEncodeError):
+        encode(value, mode="toon")
+    try:
+        text = encode(value)
+    except KTOFEncodeError:
+        return
+    text.encode("utf-8")  # raises UnicodeEncodeError when a raw surrogate was written
+    assert_same_json(decode(text), value, exact_types=True)
+
+
+def test_toon_mode_non_finite_floats() -> None:
+    """docs/ktof.md §1: toon mode writes null (TOON §3) unless default= converts them."""
+    assert encode({"x": [1, math.nan]}, mode="toon") == "x[2]: 1,null"
+    assert encode({"x": math.inf}, mode="toon", default=lambda o: "inf") == "x: inf"
+
+
+def test_ktof_json_escapes() -> None:
+    """docs/ktof.md §3.4: KTOF reads JSON's \\b, \\f and \\/ ; auto mode writes \\b and \\f."""
+    assert decode('a: "x\\by\\fz\\/"') == {"a": "x\by\fz/"}
+    assert decode('[2]: "\\/","\\b"') == ["/", "\b"]
+    for value in ("\b\f", {"a": "\b"}, ["\f", "x"]):
+        text = encode(value)
+        assert "\\u0008" not in text and "\\u000c" not in text, text
+        assert_same_json(decode(text), value, exact_types=True)
+    assert encode({"a": "\b"}, mode="toon") == 'a: "\\u0008"'
