@@ -13,6 +13,10 @@ from ._lexical import encode_key, encode_string, toon_number
 Fields = list[tuple[str, "Fields | None"]]
 
 
+class NotJSON(Exception):
+    """Raised by the writer's fast path at a value that needs ``_normalize`` first."""
+
+
 def table_fields(objects: list[Any] | Any, same_order: bool = False) -> Fields | None:
     """§9.3 column classification: the header's field tree if ``objects`` are tabular, else None.
 
@@ -82,12 +86,14 @@ def bracket(length: int, delimiter: str, keyed: bool = False) -> str:
 class ToonWriter:
     """Canonical TOON 4.0 emission with a document delimiter and indent size."""
 
-    __slots__ = ("delimiter", "indent", "lines", "pad")
+    __slots__ = ("delimiter", "indent", "keys", "lines", "pad", "strings")
 
     def __init__(self, indent: int = 2, delimiter: str = ",") -> None:
         self.indent = indent
         self.delimiter = delimiter
         self.lines: list[str] = []
+        self.keys: dict[str, str] = {}
+        self.strings: dict[str, dict[str, str]] = {",": {}, "\t": {}, "|": {}}
         self.pad = [" " * (indent * depth) for depth in range(64)]
 
     def indentation(self, depth: int) -> str:
@@ -99,14 +105,28 @@ class ToonWriter:
     def primitive(self, value: Any, delimiter: str) -> str:
         kind = type(value)
         if kind is str:
-            return encode_string(value, delimiter)
+            memo = self.strings[delimiter]
+            text = memo.get(value)
+            if text is None:
+                text = memo[value] = encode_string(value, delimiter)
+            return text
         if value is True:
             return "true"
         if value is False:
             return "false"
         if value is None:
             return "null"
-        return toon_number(value)
+        if kind is int or (kind is float and value - value == 0.0):
+            return toon_number(value)
+        raise NotJSON  # a type the normalizer must see first (subclass, tuple, NaN, ...)
+
+    def key(self, key: str) -> str:
+        text = self.keys.get(key)
+        if text is None:
+            if type(key) is not str:
+                raise NotJSON
+            text = self.keys[key] = encode_key(key)
+        return text
 
     def row(self, values: list[Any], delimiter: str) -> str:
         primitive = self.primitive
@@ -133,7 +153,7 @@ class ToonWriter:
 
     def fields(self, obj: dict[str, Any], depth: int) -> None:
         for key, value in obj.items():
-            self.field(encode_key(key), value, depth, self.indentation(depth))
+            self.field(self.key(key), value, depth, self.indentation(depth))
 
     def field(self, key: str, value: Any, depth: int, lead: str) -> None:
         """Emit ``key`` and its value; ``lead`` is the line's start (indent, maybe ``- ``).
@@ -169,7 +189,7 @@ class ToonWriter:
         for entry_key, entry in obj.items():
             cells: list[Any] = []
             leaf_values(entry, fields, cells)
-            self.lines.append(f"{pad}{encode_key(entry_key)}: {self.row(cells, delimiter)}")
+            self.lines.append(f"{pad}{self.key(entry_key)}: {self.row(cells, delimiter)}")
 
     def array(self, key: str | None, items: list[Any], depth: int, lead: str) -> None:
         delimiter = self.delimiter
@@ -216,10 +236,10 @@ class ToonWriter:
                 first = True
                 for key, value in item.items():
                     if first:
-                        self.field(encode_key(key), value, depth + 1, f"{pad}- ")
+                        self.field(self.key(key), value, depth + 1, f"{pad}- ")
                         first = False
                     else:
-                        self.field(encode_key(key), value, depth + 1, self.indentation(depth + 1))
+                        self.field(self.key(key), value, depth + 1, self.indentation(depth + 1))
             elif kind is list:
                 if not item:
                     self.lines.append(f"{pad}- {bracket(0, delimiter)}:")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from ._normalize import Normalizer
-from ._toon import ToonWriter
+from ._toon import NotJSON, ToonWriter
 
 Mode = Literal["auto", "toon"]
 _DELIMITERS = {",": ",", "\t": "\t", "|": "|", "comma": ",", "tab": "\t", "pipe": "|"}
@@ -35,8 +35,11 @@ def encode(
     if type(indent) is not int or indent < 1:
         raise ValueError("indent must be a positive int")
     if mode == "toon":
-        clean = Normalizer(default, lossy_floats=True).value(value)
-        return ToonWriter(indent, active).document(clean)
+        try:  # clean JSON data (the common case) needs no normalization pass
+            return ToonWriter(indent, active).document(value)
+        except (NotJSON, RecursionError, TypeError):
+            clean = Normalizer(default, lossy_floats=True).value(value)
+            return ToonWriter(indent, active).document(clean)
     if mode == "auto":
         from ._auto import encode_auto
 
