@@ -378,7 +378,7 @@ def test_encode_runaway_default_raises(mode: str) -> None:
 
 @pytest.mark.parametrize("mode", ["auto", "toon"])
 @pytest.mark.parametrize("kind", ["list", "dict", "tuple", "list-of-dict", "dict-of-list"])
-@pytest.mark.parametrize("depth", [50, 99, 100, 101, 150, 199, 200, 201, 250])
+@pytest.mark.parametrize("depth", [50, 100, 199, 200, 201, 250])
 def test_whatever_encodes_decodes(kind: str, mode: str, depth: int) -> None:
     """Near the nesting limit: if the encoder accepts a value, the decoder must read it back."""
     value = _nested(kind, depth)
