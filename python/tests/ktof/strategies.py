@@ -375,6 +375,14 @@ def line_soup(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
+@st.composite
+def nearly_keyed_objects(draw: st.DrawFn) -> dict[str, Any]:
+    """Keyed-table candidates with one irregular entry (optional/JSON columns in KTOF)."""
+    rows = draw(nearly_uniform_rows())
+    keys = draw(st.lists(hard_keys, min_size=len(rows), max_size=len(rows), unique=True))
+    return dict(zip(keys, rows, strict=True))
+
+
 def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
     """Arbitrary JSON values (no NaN/inf) with hard strings and keys, tables and keyed objects."""
 
@@ -385,6 +393,7 @@ def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
             uniform_rows(),
             keyed_objects(),
             nearly_uniform_rows(),
+            nearly_keyed_objects(),
             st.lists(st.lists(primitives, max_size=4), min_size=1, max_size=3),
             st.dictionaries(plain_keys, children, min_size=1, max_size=3),
         )
@@ -399,6 +408,7 @@ documents: st.SearchStrategy[Any] = st.one_of(
     st.lists(json_values(10), max_size=6),
     uniform_rows(),
     keyed_objects(),
+    nearly_keyed_objects(),
     st.fixed_dictionaries({"items": uniform_rows(), "meta": json_values(6)}),
 )
 
