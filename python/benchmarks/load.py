@@ -7,13 +7,15 @@
 
 Starts ``python -m kaizen_client.server`` on a free loopback port in its own process (so the
 server does not share this process's GIL), then for each concurrency level runs the same
-``POST /v1/compress`` calls through both clients, alternating rounds (kaizen, httpx, kaizen,
-...) so machine noise hits both alike. Both use the same timeouts and pool limits (the
+``POST /v1/compress`` calls through both clients, alternating rounds (kaizen, httpx, httpx,
+kaizen, ...) so machine noise hits both alike. Both use the same timeouts and pool limits (the
 SDK's defaults: 100 connections, 20 keep-alive; see ``--keepalive``) and both parse the
 JSON; ours also builds the request, validates the response model and handles retries,
 which is the overhead being measured. Loopback only; every round is bounded in requests and seconds.
-Prints requests/s and p50/p99 latency per client and the kaizen/httpx throughput ratio
-(target: >= 0.9 at 100 concurrent).
+Prints requests/s, p50/p99 latency and the client process's CPU time per request for each
+client, and the kaizen/httpx throughput ratio (target: >= 0.9 at 100 concurrent). On a
+shared machine throughput swings from round to round; CPU per request is the steadier
+measure of what our client adds.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class Round:
     concurrency: int
     latencies: list[float]
     seconds: float
+    cpu: float  # CPU seconds this (client) process used; the server is another process
 
     @property
     def rps(self) -> float:
@@ -100,9 +103,10 @@ async def run_round(kind: str, call: Call, concurrency: int, total: int, limit: 
             await call()
             latencies.append(time.perf_counter() - started)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return Round(kind, concurrency, latencies, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    return Round(kind, concurrency, latencies, elapsed, time.process_time() - cpu)
 
 
 async def bench(url: str, args: argparse.Namespace) -> list[Round]:
@@ -136,8 +140,11 @@ async def bench(url: str, args: argparse.Namespace) -> list[Round]:
         for concurrency in args.concurrency:
             for kind, call in calls.items():  # warm-up: connections, caches
                 await run_round(kind, call, concurrency, concurrency * 2, args.max_seconds)
-            for _ in range(args.rounds):
-                for kind, call in calls.items():
+            for number in range(args.rounds):
+                order = list(calls.items())
+                if number % 2:  # alternate who goes first, so neither always follows the other
+                    order.reverse()
+                for kind, call in order:
                     rounds.append(
                         await run_round(kind, call, concurrency, args.requests, args.max_seconds)
                     )
@@ -152,7 +159,10 @@ def report(rounds: list[Round], op: str) -> None:
     size = len(json.dumps(PAYLOAD))
     what = "GET / (health)" if op == "health" else f"POST /v1/compress ({size} B of JSON)"
     print(f"\n{what}, loopback, load avg {load:.2f}")
-    header = f"{'client':<8} {'conc':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+    header = (
+        f"{'client':<8} {'conc':>5} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+        f" {'client CPU us/req':>18}"
+    )
     print(header)
     print("-" * len(header))
     by_level: dict[int, dict[str, list[Round]]] = {}
@@ -166,7 +176,11 @@ def report(rounds: list[Round], op: str) -> None:
             rps[kind] = count / sum(r.seconds for r in runs)
             p50 = latencies[count // 2] * 1000
             p99 = latencies[min(count - 1, int(count * 0.99))] * 1000
-            print(f"{kind:<8} {level:>5} {count:>9} {rps[kind]:>9.0f} {p50:>8.1f} {p99:>8.1f}")
+            cpu_us = sum(r.cpu for r in runs) / count * 1e6
+            print(
+                f"{kind:<8} {level:>5} {count:>9} {rps[kind]:>9.0f} {p50:>8.1f} {p99:>8.1f}"
+                f" {cpu_us:>18.0f}"
+            )
         per_round = [
             k.rps / h.rps for k, h in zip(kinds["kaizen"], kinds["httpx"], strict=True) if h.rps
         ]

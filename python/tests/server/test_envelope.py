@@ -111,3 +111,15 @@ async def test_access_log_has_one_line_per_request_and_no_keys(
     everything = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
     for secret in (KEY, OTHER_KEY, "sk-bad-guess-1", "api_key"):
         assert secret not in everything
+
+
+async def test_wrong_method_is_the_engines_405_with_an_allow_header(
+    client: httpx.AsyncClient,
+) -> None:
+    for method in ("GET", "PUT", "TRACE", "BREW"):
+        response = await client.request(method, "/v1/compress", headers=auth())
+        assert response.status_code == 405, method
+        assert response.headers["allow"] == "POST"
+        assert response.json()["error"]["detail"] == {"allowed": ["POST"]}
+    root = await client.post("/")
+    assert root.status_code == 405 and root.headers["allow"] == "GET"
