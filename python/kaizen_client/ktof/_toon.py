@@ -9,12 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from ._lexical import encode_key, encode_string, toon_number
+from ._normalize import MAX_DEPTH
 
 Fields = list[tuple[str, "Fields | None"]]
 
 
 class NotJSON(Exception):
     """Raised by the writer's fast path at a value that needs ``_normalize`` first."""
+
+
+class TooDeep(NotJSON):
+    """The text would nest deeper than the decoder accepts (``MAX_DEPTH``)."""
 
 
 def table_fields(objects: list[Any] | Any, same_order: bool = False) -> Fields | None:
@@ -152,6 +157,8 @@ class ToonWriter:
         return "\n".join(self.lines)
 
     def fields(self, obj: dict[str, Any], depth: int) -> None:
+        if depth >= MAX_DEPTH:
+            raise TooDeep
         for key, value in obj.items():
             self.field(self.key(key), value, depth, self.indentation(depth))
 
@@ -224,6 +231,8 @@ class ToonWriter:
             self.lines.append(pad + row(cells, delimiter))
 
     def items(self, items: list[Any], depth: int) -> None:
+        if depth >= MAX_DEPTH:
+            raise TooDeep
         """§9.4 / §10: expanded list items at ``depth``."""
         pad = self.indentation(depth)
         delimiter = self.delimiter

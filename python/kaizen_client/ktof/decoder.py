@@ -42,9 +42,48 @@ def _finite_float(text: str) -> float:
     return number
 
 
-_JSON = json.JSONDecoder(parse_constant=_no_constants, parse_float=_finite_float)
-_json_scan = _JSON.raw_decode
-_json_loads = _JSON.decode
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise ValueError(f"duplicate key {duplicate!r}")
+    return obj
+
+
+_LENIENT_JSON = json.JSONDecoder(parse_constant=_no_constants, parse_float=_finite_float)
+_STRICT_JSON = json.JSONDecoder(
+    parse_constant=_no_constants, parse_float=_finite_float, object_pairs_hook=_unique_keys
+)
+_SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def parse_json(text: str, start: int, strict: bool, lineno: int) -> tuple[Any, int]:
+    """Parse the JSON value at ``text[start:]`` for a KTOF construct; return it and its end.
+
+    JSON content follows the same rules as the TOON around it: strict mode rejects duplicate
+    keys (TOON §14.3) and, in every mode, lone surrogate escapes (TOON §7.1).
+    Raises ValueError (with the JSON parser's message) or KTOFDecodeError for deep nesting.
+    """
+    decoder = _STRICT_JSON if strict else _LENIENT_JSON
+    try:
+        value, end = decoder.raw_decode(text, start)
+    except RecursionError:
+        raise KTOFDecodeError("nesting deeper than the decoder allows", lineno) from None
+    if _SURROGATE_ESCAPE_RE.search(text, start, end) and _has_lone_surrogate(value):
+        raise ValueError("lone surrogate escape in a JSON string")
+    return value, end
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if type(value) is str:
+        return _SURROGATE_RE.search(value) is not None
+    if type(value) is list:
+        return any(_has_lone_surrogate(item) for item in value)
+    if type(value) is dict:
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    return False
 
 
 class Header(NamedTuple):
@@ -313,9 +352,11 @@ class _Decoder:
         if not rest or rest[0] not in "{[":
             return None
         try:
-            value = _json_loads(rest)
-        except RecursionError:
-            raise KTOFDecodeError("nesting deeper than the decoder allows", lineno) from None
+            value, end = parse_json(rest, 0, self.strict, lineno)
+            if rest[end:].strip(" "):
+                raise ValueError(f"unexpected text after the JSON value: {rest[end:]!r}")
+        except KTOFDecodeError:
+            raise
         except ValueError as exc:
             if self.strict:
                 raise KTOFDecodeError(f"invalid JSON value after '[]:': {exc}", lineno) from None
@@ -597,10 +638,7 @@ class _RowReader:
                 pos += 1
             if is_json and pos < n and line[pos] != delimiter:
                 try:
-                    value, pos = _json_scan(line, pos)
-                except RecursionError:
-                    raise KTOFDecodeError("nesting deeper than the decoder allows",
-                                          lineno) from None
+                    value, pos = parse_json(line, pos, self.strict, lineno)
                 except ValueError as exc:
                     raise KTOFDecodeError(f"invalid JSON in column {i + 1}: {exc}",
                                           lineno) from None
@@ -680,17 +718,22 @@ def _root_json(text: str, strict: bool) -> Any:
     first line indented by one space breaks TOON's indentation rule.
     """
     is_object = text[:2] == " {"
+    start = len(text) - len(text.lstrip(" \t\r\n"))
     try:
-        value = _json_loads(text)
-    except RecursionError:
-        raise KTOFDecodeError("nesting deeper than the decoder allows", 1) from None
-    except ValueError as exc:
+        value, end = parse_json(text, start, strict, 1)
+    except KTOFDecodeError:
+        raise
+    except json.JSONDecodeError as exc:
         if is_object and strict:
-            raise KTOFDecodeError(f"invalid JSON object: {exc}", getattr(exc, "lineno", 1)) from None
+            raise KTOFDecodeError(f"invalid JSON object: {exc.msg}", exc.lineno) from None
         return _NOT_JSON
-    if type(value) is (dict if is_object else list):
-        return value
-    return _NOT_JSON
+    except ValueError as exc:  # well-formed JSON that breaks a KTOF rule (duplicate key, ...)
+        raise KTOFDecodeError(str(exc), 1) from None
+    if text[end:].strip(" \t\r\n") or type(value) is not (dict if is_object else list):
+        if is_object and strict:
+            raise KTOFDecodeError("a document starting with ' {' must be one JSON object", 1)
+        return _NOT_JSON
+    return value
 
 
 __all__ = ["MAX_DEPTH", "decode"]

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from ._normalize import Normalizer
-from ._toon import NotJSON, ToonWriter
+import re
+
+from ._normalize import MAX_DEPTH, Normalizer, format_path
+from .errors import KTOFEncodeError
+from ._toon import NotJSON, TooDeep, ToonWriter
 
 Mode = Literal["auto", "toon"]
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _DELIMITERS = {",": ",", "\t": "\t", "|": "|", "comma": ",", "tab": "\t", "pipe": "|"}
 
 
@@ -36,13 +40,36 @@ def encode(
         raise ValueError("indent must be a positive int")
     if mode == "toon":
         try:  # clean JSON data (the common case) needs no normalization pass
-            return ToonWriter(indent, active).document(value)
+            text = ToonWriter(indent, active).document(value)
         except (NotJSON, RecursionError, TypeError):
             clean = Normalizer(default, lossy_floats=True).value(value)
-            return ToonWriter(indent, active).document(clean)
-    if mode == "auto":
+            try:
+                text = ToonWriter(indent, active).document(clean)
+            except TooDeep:
+                raise KTOFEncodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    elif mode == "auto":
         from ._auto import encode_auto
 
         clean = Normalizer(default, lossy_floats=False).value(value)
-        return encode_auto(clean, model=model, indent=indent, delimiter=active)
-    raise ValueError(f"mode must be 'auto' or 'toon', not {mode!r}")
+        text = encode_auto(clean, model=model, indent=indent, delimiter=active)
+    else:
+        raise ValueError(f"mode must be 'auto' or 'toon', not {mode!r}")
+    if _SURROGATE_RE.search(text) is not None:
+        path = surrogate_path(Normalizer(default, lossy_floats=True).value(value), [])
+        raise KTOFEncodeError("lone surrogate in a string: not valid Unicode text",
+                              format_path(path or []))
+    return text
+
+
+def surrogate_path(value: Any, path: list[str | int]) -> list[str | int] | None:
+    """Path of the first key or string holding a lone surrogate (checked only on failure)."""
+    if type(value) is str:
+        return path if _SURROGATE_RE.search(value) else None
+    items: Any = value.items() if type(value) is dict else enumerate(value) if type(value) is list else ()
+    for key, item in items:
+        if type(key) is str and _SURROGATE_RE.search(key):
+            return [*path, key]
+        found = surrogate_path(item, [*path, key])
+        if found is not None:
+            return found
+    return None
