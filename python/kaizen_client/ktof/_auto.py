@@ -113,11 +113,12 @@ def number_text(value: int | float) -> str:
 class _Table:
     """A candidate table layout for a list of objects (or the values of a keyed object)."""
 
-    __slots__ = ("fields", "plain")
+    __slots__ = ("fields", "plain", "sparseness")
 
-    def __init__(self, fields: list[KField], plain: bool) -> None:
+    def __init__(self, fields: list[KField], plain: bool, sparseness: float = 0.0) -> None:
         self.fields = fields
         self.plain = plain  # no KTOF markers: the header is pure TOON
+        self.sparseness = sparseness  # share of top-level cells that are empty (absent keys)
 
 
 def plan_table(objects: list[Any], allow_markers: bool) -> _Table | None:
@@ -158,7 +159,9 @@ def plan_table(objects: list[Any], allow_markers: bool) -> _Table | None:
             return None
         fields.append((key, None, True, optional))
         plain = False
-    return _Table(fields, plain)
+    present_cells = sum(len(obj) for obj in objects)
+    sparseness = 1.0 - present_cells / (len(order) * count)
+    return _Table(fields, plain, sparseness)
 
 
 def _column_order(objects: list[dict[str, Any]]) -> list[str] | None:
@@ -202,10 +205,22 @@ def _same_order(objects: list[dict[str, Any]]) -> bool:
     return all(list(obj) == first for obj in objects)
 
 
-class AutoWriter:
-    """Renders one document; ``cost`` memoizes exact per-line token counts."""
+Rendering = tuple[list[str], int]
+"""Lines of one alternative and their exact token cost (each line counted with its newline)."""
 
-    __slots__ = ("count", "delimiter", "indent", "memo", "model", "pad")
+JSON_ALTERNATIVE_MAX = 4096
+"""Objects and tables longer than this as JSON are not also costed as inline JSON: at that size
+the structured forms win, and counting every large subtree again would make encoding quadratic
+in the nesting depth."""
+
+SPARSE_TABLE = 0.25
+"""A table with more than this share of empty (absent) cells is also costed as a list."""
+
+
+class AutoWriter:
+    """Renders one document; costs are exact token counts, memoized per distinct line."""
+
+    __slots__ = ("delimiter", "indent", "memo", "model", "pad")
 
     def __init__(self, model: str, indent: int, delimiter: str) -> None:
         self.model = model
@@ -220,16 +235,16 @@ class AutoWriter:
             pad.append(" " * (self.indent * len(pad)))
         return pad[depth]
 
-    def cost(self, lines: list[str]) -> int:
-        """Tokens of ``"\\n".join(lines)`` (up to the last newline), from per-line counts."""
-        memo = self.memo
-        total = 0
-        for line in lines:
-            n = memo.get(line)
-            if n is None:
-                n = memo[line] = count_tokens(line + "\n", self.model)
-            total += n
-        return total
+    def line(self, text: str) -> Rendering:
+        """A one-line rendering; the count of a line is memoized (lines recur across forms)."""
+        n = self.memo.get(text)
+        if n is None:
+            n = self.memo[text] = count_tokens(text + "\n", self.model)
+        return [text], n
+
+    def lines_cost(self, lines: list[str]) -> int:
+        """One tokenizer call for many lines that will not recur (table rows)."""
+        return count_tokens("\n".join(lines) + "\n", self.model)
 
     # ------------------------------------------------------------------ scalars
     def scalar(self, value: Any, quote: Callable[[str], str]) -> str:
@@ -255,125 +270,158 @@ class AutoWriter:
         if kind is dict:
             if not value:
                 return ""
-            lines = self.best_object_root(value)
+            lines, cost = self.best_object_root(value)
         elif kind is list:
             if not value:
                 return "[]"
-            lines = self.best_array(None, value, 0, "")
+            lines, cost = self.best_array(None, value, 0, "")
         else:
             return self.scalar(value, root_value)
-        text = "\n".join(lines)
+        last = lines[-1]
+        cost += count_tokens(last, self.model) - self.line(last)[1]  # no newline after the end
         json_text = _dumps(value) if kind is list else " " + _dumps(value)
-        if count_tokens(json_text, self.model) < count_tokens(text, self.model):
+        if count_tokens(json_text, self.model) < cost:
             return json_text
-        return text
+        return "\n".join(lines)
 
-    def best_object_root(self, obj: dict[str, Any]) -> list[str]:
-        candidates = [self.object_block(obj, 0)]
+    def best_object_root(self, obj: dict[str, Any]) -> Rendering:
         keyed = self.keyed_table(None, obj, 0, "")
-        if keyed is not None:
-            candidates.append(keyed)
-        return min(candidates, key=self.cost)
+        if keyed is not None and not keyed[1]:
+            return keyed[0]
+        block = self.object_block(obj, 0)
+        return keyed[0] if keyed is not None and keyed[0][1] < block[1] else block
 
-    def object_block(self, obj: dict[str, Any], depth: int) -> list[str]:
+    def object_block(self, obj: dict[str, Any], depth: int) -> Rendering:
         lines: list[str] = []
+        cost = 0
         pad = self.indentation(depth)
         for key, value in obj.items():
-            lines.extend(self.field(key, value, depth, pad))
-        return lines
+            field_lines, field_cost = self.field(key, value, depth, pad)
+            lines += field_lines
+            cost += field_cost
+        return lines, cost
 
     # ------------------------------------------------------------------ fields
-    def field(self, key: str, value: Any, depth: int, lead: str) -> list[str]:
-        """Lines for one object field whose line starts with ``lead``; nested content at depth+1."""
+    def field(self, key: str, value: Any, depth: int, lead: str) -> Rendering:
+        """One object field whose line starts with ``lead``; nested content at depth+1."""
         kind = type(value)
         if kind is dict:
             if not value:
-                return [f"{lead}{field_key(key)}:"]
-            candidates = [[f"{lead}{field_key(key)}:", *self.object_block(value, depth + 1)]]
+                return self.line(f"{lead}{field_key(key)}:")
             keyed = self.keyed_table(key, value, depth, lead)
-            if keyed is not None:
-                candidates.append(keyed)
-            candidates.append([f"{lead}{header_key(key)}[]: {_dumps(value)}"])
-            return min(candidates, key=self.cost)
+            if keyed is not None and not keyed[1]:
+                best = keyed[0]
+            else:
+                opener, opener_cost = self.line(f"{lead}{field_key(key)}:")
+                body, body_cost = self.object_block(value, depth + 1)
+                best = (opener + body, opener_cost + body_cost)
+                if keyed is not None and keyed[0][1] < best[1]:
+                    best = keyed[0]
+            json_text = _dumps(value)
+            if len(json_text) <= JSON_ALTERNATIVE_MAX:
+                inline = self.line(f"{lead}{header_key(key)}[]: {json_text}")
+                if inline[1] < best[1]:
+                    best = inline
+            return best
         if kind is list:
             if not value:
-                return [f"{lead}{field_key(key)}: []"]
+                return self.line(f"{lead}{field_key(key)}: []")
             return self.best_array(key, value, depth, lead)
-        if type(value) is str:
-            return [f"{lead}{field_key(key)}: {field_value(value)}"]
+        if kind is str:
+            return self.line(f"{lead}{field_key(key)}: {field_value(value)}")
         # No space before numbers and literals: "a:1" is a token cheaper than "a: 1" and every
         # TOON decoder trims it the same way (§12).
-        return [f"{lead}{field_key(key)}:{self.scalar(value, field_value)}"]
+        return self.line(f"{lead}{field_key(key)}:{self.scalar(value, field_value)}")
 
     # ------------------------------------------------------------------ arrays
-    def best_array(self, key: str | None, items: list[Any], depth: int, lead: str) -> list[str]:
+    def best_array(self, key: str | None, items: list[Any], depth: int, lead: str) -> Rendering:
         name = "" if key is None else header_key(key)
-        candidates: list[list[str]] = []
+        best: Rendering | None = None
+        json_allowed = True
         if all(type(item) is not dict and type(item) is not list for item in items):
-            candidates.append(self.inline(name, items, lead))
+            best = self.inline(name, items, lead)
         elif all(type(item) is dict and item for item in items):
             plan = plan_table(items, allow_markers=True)
             if plan is not None:
-                candidates.append(self.table(name, items, plan, depth, lead))
-            if plan is None or not plan.plain or len(items) < 4:
-                candidates.append(self.listed(name, items, depth, lead))
+                best = self.table(name, items, plan, depth, lead)
+                json_allowed = False
+            if plan is None or len(items) < 4 or plan.sparseness > SPARSE_TABLE:
+                listed = self.listed(name, items, depth, lead)
+                if best is None or listed[1] < best[1]:
+                    best = listed
         else:
-            candidates.append(self.listed(name, items, depth, lead))
+            best = self.listed(name, items, depth, lead)
         if key is not None:
-            candidates.append([f"{lead}{name}[]: {_dumps(items)}"])
-        return min(candidates, key=self.cost)
+            json_text = _dumps(items)
+            if json_allowed or len(json_text) <= JSON_ALTERNATIVE_MAX:
+                inline = self.line(f"{lead}{name}[]: {json_text}")
+                if inline[1] < best[1]:
+                    best = inline
+        return best
 
-    def inline(self, name: str, items: list[Any], lead: str) -> list[str]:
+    def inline(self, name: str, items: list[Any], lead: str) -> Rendering:
         delimiter = self.delimiter
         cells = delimiter.join([self.cell(item, delimiter) for item in items])
-        return [f"{lead}{name}{_bracket(len(items), delimiter)}:{_space(cells)}{cells}"]
+        return self.line(f"{lead}{name}{_bracket(len(items), delimiter)}:{_space(cells)}{cells}")
 
-    def listed(self, name: str, items: list[Any], depth: int, lead: str) -> list[str]:
-        lines = [f"{lead}{name}{_bracket(len(items), self.delimiter)}:"]
-        self.items(items, depth + 1, lines)
-        return lines
+    def listed(self, name: str, items: list[Any], depth: int, lead: str) -> Rendering:
+        lines, cost = self.line(f"{lead}{name}{_bracket(len(items), self.delimiter)}:")
+        lines = list(lines)
+        cost += self.items(items, depth + 1, lines)
+        return lines, cost
 
-    def items(self, items: list[Any], depth: int, lines: list[str]) -> None:
+    def items(self, items: list[Any], depth: int, lines: list[str]) -> int:
+        """Append list items at ``depth`` to ``lines``; return their cost."""
         pad = self.indentation(depth)
+        cost = 0
         for item in items:
             kind = type(item)
             if kind is dict:
                 if not item:
-                    lines.append(f"{pad}-")
+                    rendering = self.line(f"{pad}-")
+                    lines += rendering[0]
+                    cost += rendering[1]
                     continue
-                first = True
+                lead = f"{pad}- "
                 for key, value in item.items():
-                    if first:
-                        lines.extend(self.field(key, value, depth + 1, f"{pad}- "))
-                        first = False
-                    else:
-                        lines.extend(self.field(key, value, depth + 1, self.indentation(depth + 1)))
+                    rendering = self.field(key, value, depth + 1, lead)
+                    lines += rendering[0]
+                    cost += rendering[1]
+                    lead = self.indentation(depth + 1)
             elif kind is list:
                 if not item:
-                    lines.append(f"{pad}- {_bracket(0, self.delimiter)}:")
+                    rendering = self.line(f"{pad}- {_bracket(0, self.delimiter)}:")
                 elif all(type(x) is not dict and type(x) is not list for x in item):
-                    lines.extend(self.inline("", item, f"{pad}- "))
+                    rendering = self.inline("", item, f"{pad}- ")
                 else:
-                    lines.append(f"{pad}- {_bracket(len(item), self.delimiter)}:")
-                    self.items(item, depth + 1, lines)
+                    rendering = self.line(f"{pad}- {_bracket(len(item), self.delimiter)}:")
+                    lines += rendering[0]
+                    cost += rendering[1]
+                    cost += self.items(item, depth + 1, lines)
+                    continue
+                lines += rendering[0]
+                cost += rendering[1]
             else:
-                lines.append(f"{pad}- {self.scalar(item, item_value)}")
+                rendering = self.line(f"{pad}- {self.scalar(item, item_value)}")
+                lines += rendering[0]
+                cost += rendering[1]
+        return cost
 
     # ------------------------------------------------------------------ tables
     def table(
         self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
-    ) -> list[str]:
+    ) -> Rendering:
         delimiter = self.delimiter
         header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}:"
         pad = self.indentation(depth + 1)
-        lines = [header]
-        for item in items:
-            lines.append(pad + self.row(item, plan, delimiter))
-        return lines
+        rows = [pad + self.row(item, plan, delimiter) for item in items]
+        head, head_cost = self.line(header)
+        return head + rows, head_cost + self.lines_cost(rows)
 
     def keyed_table(
         self, key: str | None, obj: dict[str, Any], depth: int, lead: str
-    ) -> list[str] | None:
+    ) -> tuple[Rendering, bool] | None:
+        """The keyed-table rendering and whether the nested block is also worth costing."""
         if len(obj) < 2:
             return None
         values = list(obj.values())
@@ -385,12 +433,14 @@ class AutoWriter:
         delimiter = self.delimiter
         name = "" if key is None else header_key(key)
         bracket = _bracket(len(obj), delimiter, keyed=True)
-        lines = [f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}:"]
+        head, head_cost = self.line(f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}:")
         pad = self.indentation(depth + 1)
+        rows = []
         for entry_key, entry in obj.items():
             cells = self.row(entry, plan, delimiter, True)
-            lines.append(f"{pad}{field_key(entry_key)}:{_space(cells)}{cells}")
-        return lines
+            rows.append(f"{pad}{field_key(entry_key)}:{_space(cells)}{cells}")
+        also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
+        return (head + rows, head_cost + self.lines_cost(rows)), also_block
 
     def row(self, obj: dict[str, Any], plan: _Table, delimiter: str, keyed: bool = False) -> str:
         cells: list[str] = []
