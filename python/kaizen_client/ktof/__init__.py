@@ -9,5 +9,5 @@ from .errors import KTOFDecodeError, KTOFEncodeError, KTOFError
 
 __all__ = ["KTOFDecodeError", "KTOFEncodeError", "KTOFError", "decode", "encode"]
 
-from .decoder import decode  # noqa: E402
-from .encoder import encode  # noqa: E402
+from .decoder import decode
+from .encoder import encode

@@ -351,6 +351,7 @@ class AutoWriter:
                     best = listed
         else:
             best = self.listed(name, items, depth, lead)
+        assert best is not None
         if key is not None:
             json_text = _dumps(items)
             if json_allowed or len(json_text) <= JSON_ALTERNATIVE_MAX:
@@ -408,9 +409,7 @@ class AutoWriter:
         return cost
 
     # ------------------------------------------------------------------ tables
-    def table(
-        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
-    ) -> Rendering:
+    def table(self, name: str, items: list[Any], plan: _Table, depth: int, lead: str) -> Rendering:
         delimiter = self.delimiter
         header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}:"
         pad = self.indentation(depth + 1)
@@ -448,8 +447,13 @@ class AutoWriter:
         return delimiter.join(cells)
 
     def row_cells(
-        self, obj: dict[str, Any], fields: list[KField], delimiter: str, cells: list[str],
-        plain: bool, starts_line: bool,
+        self,
+        obj: dict[str, Any],
+        fields: list[KField],
+        delimiter: str,
+        cells: list[str],
+        plain: bool,
+        starts_line: bool,
     ) -> None:
         for name, sub, is_json, optional in fields:
             if optional and name not in obj:

@@ -90,7 +90,7 @@ def toon_number(value: int | float) -> str:
 
 
 def exponent_text(text: str) -> str:
-    """Tidy Python's ``1e-07`` / ``1e+21`` into the shortest JSON exponent form ``1e-7`` / ``1e21``."""
+    """Tidy Python's ``1e-07`` / ``1e+21`` into the shortest JSON exponent ``1e-7`` / ``1e21``."""
     if "e" not in text:
         return text
     mantissa, _, exponent = text.partition("e")
@@ -115,7 +115,7 @@ def parse_int(text: str) -> int:
 
 
 def scan_quoted(text: str, start: int, lineno: int) -> tuple[str, int]:
-    """Read the quoted string opening at ``text[start]``; return (value, index after closing quote)."""
+    """Read the quoted string opening at ``text[start]``; return (value, index after its quote)."""
     i = start + 1
     end = text.find('"', i)
     if end == -1:

@@ -127,9 +127,7 @@ class Normalizer:
         except KTOFEncodeError:
             raise
         except (TypeError, ValueError) as exc:
-            raise self.error(
-                f"default() could not convert {type(value).__name__}: {exc}"
-            ) from exc
+            raise self.error(f"default() could not convert {type(value).__name__}: {exc}") from exc
         if type(converted) is float and converted - converted != 0.0:
             raise self.error(f"default() returned {converted!r}; JSON has no NaN/Infinity")
         return self.value(converted, depth + 1)

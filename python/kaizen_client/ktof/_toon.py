@@ -58,7 +58,7 @@ def table_fields(objects: list[Any] | Any, same_order: bool = False) -> Fields |
 
 
 def keyed_fields(obj: dict[str, Any], same_order: bool = False) -> Fields | None:
-    """§9.5: the field tree when ``obj`` (two or more entries of uniform objects) is keyed-tabular."""
+    """§9.5: the field tree when ``obj`` (2+ entries of uniform objects) is keyed-tabular."""
     if len(obj) < 2:
         return None
     return table_fields(list(obj.values()), same_order)

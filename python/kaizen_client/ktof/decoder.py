@@ -363,7 +363,8 @@ class _Decoder:
             return None
         return Header(None, -1, ",", False, None, "", value)
 
-    def malformed(self, message: str, lineno: int) -> None:
+    def malformed(self, message: str, lineno: int) -> Header | None:
+        """A header syntax error: raised in strict mode; otherwise "not a header" (§6)."""
         if self.strict:
             raise KTOFDecodeError(message, lineno)
         return None
@@ -582,8 +583,7 @@ def _primitives(tokens: list[str], lineno: int) -> list[Any]:
     """Type each token; tokens that start like a plain string skip the full check."""
     plain = _PLAIN_STRING_START
     return [
-        token if token and token[0] in plain else parse_primitive(token, lineno)
-        for token in tokens
+        token if token and token[0] in plain else parse_primitive(token, lineno) for token in tokens
     ]
 
 
@@ -595,8 +595,7 @@ class _RowReader:
     contain the delimiter.
     """
 
-    __slots__ = ("delimiter", "fields", "flat", "json_leaves", "marked", "names", "strict",
-                 "width")
+    __slots__ = ("delimiter", "fields", "flat", "json_leaves", "marked", "names", "strict", "width")
 
     def __init__(self, fields: Fields, delimiter: str, strict: bool) -> None:
         self.fields = fields
@@ -616,11 +615,12 @@ class _RowReader:
         width = self.width
         if len(cells) != width:
             if self.strict:
-                raise KTOFDecodeError(f"row has {len(cells)} values, header declares {width}",
-                                      lineno)
+                raise KTOFDecodeError(
+                    f"row has {len(cells)} values, header declares {width}", lineno
+                )
             cells = (cells + [None] * width)[:width]
         if self.flat:
-            return dict(zip(self.names, cells))
+            return dict(zip(self.names, cells, strict=True))
         return _build(self.fields, iter(cells))
 
     def read_marked(self, line: str, lineno: int) -> dict[str, Any]:
@@ -632,7 +632,8 @@ class _RowReader:
             if i:
                 if pos >= n or line[pos] != delimiter:
                     raise KTOFDecodeError(
-                        f"row has {i} values, header declares {self.width}", lineno)
+                        f"row has {i} values, header declares {self.width}", lineno
+                    )
                 pos += 1
             while pos < n and line[pos] == " ":
                 pos += 1
@@ -640,8 +641,9 @@ class _RowReader:
                 try:
                     value, pos = parse_json(line, pos, self.strict, lineno)
                 except ValueError as exc:
-                    raise KTOFDecodeError(f"invalid JSON in column {i + 1}: {exc}",
-                                          lineno) from None
+                    raise KTOFDecodeError(
+                        f"invalid JSON in column {i + 1}: {exc}", lineno
+                    ) from None
                 cells.append(value)
                 while pos < n and line[pos] == " ":
                     pos += 1
@@ -653,9 +655,11 @@ class _RowReader:
             pos = cut
             cells.append(parse_primitive(token, lineno) if token else _ABSENT)
         if pos != n:
-            raise KTOFDecodeError(f"row has more values than the {self.width} the header "
-                                  "declares", lineno)
-        return _build_marked(self.fields, iter(cells), lineno)
+            raise KTOFDecodeError(
+                f"row has more values than the {self.width} the header declares", lineno
+            )
+        row: dict[str, Any] = _build_marked(self.fields, iter(cells), lineno)
+        return row
 
 
 def _json_leaves(fields: Fields) -> list[bool]:
@@ -669,8 +673,10 @@ def _json_leaves(fields: Fields) -> list[bool]:
 
 
 def _has_markers(fields: Fields) -> bool:
-    return any(is_json or optional or (sub is not None and _has_markers(sub))
-               for _, sub, is_json, optional in fields)
+    return any(
+        is_json or optional or (sub is not None and _has_markers(sub))
+        for _, sub, is_json, optional in fields
+    )
 
 
 def _build(fields: Fields, cells: Any) -> dict[str, Any]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
-import re
-
 from ._normalize import MAX_DEPTH, Normalizer, format_path
-from .errors import KTOFEncodeError
 from ._toon import NotJSON, TooDeep, ToonWriter
+from .errors import KTOFEncodeError
 
 Mode = Literal["auto", "toon"]
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
@@ -28,9 +27,9 @@ def encode(
     """Encode a JSON-compatible value.
 
     ``mode="toon"`` emits canonical TOON 4.0 with ``indent`` spaces per level and ``delimiter``
-    (``,``, ``\\t`` or ``|``) as the document delimiter. ``mode="auto"`` emits the KTOF text with the
-    fewest tokens for ``model``'s tokenizer that decodes back to exactly ``value`` (types and key
-    order included); it never costs more tokens than compact JSON. ``default`` converts values
+    (``,``, ``\\t`` or ``|``) as the document delimiter. ``mode="auto"`` emits the KTOF text with
+    the fewest tokens for ``model``'s tokenizer that decodes back to exactly ``value`` (types and
+    key order included); it never costs more tokens than compact JSON. ``default`` converts values
     that are not JSON types, as in ``json.dumps``. Raises :class:`KTOFEncodeError` naming the path.
     """
     active = _DELIMITERS.get(delimiter)
@@ -56,8 +55,9 @@ def encode(
         raise ValueError(f"mode must be 'auto' or 'toon', not {mode!r}")
     if _SURROGATE_RE.search(text) is not None:
         path = surrogate_path(Normalizer(default, lossy_floats=True).value(value), [])
-        raise KTOFEncodeError("lone surrogate in a string: not valid Unicode text",
-                              format_path(path or []))
+        raise KTOFEncodeError(
+            "lone surrogate in a string: not valid Unicode text", format_path(path or [])
+        )
     return text
 
 
@@ -65,7 +65,9 @@ def surrogate_path(value: Any, path: list[str | int]) -> list[str | int] | None:
     """Path of the first key or string holding a lone surrogate (checked only on failure)."""
     if type(value) is str:
         return path if _SURROGATE_RE.search(value) else None
-    items: Any = value.items() if type(value) is dict else enumerate(value) if type(value) is list else ()
+    items: Any = (
+        value.items() if type(value) is dict else enumerate(value) if type(value) is list else ()
+    )
     for key, item in items:
         if type(key) is str and _SURROGATE_RE.search(key):
             return [*path, key]
