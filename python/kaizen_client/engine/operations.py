@@ -247,7 +247,7 @@ def prompts_encode(req: PromptEncodePayload, *, request_id: str) -> dict[str, An
 def prompts_decode(req: PromptDecodePayload, *, request_id: str) -> dict[str, Any]:
     """The prompt that ``prompts_encode`` encoded, from its KTOF text (or a stored id)."""
     if req.ktof is None:
-        # Payload storage arrives in a later release; until then no id is known.
+        # The local engine stores nothing; the server resolves stored ids before calling this.
         detail = {"payload_id": req.payload_id}
         raise NotFoundError(f"unknown payload_id {req.payload_id!r}", detail)
     value = _decode(req.ktof, req.options)

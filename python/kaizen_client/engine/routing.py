@@ -48,11 +48,15 @@ def error_body(code: str, message: str, request_id: str, detail: Any = None) -> 
     return {"error": {"code": code, "message": message, "request_id": request_id, "detail": detail}}
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
 def _parse_body(body: bytes | None) -> Any:
     if not body:
         raise _InvalidJSON("request body is empty; expected a JSON object")
     try:
-        return json.loads(body)
+        return json.loads(body, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise _InvalidJSON(f"request body is not valid JSON: {exc}") from None
     except RecursionError:
