@@ -1,0 +1,138 @@
+"""Where compression runs: the in-process engine, or a Kaizen server through the client.
+
+Both take and return engine-shaped message lists (see :mod:`._convert`) plus a
+:class:`Savings`, so the runnable and the middleware do not care which one they have.
+No compression logic lives here: the local backend calls ``compress_messages`` and the
+remote one calls ``optimize_request``, which runs the same engine on the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from langchain_core.runnables.config import run_in_executor
+
+from kaizen_client import KaizenClient, KaizenSyncClient
+from kaizen_client.engine import CompressionOptions, compress_messages
+
+
+@dataclass(frozen=True, slots=True)
+class Savings:
+    """Token totals over the JSON fragments of one compression call."""
+
+    model: str
+    tokens_before: int
+    tokens_after: int
+    fragments_compressed: int
+    fragments: int
+    backend: str
+
+    @property
+    def tokens_saved(self) -> int:
+        return self.tokens_before - self.tokens_after
+
+    @classmethod
+    def from_report(cls, report: Any, backend: str) -> Savings:
+        """From the engine's dataclass report or the API's pydantic one (same attributes)."""
+        return cls(
+            model=str(report.model),
+            tokens_before=int(report.tokens_before),
+            tokens_after=int(report.tokens_after),
+            fragments_compressed=int(report.fragments_compressed),
+            fragments=len(report.fragments),
+            backend=backend,
+        )
+
+    def as_event(self) -> dict[str, Any]:
+        """The JSON-safe payload of the ``kaizen_compression`` callback event."""
+        return {
+            "model": self.model,
+            "backend": self.backend,
+            "tokens_before": self.tokens_before,
+            "tokens_after": self.tokens_after,
+            "tokens_saved": self.tokens_saved,
+            "fragments_compressed": self.fragments_compressed,
+            "fragments": self.fragments,
+        }
+
+
+class Backend(Protocol):
+    """Compresses an engine-shaped message list."""
+
+    @property
+    def name(self) -> str: ...
+
+    def compress(self, messages: list[Any]) -> tuple[list[Any], Savings]: ...
+
+    async def acompress(self, messages: list[Any]) -> tuple[list[Any], Savings]: ...
+
+
+@dataclass(frozen=True)
+class LocalBackend:
+    """The in-process engine: deterministic, cached, no network."""
+
+    model: str
+    options: CompressionOptions
+    name: str = "local"
+
+    def compress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
+        out, report = compress_messages(messages, model=self.model, options=self.options)
+        return out, Savings.from_report(report, self.name)
+
+    async def acompress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
+        # Inline on the loop: a warm call is a cache hit of microseconds, and a thread hop
+        # would cost more than most cold calls.
+        return self.compress(messages)
+
+
+class RemoteBackend:
+    """A Kaizen server via ``optimize_request`` (the client retries transient failures).
+
+    A sync call needs a sync client and an async call an async one. When the caller gave
+    only one kind, the other is derived from the same config: a ``KaizenSyncClient`` for
+    sync calls, or the sync client in a worker thread for async calls (an httpx async
+    client made here could end up shared between event loops).
+    """
+
+    name = "remote"
+
+    def __init__(
+        self,
+        options: Mapping[str, Any],
+        *,
+        sync_client: KaizenSyncClient | None = None,
+        async_client: KaizenClient | None = None,
+    ) -> None:
+        if sync_client is None and async_client is None:
+            raise ValueError("RemoteBackend needs a client")
+        self._options = dict(options)
+        self._sync = sync_client
+        self._async = async_client
+
+    def _sync_client(self) -> KaizenSyncClient:
+        if self._sync is None:
+            assert self._async is not None
+            self._sync = KaizenSyncClient(self._async.config)
+        return self._sync
+
+    def _payload(self, messages: list[Any]) -> dict[str, Any]:
+        return {"prompt": messages, "options": self._options}
+
+    def compress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
+        response = self._sync_client().optimize_request(self._payload(messages))
+        return _result(response), Savings.from_report(response.report, self.name)
+
+    async def acompress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
+        if self._async is None:
+            return await run_in_executor(None, self.compress, messages)
+        response = await self._async.optimize_request(self._payload(messages))
+        return _result(response), Savings.from_report(response.report, self.name)
+
+
+def _result(response: Any) -> list[Any]:
+    result = response.result
+    if not isinstance(result, list):
+        raise ValueError("the Kaizen server returned a result that is not a message list")
+    return result

@@ -1,0 +1,44 @@
+"""Callback events the runnable and the middleware send, and how failures are reported.
+
+Compression is reported as a LangChain custom event rather than through a return value so
+that it reaches every handler in the run's config (``KaizenCallbackHandler``, tracers,
+``astream_events``) without changing what the step returns.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+logger = logging.getLogger("langchain_kaizen")
+
+COMPRESSION_EVENT = "kaizen_compression"
+"""Custom event sent after each compression; data: ``Savings.as_event()`` plus ``source``."""
+ERROR_EVENT = "kaizen_compression_error"
+"""Custom event sent when compression failed and the original input went through."""
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` with every known secret (4+ characters) replaced by ``***``."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def describe_error(exc: BaseException, secrets: Iterable[str | None]) -> str:
+    """One line naming the failure, safe to log: no API key survives."""
+    return redact(f"{type(exc).__name__}: {exc}", secrets)[:500]
+
+
+def warn_fallback(source: str, description: str) -> None:
+    logger.warning(
+        "Kaizen compression failed in %s (%s); the original input was sent unchanged",
+        source,
+        description,
+    )
+
+
+def error_event(source: str, description: str) -> dict[str, Any]:
+    return {"source": source, "error": description}

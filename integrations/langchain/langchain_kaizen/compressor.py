@@ -1,0 +1,195 @@
+"""``KaizenCompressor``: a chain step that shrinks the JSON inside a prompt before the model.
+
+``prompt | KaizenCompressor() | llm`` sends the model the same messages with their JSON
+(tool results, embedded or fenced JSON, text parts) re-encoded as KTOF where that saves
+tokens. It is a ``RunnableSerializable`` so it is a named step in traces, takes the run's
+config like any other step, and can be saved with ``dumpd``/``dumps`` without its API key.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, Literal, Union
+
+from langchain_core.callbacks import AsyncCallbackManagerForChainRun, CallbackManagerForChainRun
+from langchain_core.messages import BaseMessage
+from langchain_core.prompt_values import PromptValue
+from langchain_core.runnables import RunnableConfig, RunnableSerializable
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from typing_extensions import Self, override
+
+from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
+from kaizen_client.engine import CompressionOptions
+from kaizen_client.models import (
+    DEFAULT_MIN_PERCENT_SAVED,
+    DEFAULT_MIN_TOKENS_SAVED,
+    DEFAULT_MODEL,
+)
+
+from ._backend import Backend, LocalBackend, RemoteBackend
+from ._convert import unpack
+from ._events import COMPRESSION_EVENT, ERROR_EVENT, describe_error, error_event, warn_fallback
+
+CompressorInput = Union[PromptValue, str, Sequence[Union[BaseMessage, dict[str, Any]]]]  # noqa: UP007
+"""What the step takes and gives back (the same kind): a prompt value, messages or text."""
+
+Event = tuple[str, dict[str, Any]]
+
+
+class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
+    """Compress the JSON inside a prompt; roles, ids and all other text stay as they are.
+
+    Runs the local engine unless given ``client=`` (a ``KaizenClient`` or
+    ``KaizenSyncClient``), ``base_url=`` or ``api_key=``. If compression fails the input goes
+    through unchanged, a warning is logged and ``failures`` counts it; ``on_error="raise"``
+    raises instead. Settings are read when the object is built.
+    """
+
+    model: str = DEFAULT_MODEL
+    """Tokenizer model used to decide whether a rewrite saves tokens."""
+    min_tokens_saved: int = Field(default=DEFAULT_MIN_TOKENS_SAVED, ge=0)
+    min_percent_saved: float = Field(default=DEFAULT_MIN_PERCENT_SAVED, ge=0, le=100)
+    mode: Literal["auto", "toon"] = "auto"
+    """``auto``: fewest tokens, lossless KTOF; ``toon``: plain TOON 4.0 only."""
+    preserve_prefix: int = Field(default=0, ge=0)
+    """Leave the first N messages alone (e.g. a provider-cached prefix)."""
+    respect_cache_control: bool = True
+    on_error: Literal["fallback", "raise"] = "fallback"
+    base_url: str | None = None
+    """Kaizen server URL for remote mode (``"local"`` or unset: the in-process engine)."""
+    api_key: SecretStr | None = None
+    """Kaizen API key; a LangChain secret (``KAIZEN_API_KEY``), never serialized."""
+    client: KaizenClient | KaizenSyncClient | None = Field(default=None, exclude=True, repr=False)
+    """A ready client for remote mode; its URL and key are what gets serialized."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    _backend: Backend = PrivateAttr()
+    _failures: int = PrivateAttr(default=0)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @model_validator(mode="after")
+    def _adopt_client_settings(self) -> Self:
+        if self.client is not None:
+            config = self.client.config
+            if self.api_key is None and config.api_key:
+                self.api_key = SecretStr(config.api_key)
+            if self.base_url is None:
+                self.base_url = config.base_url
+        return self
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        self._backend = self._make_backend()
+
+    def _make_backend(self) -> Backend:
+        if isinstance(self.client, KaizenSyncClient):
+            return RemoteBackend(self._remote_options(), sync_client=self.client)
+        if isinstance(self.client, KaizenClient):
+            return RemoteBackend(self._remote_options(), async_client=self.client)
+        if self.is_remote:
+            key = self.api_key.get_secret_value() if self.api_key is not None else None
+            config = KaizenClientConfig(base_url=self.base_url, api_key=key)
+            return RemoteBackend(self._remote_options(), sync_client=KaizenSyncClient(config))
+        options = CompressionOptions(
+            min_tokens_saved=self.min_tokens_saved,
+            min_percent_saved=self.min_percent_saved,
+            preserve_prefix=self.preserve_prefix,
+            respect_cache_control=self.respect_cache_control,
+            mode=self.mode,
+        )
+        return LocalBackend(self.model, options)
+
+    def _remote_options(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "min_tokens_saved": self.min_tokens_saved,
+            "min_percent_saved": self.min_percent_saved,
+            "mode": self.mode,
+            "preserve_prefix": self.preserve_prefix,
+            "respect_cache_control": self.respect_cache_control,
+        }
+
+    # ------------------------------------------------------------------ public state
+    @property
+    def is_remote(self) -> bool:
+        """Whether calls go to a Kaizen server rather than the in-process engine."""
+        if self.client is not None:
+            return True
+        url = (self.base_url or "").strip().lower()
+        return (bool(url) and url != "local") or (not url and self.api_key is not None)
+
+    @property
+    def failures(self) -> int:
+        """How many compressions failed and let the original input through."""
+        return self._failures
+
+    # ------------------------------------------------------------------ serialization
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        return True
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        return {"api_key": "KAIZEN_API_KEY"}
+
+    # ------------------------------------------------------------------ the work
+    def compress(self, value: Any, source: str = "KaizenCompressor") -> tuple[Any, Event]:
+        """``value`` compressed (or unchanged on fallback) and the event to report."""
+        messages, rebuild = unpack(value)
+        try:
+            compressed, savings = self._backend.compress(messages)
+            out = value if _same(compressed, messages) else rebuild(compressed)
+        except Exception as exc:
+            return value, self._failed(exc, source)
+        return out, (COMPRESSION_EVENT, {"source": source, **savings.as_event()})
+
+    async def acompress(self, value: Any, source: str = "KaizenCompressor") -> tuple[Any, Event]:
+        """Async twin of :meth:`compress` (native async for a ``KaizenClient``)."""
+        messages, rebuild = unpack(value)
+        try:
+            compressed, savings = await self._backend.acompress(messages)
+            out = value if _same(compressed, messages) else rebuild(compressed)
+        except Exception as exc:
+            return value, self._failed(exc, source)
+        return out, (COMPRESSION_EVENT, {"source": source, **savings.as_event()})
+
+    def _failed(self, exc: Exception, source: str) -> Event:
+        if self.on_error == "raise":
+            raise exc
+        key = self.api_key.get_secret_value() if self.api_key is not None else None
+        description = describe_error(exc, [key])
+        with self._lock:
+            self._failures += 1
+        warn_fallback(source, description)
+        return ERROR_EVENT, error_event(source, description)
+
+    def _invoke(self, value: Any, run_manager: CallbackManagerForChainRun) -> Any:
+        out, (name, data) = self.compress(value, self.get_name())
+        if run_manager.handlers:
+            run_manager.get_child().on_custom_event(name, data, run_id=run_manager.run_id)
+        return out
+
+    async def _ainvoke(self, value: Any, run_manager: AsyncCallbackManagerForChainRun) -> Any:
+        out, (name, data) = await self.acompress(value, self.get_name())
+        if run_manager.handlers:
+            await run_manager.get_child().on_custom_event(name, data, run_id=run_manager.run_id)
+        return out
+
+    @override
+    def invoke(
+        self, input: CompressorInput, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> CompressorInput:
+        return self._call_with_config(self._invoke, input, config, run_type="chain")
+
+    @override
+    async def ainvoke(
+        self, input: CompressorInput, config: RunnableConfig | None = None, **kwargs: Any
+    ) -> CompressorInput:
+        return await self._acall_with_config(self._ainvoke, input, config, run_type="chain")
+
+
+def _same(new: list[Any], old: list[Any]) -> bool:
+    """The engine returns the very same objects for messages it did not change."""
+    return len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True))

@@ -1,0 +1,141 @@
+"""KaizenOutputParser: TOON/KTOF/JSON/fenced replies, pydantic, errors, streaming, retry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from langchain_core.exceptions import OutputParserException
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.prompts import PromptTemplate
+from pydantic import BaseModel
+
+from kaizen_client.ktof import encode
+from langchain_kaizen import KaizenOutputParser
+
+DATA = {
+    "items": [
+        {"id": 1, "name": "Ada", "price": 9.5},
+        {"id": 2, "name": "Bob", "price": 3.25},
+        {"id": 3, "name": "Cy", "price": 1.0},
+    ],
+    "total": 3,
+}
+
+
+class Item(BaseModel):
+    id: int
+    name: str
+    price: float
+
+
+class Basket(BaseModel):
+    items: list[Item]
+    total: int
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        encode(DATA, mode="toon"),
+        encode(DATA),  # KTOF auto mode
+        json.dumps(DATA),
+        "Sure! Here it is:\n```toon\n" + encode(DATA, mode="toon") + "\n```\nAnything else?",
+        "```ktof\n" + encode(DATA) + "\n```",
+        "```json\n" + json.dumps(DATA, indent=2) + "\n```",
+        "```\n" + encode(DATA, mode="toon") + "\n```",
+    ],
+    ids=["toon", "ktof", "json", "fenced-toon", "fenced-ktof", "fenced-json", "fenced-bare"],
+)
+def test_parses_every_reply_form(reply: str) -> None:
+    assert KaizenOutputParser().parse(reply) == DATA
+
+
+def test_pydantic_object() -> None:
+    parser = KaizenOutputParser(pydantic_object=Basket)
+    basket = parser.parse(encode(DATA, mode="toon"))
+    assert isinstance(basket, Basket) and basket.items[1].name == "Bob"
+    with pytest.raises(OutputParserException, match="Basket"):
+        parser.parse("total: 3")
+
+
+def test_bad_reply_names_the_line() -> None:
+    reply = 'items[2]{id,name}:\n  1,Ada\n  2,Bob\nnote: "unterminated'
+    with pytest.raises(OutputParserException) as caught:
+        KaizenOutputParser().parse(reply)
+    assert "line 4" in str(caught.value)
+    assert "unterminated" in str(caught.value)
+    assert caught.value.llm_output == reply
+    with pytest.raises(OutputParserException, match="Invalid JSON output at line 1"):
+        KaizenOutputParser().parse('{"a": 1,')
+
+
+def test_strict_enforces_declared_counts() -> None:
+    short = "items[3]{id,name}:\n  1,Ada\n  2,Bob"
+    assert KaizenOutputParser().parse(short) == {
+        "items": [{"id": 1, "name": "Ada"}, {"id": 2, "name": "Bob"}]
+    }
+    with pytest.raises(OutputParserException, match="line 1"):
+        KaizenOutputParser(strict=True).parse(short)
+
+
+def test_format_instructions_ask_for_toon() -> None:
+    plain = KaizenOutputParser().get_format_instructions()
+    assert "TOON" in plain and "```toon" in plain
+    assert "items[2]{id,name,price}:" in plain
+    with_schema = KaizenOutputParser(pydantic_object=Basket).get_format_instructions()
+    assert '"items"' in with_schema and "JSON schema" in with_schema
+    # the instructions go into a prompt template as a partial variable, braces and all
+    prompt = PromptTemplate(
+        template="{question}\n{format_instructions}",
+        input_variables=["question"],
+        partial_variables={"format_instructions": plain},
+    )
+    assert prompt.format(question="List items.") == "List items.\n" + plain
+
+
+def _stream_of(reply: str) -> GenericFakeChatModel:
+    return GenericFakeChatModel(messages=iter([AIMessage(reply)]))
+
+
+def test_streaming_yields_rows_as_they_arrive() -> None:
+    reply = "```toon\n" + encode(DATA, mode="toon") + "\n```"
+    chain = _stream_of(reply) | KaizenOutputParser()
+    chunks: list[Any] = list(chain.stream("go"))
+    row_counts = [len(c.get("items", [])) for c in chunks if isinstance(c, dict)]
+    assert row_counts[:1] == [0] or row_counts[0] >= 1
+    assert {1, 2, 3} <= set(row_counts)
+    assert row_counts == sorted(row_counts)
+    assert chunks[-1] == DATA
+
+
+async def test_async_streaming_and_pydantic_partials() -> None:
+    reply = encode(DATA, mode="toon")
+    chain = _stream_of(reply) | KaizenOutputParser(pydantic_object=Basket)
+    chunks = [c async for c in chain.astream("go")]
+    assert chunks and all(isinstance(c, Basket) for c in chunks)
+    assert chunks[-1] == Basket.model_validate(DATA)
+
+
+def test_streaming_json_reply() -> None:
+    chain = _stream_of(json.dumps(DATA)) | KaizenOutputParser()
+    chunks = list(chain.stream("go"))
+    assert len(chunks) > 1 and chunks[-1] == DATA
+
+
+def test_diff_mode() -> None:
+    chain = _stream_of(encode(DATA, mode="toon")) | KaizenOutputParser(diff=True)
+    patches = list(chain.stream("go"))
+    assert patches and all(isinstance(p, list) for p in patches)
+
+
+def test_with_retry_recovers_from_a_bad_reply() -> None:
+    model = GenericFakeChatModel(
+        messages=iter([AIMessage('a: "broken'), AIMessage(encode(DATA, mode="toon"))])
+    )
+    chain = (model | KaizenOutputParser()).with_retry(
+        retry_if_exception_type=(OutputParserException,), stop_after_attempt=2
+    )
+    assert chain.invoke("go") == DATA
