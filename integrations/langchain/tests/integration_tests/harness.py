@@ -1,0 +1,161 @@
+"""Remote-mode scenarios, run against the real reference server (recording) or a cassette.
+
+Same conventions as the core's ``python/tests/cassettes/harness.py``: each scenario is one
+coroutine that drives the LangChain pieces against ``base_url`` and asserts what it sees;
+``record.py`` runs it against ``kaizen_client.server.running_server`` on a free loopback
+port with ``record_mode="all"``, the tests replay it with ``record_mode="none"``. Recorded
+URLs are rewritten to ``http://kaizen.test``; ``x-api-key`` and ``Authorization`` headers are
+filtered, and the test key is scrubbed from any body before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import vcr
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.output_parsers import StrOutputParser
+
+from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
+from kaizen_client.ktof import decode
+from langchain_kaizen import KaizenCallbackHandler, KaizenCompressor
+
+from ..unit_tests.fakes import RecordingChatModel, rows, rows_json
+
+CASSETTES = Path(__file__).resolve().parent / "cassettes"
+CANONICAL = "http://kaizen.test"
+#: The key the recording server accepts; it must never appear in a cassette.
+TEST_KEY = "sk-kaizen-langchain-cassette-9c2e71d4"
+WRONG_KEY = "sk-kaizen-langchain-wrong-5a0f3b88"
+FILTERED = "<filtered>"
+
+
+def _canonical(uri: str) -> str:
+    parts, base = urlsplit(uri), urlsplit(CANONICAL)
+    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+
+
+def _scrub(body: Any) -> Any:
+    for secret in (TEST_KEY, WRONG_KEY):
+        if isinstance(body, bytes):
+            body = body.replace(secret.encode(), FILTERED.encode())
+        elif isinstance(body, str):
+            body = body.replace(secret, FILTERED)
+    return body
+
+
+def _before_record_request(request: Any) -> Any:
+    request.uri = _canonical(request.uri)
+    if "host" in request.headers:
+        request.headers["host"] = urlsplit(CANONICAL).netloc
+    if request.body:
+        request.body = _scrub(request.body)
+    return request
+
+
+def _before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response["headers"]
+    for name in [n for n in headers if n.lower() in ("date", "server")]:
+        del headers[name]
+    response["body"]["string"] = _scrub(response["body"]["string"])
+    return response
+
+
+def cassette_vcr() -> vcr.VCR:
+    """The one VCR configuration the recorder and the replay tests use."""
+    return vcr.VCR(
+        cassette_library_dir=str(CASSETTES),
+        serializer="yaml",
+        match_on=["method", "scheme", "host", "port", "path", "query", "body"],
+        filter_headers=[("x-api-key", FILTERED), ("authorization", FILTERED)],
+        before_record_request=_before_record_request,
+        before_record_response=_before_record_response,
+        decode_compressed_response=True,
+    )
+
+
+def _config(base_url: str, key: str = TEST_KEY) -> KaizenClientConfig:
+    return KaizenClientConfig(base_url=base_url, api_key=key, max_retries=0)
+
+
+def _conversation(offset: int) -> list[Any]:
+    return [
+        SystemMessage("Answer from the tool results.", id="sys"),
+        HumanMessage("Which users are active?", id="h1"),
+        AIMessage("", id="a1", tool_calls=[{"name": "users", "args": {}, "id": "call-1"}]),
+        ToolMessage(rows_json(30, offset), tool_call_id="call-1", id="t1", name="users"),
+    ]
+
+
+def _check_sent(sent: list[Any], offset: int) -> None:
+    original = _conversation(offset)
+    assert [type(m) for m in sent] == [type(m) for m in original]
+    assert [m.id for m in sent] == [m.id for m in original]
+    tool = sent[3]
+    assert isinstance(tool, ToolMessage) and tool.tool_call_id == "call-1"
+    assert len(str(tool.content)) < len(str(original[3].content))
+    assert decode(str(tool.content)) == rows(30, offset)
+    # the server runs the same engine: remote output equals local output
+    local = KaizenCompressor().invoke(original)
+    assert isinstance(local, list) and [m.content for m in local] == [m.content for m in sent]
+
+
+async def sync_chain(base_url: str) -> None:
+    """``KaizenSyncClient``: invoke and batch through a chain; savings reach the handler."""
+    client = KaizenSyncClient(_config(base_url))
+    try:
+        model = RecordingChatModel(messages=iter(["one", "two", "three"]))
+        handler = KaizenCallbackHandler()
+        chain = KaizenCompressor(client=client) | model | StrOutputParser()
+        assert chain.invoke(_conversation(0), config={"callbacks": [handler]}) == "one"
+        assert chain.batch([_conversation(1), _conversation(2)]) == ["two", "three"]
+        for offset, sent in enumerate(model.received):
+            _check_sent(sent, offset)
+        assert handler.total.compressions == 1 and handler.total.tokens_saved > 0
+    finally:
+        client.close()
+
+
+async def async_chain(base_url: str) -> None:
+    """``KaizenClient``: ainvoke goes through the async client natively."""
+    client = KaizenClient(_config(base_url))
+    try:
+        model = RecordingChatModel(messages=iter(["done"]))
+        chain = KaizenCompressor(client=client) | model | StrOutputParser()
+        assert await chain.ainvoke(_conversation(3)) == "done"
+        _check_sent(model.received[0], 3)
+    finally:
+        await client.close()
+
+
+async def rejected_key(base_url: str) -> None:
+    """A 401 from the server: the original input goes through, the failure is counted."""
+    client = KaizenSyncClient(_config(base_url, WRONG_KEY))
+    try:
+        compressor = KaizenCompressor(client=client)
+        original = _conversation(4)
+        assert compressor.invoke(original) is original
+        assert compressor.failures == 1
+    finally:
+        client.close()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    run: Callable[[str], Awaitable[None]]
+
+    @property
+    def cassette(self) -> str:
+        return f"{self.name}.yaml"
+
+
+SCENARIOS = [
+    Scenario("langchain_sync_chain", sync_chain),
+    Scenario("langchain_async_chain", async_chain),
+    Scenario("langchain_rejected_key", rejected_key),
+]
