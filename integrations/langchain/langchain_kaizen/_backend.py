@@ -93,7 +93,8 @@ class RemoteBackend:
     A sync call needs a sync client and an async call an async one. When the caller gave
     only one kind, the other is derived from the same config: a ``KaizenSyncClient`` for
     sync calls, or the sync client in a worker thread for async calls (an httpx async
-    client made here could end up shared between event loops).
+    client made here could end up shared between event loops). A client derived from a
+    custom-transport client does not inherit the transport.
     """
 
     name = "remote"
@@ -108,20 +109,17 @@ class RemoteBackend:
         if sync_client is None and async_client is None:
             raise ValueError("RemoteBackend needs a client")
         self._options = dict(options)
-        self._sync = sync_client
         self._async = async_client
-
-    def _sync_client(self) -> KaizenSyncClient:
-        if self._sync is None:
-            assert self._async is not None
-            self._sync = KaizenSyncClient(self._async.config)
-        return self._sync
+        if sync_client is None:
+            assert async_client is not None
+            sync_client = KaizenSyncClient(async_client.config)
+        self._sync = sync_client
 
     def _payload(self, messages: list[Any]) -> dict[str, Any]:
         return {"prompt": messages, "options": self._options}
 
     def compress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
-        response = self._sync_client().optimize_request(self._payload(messages))
+        response = self._sync.optimize_request(self._payload(messages))
         return _result(response), Savings.from_report(response.report, self.name)
 
     async def acompress(self, messages: list[Any]) -> tuple[list[Any], Savings]:

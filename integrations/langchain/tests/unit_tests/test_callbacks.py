@@ -75,3 +75,13 @@ def test_failures_are_counted() -> None:
     assert handler.total.failures == 1 and handler.total.compressions == 0
     assert "KaizenRequestError" in handler.total.errors[0]
     assert "1 failure(s)" in handler.summary()
+
+
+async def test_sync_handler_in_an_async_run() -> None:
+    handler = KaizenCallbackHandler()
+    model = RecordingChatModel(messages=iter([_reply(1)]))
+    await (KaizenCompressor() | model).ainvoke(
+        [HumanMessage(rows_json())], config={"callbacks": [handler]}
+    )
+    assert handler.total.compressions == 1 and handler.total.model_calls == 1
+    assert len(handler.runs) == 1
