@@ -292,3 +292,16 @@ def test_subclasses_of_json_types(case: str, mode: str) -> None:
     value, expected = SUBCLASS_CASES[case]
     text = encode(value, mode=mode)
     assert_same_json(decode(text), expected, exact_types=True, context=describe(value, text))
+
+
+@pytest.mark.parametrize("mode", ["auto", "toon"])
+def test_encode_reflects_in_place_mutation(mode: str) -> None:
+    """No stale caching keyed on object identity: mutate, re-encode, the text changes."""
+    value: Any = {"rows": [{"a": i, "b": "x"} for i in range(30)], "k": [1, 2]}
+    first = encode(value, mode=mode)
+    value["rows"][3]["b"] = "changed"
+    value["rows"].append({"a": 99, "b": "y"})
+    value["k"].append(3)
+    second = encode(value, mode=mode)
+    assert second != first
+    assert_same_json(decode(second), value, exact_types=(mode == "auto"))
