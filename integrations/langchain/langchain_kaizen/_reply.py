@@ -15,18 +15,28 @@ from langchain_core.utils.json import parse_partial_json
 from kaizen_client.ktof import decode
 
 # An opening fence at the start of a line, its label, and the body up to a closing fence
-# (or, while streaming, up to the end of the text so far).
+# (group 3) or, while streaming, up to the end of the text so far.
 _FENCE = re.compile(
-    r"(?:^|\n)[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:\n[ \t]*```|\Z)", re.S
+    r"(?:^|\n)[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:(\n[ \t]*```)|\Z)", re.S
 )
+# A TOON root array header (``[3]: ...``, ``[2]{a,b}:``): not the start of a JSON array.
+_TOON_ROOT = re.compile(r"\[[0-9][^\]\n]*\](\{[^}\n]*\})?:")
+# A first line that may still grow into such a header (``[3``, ``[3]``, ``[2]{a,``).
+_TOON_ROOT_SO_FAR = re.compile(r"\[[0-9]*(\]((\{[^}\n]*\}?)?:?)?)?")
+
+
+def _locate(text: str) -> tuple[str, bool]:
+    """The data part of ``text`` (a fenced block's body, else all of it) and whether a
+    closing fence ended it."""
+    match = _FENCE.search(text)
+    if match is None:
+        return text, False
+    return match.group(2), match.group(3) is not None
 
 
 def payload(text: str) -> str:
     """The part of ``text`` that holds the data: a fenced block's body, else all of it."""
-    match = _FENCE.search(text)
-    if match is not None:
-        return match.group(2).strip("\n")
-    return text.strip()
+    return _locate(text)[0].strip("\n") if _FENCE.search(text) else text.strip()
 
 
 def parse(text: str, *, strict: bool) -> Any:
@@ -37,32 +47,46 @@ def parse(text: str, *, strict: bool) -> Any:
     return decode(body, strict=strict)
 
 
-def parse_partial(text: str) -> Any:
-    """What an unfinished reply holds so far, or ``None`` while it holds no object or array.
+def parse_partial(text: str, *, finished: bool = False) -> Any:
+    """What a reply holds so far, or ``None`` while it holds no object or array yet.
 
-    TOON is read leniently (row counts may not be reached yet); if the last line is still
-    half-written and unreadable, it is left out until more arrives. Scalars are not yielded,
-    because the first word of an object (``items``) would read as one.
+    Until the reply is ``finished`` (or its fence closed) only complete lines of TOON are
+    read, so a row appears once it is whole and no half-written cell is guessed at; row
+    counts are not enforced yet. JSON follows LangChain's partial-JSON reading. Scalars
+    are not returned: the first word of an object (``items``) would read as one.
     """
     if "```" in text and _FENCE.search(text) is None:
         return None  # the opening fence line itself is not complete yet
-    body = payload(text)
-    if not body:
+    body, closed = _locate(text)
+    stripped = body.strip()
+    if not stripped:
         return None
-    if body.startswith("{"):
-        value = parse_partial_json(body)
+    if stripped.startswith("{"):
+        value = parse_partial_json(stripped)
         return value if isinstance(value, (dict, list)) else None
-    for candidate in (body, body.rpartition("\n")[0]):
-        if not candidate:
+    lines = body if finished or closed else body.rpartition("\n")[0]
+    value = _lenient(lines.strip("\n"))
+    if value is None and stripped.startswith("[") and not _toon_root(stripped, finished):
+        partial = parse_partial_json(stripped)  # a JSON array still being written
+        return partial if isinstance(partial, list) else None
+    return value
+
+
+def _toon_root(text: str, finished: bool) -> bool:
+    """Whether ``text`` opens (or, unfinished, may still open) a TOON root array."""
+    if _TOON_ROOT.match(text):
+        return True
+    return not finished and _TOON_ROOT_SO_FAR.fullmatch(text.split("\n", 1)[0]) is not None
+
+
+def _lenient(text: str) -> Any:
+    """Non-strict decode of ``text``, or of all but its last line; containers only."""
+    for candidate in (text, text.rpartition("\n")[0]):
+        if not candidate.strip():
             continue
         try:
             value = decode(candidate, strict=False)
         except ValueError:
             continue
-        if isinstance(value, (dict, list)):
-            return value
-        if body.lstrip().startswith("["):
-            partial = parse_partial_json(body)
-            return partial if isinstance(partial, list) else None
-        return None
+        return value if isinstance(value, (dict, list)) else None
     return None

@@ -7,12 +7,14 @@ TOON, which costs fewer output tokens than JSON for lists of records.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 import pydantic
 from langchain_core.exceptions import OutputParserException
+from langchain_core.messages import BaseMessage, BaseMessageChunk
 from langchain_core.output_parsers.transform import BaseCumulativeTransformOutputParser
-from langchain_core.outputs import Generation
+from langchain_core.outputs import ChatGenerationChunk, Generation, GenerationChunk
 from pydantic import SkipValidation
 from typing_extensions import override
 
@@ -44,15 +46,10 @@ class KaizenOutputParser(BaseCumulativeTransformOutputParser[Any]):
 
     @override
     def parse_result(self, result: list[Generation], *, partial: bool = False) -> Any:
+        """``partial=True``: the text may still grow (only its complete lines are read)."""
         text = result[0].text
         if partial:
-            value = _reply.parse_partial(text)
-            if value is None or self.pydantic_object is None:
-                return value
-            try:
-                return self.pydantic_object.model_validate(value)
-            except pydantic.ValidationError:
-                return None
+            return self._partial(text, finished=False)
         try:
             value = _reply.parse(text, strict=self.strict)
         except KTOFDecodeError as exc:
@@ -63,6 +60,15 @@ class KaizenOutputParser(BaseCumulativeTransformOutputParser[Any]):
             msg = f"Invalid JSON output at line {exc.lineno}: {exc.msg}"
             raise OutputParserException(msg, llm_output=text) from exc
         return self._validated(value, text)
+
+    def _partial(self, text: str, *, finished: bool) -> Any:
+        value = _reply.parse_partial(text, finished=finished)
+        if value is None or self.pydantic_object is None:
+            return value
+        try:
+            return self.pydantic_object.model_validate(value)
+        except pydantic.ValidationError:
+            return None
 
     def _validated(self, value: Any, text: str) -> Any:
         if self.pydantic_object is None:
@@ -85,8 +91,56 @@ class KaizenOutputParser(BaseCumulativeTransformOutputParser[Any]):
             schema = self.pydantic_object.model_json_schema()
         return format_instructions(schema)
 
+    # Streaming: the base class's cumulative loop, plus one last read of the whole reply
+    # when the stream ends, so a final line without a newline is not left out.
+    @override
+    def _transform(self, input: Iterator[str | BaseMessage]) -> Iterator[Any]:
+        prev: Any = None
+        acc: GenerationChunk | ChatGenerationChunk | None = None
+        for chunk in input:
+            acc = _accumulate(acc, chunk)
+            parsed = self._partial(acc.text, finished=False)
+            if parsed is not None and parsed != prev:
+                yield self._diff(prev, parsed) if self.diff else parsed
+                prev = parsed
+        if acc is not None:
+            parsed = self._partial(acc.text, finished=True)
+            if parsed is not None and parsed != prev:
+                yield self._diff(prev, parsed) if self.diff else parsed
+
+    @override
+    async def _atransform(self, input: AsyncIterator[str | BaseMessage]) -> AsyncIterator[Any]:
+        prev: Any = None
+        acc: GenerationChunk | ChatGenerationChunk | None = None
+        async for chunk in input:
+            acc = _accumulate(acc, chunk)
+            parsed = self._partial(acc.text, finished=False)
+            if parsed is not None and parsed != prev:
+                yield self._diff(prev, parsed) if self.diff else parsed
+                prev = parsed
+        if acc is not None:
+            parsed = self._partial(acc.text, finished=True)
+            if parsed is not None and parsed != prev:
+                yield self._diff(prev, parsed) if self.diff else parsed
+
     @override
     def _diff(self, prev: Any | None, next: Any) -> Any:
         import jsonpatch
 
         return jsonpatch.make_patch(prev, next).patch
+
+
+def _accumulate(
+    acc: GenerationChunk | ChatGenerationChunk | None, chunk: str | BaseMessage
+) -> GenerationChunk | ChatGenerationChunk:
+    """Add one streamed chunk to the reply so far (as the base class does)."""
+    new: GenerationChunk | ChatGenerationChunk
+    if isinstance(chunk, BaseMessageChunk):
+        new = ChatGenerationChunk(message=chunk)
+    elif isinstance(chunk, BaseMessage):
+        new = ChatGenerationChunk(message=BaseMessageChunk(**chunk.model_dump()))
+    else:
+        new = GenerationChunk(text=chunk)
+    if acc is None:
+        return new
+    return acc + new  # type: ignore[operator]

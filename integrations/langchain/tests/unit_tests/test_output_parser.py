@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.prompts import PromptTemplate
 from pydantic import BaseModel
 
@@ -139,3 +140,35 @@ def test_with_retry_recovers_from_a_bad_reply() -> None:
         retry_if_exception_type=(OutputParserException,), stop_after_attempt=2
     )
     assert chain.invoke("go") == DATA
+
+
+def _chunks(text: str, size: int) -> list[AIMessageChunk]:
+    return [AIMessageChunk(content=text[i : i + size]) for i in range(0, len(text), size)]
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+@pytest.mark.parametrize("fenced", [True, False])
+def test_token_level_streaming_yields_whole_rows_only(size: int, fenced: bool) -> None:
+    reply = encode(DATA, mode="toon")  # ends without a newline
+    if fenced:
+        reply = "```toon\n" + reply + "\n```"
+    values = list(KaizenOutputParser().transform(iter(_chunks(reply, size))))
+    assert values[-1] == DATA
+    for value in values:
+        for row in value.get("items", []):
+            assert row in DATA["items"]  # never a half-written row or a guessed cell
+    assert [len(v["items"]) for v in values[:4]] == [0, 1, 2, 3]
+
+
+async def test_token_level_async_streaming_and_root_arrays() -> None:
+    async def agen(text: str) -> AsyncIterator[AIMessageChunk]:
+        for chunk in _chunks(text, 2):
+            yield chunk
+
+    parser = KaizenOutputParser()
+    toon_rows = [v async for v in parser.atransform(agen("[2]{a,b}:\n  1,2\n  3,4"))]
+    assert toon_rows == [[], [{"a": 1, "b": 2}], [{"a": 1, "b": 2}, {"a": 3, "b": 4}]]
+    inline = [v async for v in parser.atransform(agen("[3]: 1,2,3"))]
+    assert inline == [[1, 2, 3]]
+    json_list = [v async for v in parser.atransform(agen("[1, 2, 3]"))]
+    assert json_list[-1] == [1, 2, 3]
