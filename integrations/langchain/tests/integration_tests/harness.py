@@ -10,6 +10,7 @@ filtered, and the test key is scrubbed from any body before anything is written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,49 @@ async def rejected_key(base_url: str) -> None:
         client.close()
 
 
+async def agent_middleware(base_url: str) -> None:
+    """``create_agent`` with ``KaizenMiddleware`` in remote mode, sync and async runs."""
+    from langchain.agents import create_agent
+    from langchain_core.tools import tool
+
+    from langchain_kaizen import KaizenMiddleware
+
+    @tool
+    def list_users(limit: int) -> list[dict[str, Any]]:
+        """List the users of the system."""
+        return rows(limit)
+
+    def scripted() -> RecordingChatModel:
+        call = {"name": "list_users", "args": {"limit": 30}, "id": "call-1"}
+        return RecordingChatModel(
+            messages=iter([AIMessage("", tool_calls=[call]), AIMessage("15 are active.")])
+        )
+
+    def check(model: RecordingChatModel, result: dict[str, Any]) -> None:
+        tool_sent = model.received[1][-1]
+        assert isinstance(tool_sent, ToolMessage)
+        assert decode(str(tool_sent.content)) == rows(30)
+        stored = [m for m in result["messages"] if isinstance(m, ToolMessage)]
+        assert json.loads(str(stored[0].content)) == rows(30)  # the state keeps the JSON
+
+    sync_client = KaizenSyncClient(_config(base_url))
+    async_client = KaizenClient(_config(base_url))
+    try:
+        for client in (sync_client, async_client):
+            model = scripted()
+            middleware = KaizenMiddleware(compressor=KaizenCompressor(client=client))
+            agent = create_agent(model, [list_users], middleware=[middleware])
+            question = {"messages": [HumanMessage("How many users are active?")]}
+            if client is sync_client:
+                check(model, agent.invoke(question))
+            else:
+                check(model, await agent.ainvoke(question))
+            assert middleware.compressor.failures == 0
+    finally:
+        sync_client.close()
+        await async_client.close()
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -158,4 +202,5 @@ SCENARIOS = [
     Scenario("langchain_sync_chain", sync_chain),
     Scenario("langchain_async_chain", async_chain),
     Scenario("langchain_rejected_key", rejected_key),
+    Scenario("langchain_agent_middleware", agent_middleware),
 ]
