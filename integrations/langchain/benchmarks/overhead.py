@@ -132,7 +132,7 @@ def main() -> None:
     }
     for case, (plain, compressed_in, dicts) in cases.items():
         clear_cache()
-        chains = {
+        chains: dict[str, tuple[Callable[[Any], Any], Inputs]] = {
             "model | parser": (without.invoke, plain),
             "KaizenCompressor() | model | parser": (with_.invoke, compressed_in),
             "engine alone (compress_messages)": (compress_messages, dicts),

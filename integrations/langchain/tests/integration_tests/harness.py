@@ -177,11 +177,11 @@ async def agent_middleware(base_url: str) -> None:
             model = scripted()
             middleware = KaizenMiddleware(compressor=KaizenCompressor(client=client))
             agent = create_agent(model, [list_users], middleware=[middleware])
-            question = {"messages": [HumanMessage("How many users are active?")]}
+            question = [HumanMessage("How many users are active?")]
             if client is sync_client:
-                check(model, agent.invoke(question))
+                check(model, agent.invoke({"messages": question}))
             else:
-                check(model, await agent.ainvoke(question))
+                check(model, await agent.ainvoke({"messages": question}))
             assert middleware.compressor.failures == 0
     finally:
         sync_client.close()

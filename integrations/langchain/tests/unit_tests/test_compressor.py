@@ -24,6 +24,7 @@ from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
 from kaizen_client import KaizenClientConfig, KaizenSyncClient
 from kaizen_client.ktof import decode
 from langchain_kaizen import KaizenCompressor
+from langchain_kaizen.compressor import CompressorInput
 
 from .fakes import RecordingChatModel, rows, rows_json
 
@@ -105,7 +106,7 @@ def test_embedded_and_fenced_json_in_prose_and_content_parts() -> None:
 def test_assistant_json_and_plain_text_are_left_alone() -> None:
     messages = [AIMessage(rows_json()), HumanMessage("no json here")]
     out = KaizenCompressor().invoke(messages)
-    assert out[0] is messages[0] and out[1] is messages[1]
+    assert isinstance(out, list) and out[0] is messages[0] and out[1] is messages[1]
 
 
 def test_same_kind_out_as_in() -> None:
@@ -146,7 +147,7 @@ def test_prompt_template_chain() -> None:
 
 async def test_every_invocation_style() -> None:
     compressor = KaizenCompressor()
-    inputs = [[HumanMessage(rows_json(30, offset=k))] for k in range(3)]
+    inputs: list[CompressorInput] = [[HumanMessage(rows_json(30, offset=k))] for k in range(3)]
 
     def check(out: Any, k: int) -> None:
         assert decode(str(out[0].content)) == rows(30, offset=k)
@@ -177,8 +178,8 @@ async def test_streaming_chain_and_astream_events() -> None:
     assert ("on_chain_end", "KaizenCompressor") in names
     custom = [e for e in events if e["event"] == "on_custom_event"]
     assert [e["name"] for e in custom] == ["kaizen_compression"]
-    assert custom[0]["data"]["tokens_saved"] > 0
-    assert custom[0]["data"]["source"] == "KaizenCompressor"
+    data: dict[str, Any] = dict(custom[0]["data"])
+    assert data["tokens_saved"] > 0 and data["source"] == "KaizenCompressor"
 
 
 class _Spy(BaseCallbackHandler):

@@ -23,7 +23,7 @@ def test_roles() -> None:
     assert role_of(AIMessageChunk(content="x")) == "assistant"
     assert role_of(SystemMessage("x")) == "system"
     assert role_of(ToolMessage("x", tool_call_id="c")) == "tool"
-    assert role_of(FunctionMessage("x", name="f")) == "function"
+    assert role_of(FunctionMessage(content="x", name="f")) == "function"
     assert role_of(ChatMessage(content="x", role="developer")) == "developer"
     assert role_of(RemoveMessage(id="m")) is None
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from kaizen_client.ktof import encode
 from langchain_kaizen import KaizenOutputParser
 
-DATA = {
+DATA: dict[str, Any] = {
     "items": [
         {"id": 1, "name": "Ada", "price": 9.5},
         {"id": 2, "name": "Bob", "price": 3.25},

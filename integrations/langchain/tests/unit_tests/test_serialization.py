@@ -6,6 +6,7 @@ import json
 
 import pytest
 from langchain_core.load import dumpd, dumps, loads
+from pydantic import SecretStr
 
 from kaizen_client import KaizenClient, KaizenClientConfig
 from langchain_kaizen import KaizenCompressor
@@ -30,7 +31,7 @@ def test_local_compressor_round_trip() -> None:
 @pytest.mark.parametrize("how", ["api_key", "client"])
 def test_remote_round_trip_without_the_key(how: str) -> None:
     if how == "api_key":
-        compressor = KaizenCompressor(base_url="http://kaizen.test", api_key=KEY)
+        compressor = KaizenCompressor(base_url="http://kaizen.test", api_key=SecretStr(KEY))
     else:
         client = KaizenClient(KaizenClientConfig(base_url="http://kaizen.test", api_key=KEY))
         compressor = KaizenCompressor(client=client)
@@ -51,3 +52,19 @@ def test_remote_round_trip_without_the_key(how: str) -> None:
     assert loaded.base_url == "http://kaizen.test"
     assert loaded.api_key is not None and loaded.api_key.get_secret_value() == KEY
     assert KEY not in repr(loaded)
+
+
+def test_chain_dump_and_model_dump_hide_the_key() -> None:
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.prompts import ChatPromptTemplate
+
+    compressor = KaizenCompressor(base_url="http://kaizen.test", api_key=SecretStr(KEY))
+    chain = (
+        ChatPromptTemplate.from_messages([("human", "{q}")])
+        | compressor
+        | GenericFakeChatModel(messages=iter(["x"]))
+    )
+    assert KEY not in dumps(chain)
+    assert KEY not in compressor.model_dump_json()
+    assert KEY not in str(compressor.model_dump(mode="json"))
+    assert KEY not in repr(chain)
