@@ -4,7 +4,7 @@
     python3 dev.py demo      offline demo: tokens of JSON vs TOON vs KTOF on sample data
     python3 dev.py test      lint, type-check and run every test suite (args go to pytest)
     python3 dev.py lint      ruff check, ruff format --check and mypy only
-    python3 dev.py bench     codec benchmark (python/benchmarks/codec.py)
+    python3 dev.py bench     codec benchmark (python/benchmarks/codec.py), compiled codec
     python3 dev.py setup     only create .venv and (re)install the packages
 
 Why a script and not a Makefile or tox: the only thing a fresh machine is promised is
@@ -12,6 +12,11 @@ Python 3.10+ and a package index, so this file uses the standard library alone. 
 command first makes sure ``.venv`` (at the repo root) exists and holds the core package
 ``python/`` plus every ``integrations/*/`` package that has a pyproject.toml, installed
 editable with its ``[test]`` extra; that install is skipped while no pyproject.toml changed.
+
+The core is installed as pure Python (``HATCH_BUILD_NO_HOOKS``), so an edited module is what
+runs. Wheels ship the KTOF codec compiled with mypyc; ``test`` therefore also builds that
+compiled codec (from the same sources, into ``.venv/``) and runs the codec's tests against it,
+and ``bench`` measures it.
 """
 
 from __future__ import annotations
@@ -36,7 +41,9 @@ INTEGRATIONS = ROOT / "integrations"
 DEMO = ROOT / "examples" / "quickstart.py"
 BENCH = ROOT / "python" / "benchmarks" / "codec.py"
 # Bump when the install recipe below changes, so existing venvs get reinstalled.
-RECIPE_VERSION = "1"
+RECIPE_VERSION = "2"
+# Where dev.py keeps the mypyc-compiled codec (one build per source hash).
+COMPILED = VENV / "kaizen-compiled"
 # Directories inside a package dir that are never import packages to type-check.
 NOT_PACKAGES = {"tests", "test", "benchmarks", "examples", "docs", "build", "dist"}
 # Environment for the test run (LiteLLM must not fetch its model price list from the net).
@@ -137,6 +144,45 @@ def venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
+def compiled_modules() -> list[str]:
+    """The modules the wheel compiles, read from the core pyproject (one source of truth)."""
+    text = CORE_CONFIG.read_text()
+    block = text.split("[tool.hatch.build.targets.wheel.hooks.mypyc]", 1)[1].split("\n[", 1)[0]
+    return re.findall(r'"(kaizen_client/[\w/]+\.py)"', block)
+
+
+def build_compiled() -> Path | None:
+    """Compile the codec with mypyc into .venv/ (reused while its sources are unchanged).
+
+    Returns the directory to put first on PYTHONPATH, or None (with a message) on failure.
+    """
+    modules = compiled_modules()
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted((CORE / "kaizen_client").rglob("*.py")):
+        digest.update(path.relative_to(CORE).as_posix().encode() + path.read_bytes())
+    target = COMPILED / digest.hexdigest()[:16]
+    marker = target / ".built"
+    if marker.is_file():
+        say(f"compiled codec is up to date ({target.relative_to(ROOT).as_posix()}/)")
+        return target
+    import shutil
+
+    shutil.rmtree(COMPILED, ignore_errors=True)
+    shutil.copytree(CORE / "kaizen_client", target / "kaizen_client")
+    say(f"compiling the codec with mypyc: {len(modules)} modules")
+    mypyc = venv_python().parent / "mypyc"
+    with open(target / "build.log", "w") as log:
+        status = subprocess.call(
+            [str(mypyc), *modules], cwd=target, env=tool_env(), stdout=log, stderr=log
+        )
+    if status != 0:
+        say((target / "build.log").read_text()[-3000:])
+        fail("mypyc could not compile the codec (log above)")
+        return None
+    marker.write_text("ok\n")
+    return target
+
+
 def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """Environment for child processes: the venv first on PATH, quiet pip, plus ``extra``."""
     env = dict(os.environ)
@@ -199,7 +245,9 @@ def ensure_venv(*, force_install: bool = False) -> int:
         say(f"{VENV.name}/ is up to date ({len(packages)} package(s); no pyproject.toml changed)")
         return 0
     say("installing into .venv/: " + ", ".join(pkg.rel for pkg in packages))
-    status = run([python, "-m", "pip", *args])
+    # Pure-Python editable install: the mypyc hook would put compiled modules next to the
+    # sources, where they would shadow later edits.
+    status = run([python, "-m", "pip", *args], env=tool_env({"HATCH_BUILD_NO_HOOKS": "true"}))
     if status != 0:
         STAMP.unlink(missing_ok=True)
         return fail("pip install failed (see above); nothing else was run")
@@ -307,7 +355,43 @@ def cmd_test(args: Sequence[str]) -> int:
             results.append((name, f"FAILED (exit {status})"))
     if not ran_any:
         problems.append("no tests ran anywhere (pytest collected nothing in every package)")
+    test_compiled(args, results)
     return summarize(results, problems)
+
+
+def test_compiled(args: Sequence[str], results: list[tuple[str, str]]) -> None:
+    """Run the codec's tests again against the mypyc-compiled build that wheels ship."""
+    name = "pytest python/tests/ktof (mypyc-compiled codec)"
+    say(f"==> {name}")
+    build = build_compiled()
+    if build is None:
+        results.append((name, "FAILED (build)"))
+        return
+    # Run from the build directory: it is sys.path[0] there, ahead of the editable source.
+    env = tool_env(TEST_ENV)
+    probe = "import kaizen_client.ktof.decoder as m, sys; sys.exit(not m.__file__.endswith('.so'))"
+    if run([venv_python(), "-c", probe], cwd=build, env=env) != 0:
+        results.append((name, "FAILED (compiled modules not loaded)"))
+        return
+    tests = CORE / "tests" / "ktof"
+    status = run(
+        [venv_python(), "-m", "pytest", tests, "-p", "no:cacheprovider", *args], cwd=build, env=env
+    )
+    if status == 0 or (status == PYTEST_NO_TESTS and args):
+        results.append((name, "ok" if status == 0 else "no tests selected"))
+    else:
+        results.append((name, f"FAILED (exit {status})"))
+
+
+def cmd_bench(args: Sequence[str]) -> int:
+    """The codec benchmark, measuring the compiled codec that wheels ship."""
+    build = build_compiled()
+    if build is None:
+        return 1
+    if not BENCH.is_file():
+        return fail(f"{BENCH.relative_to(ROOT).as_posix()} does not exist yet")
+    say("==> codec benchmark (mypyc-compiled codec)")
+    return run([venv_python(), BENCH, *args], env=tool_env({"PYTHONPATH": str(build)}))
 
 
 def run_script(script: Path, args: Sequence[str], what: str) -> int:
@@ -325,10 +409,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     ),
     "test": (cmd_test, "ruff, mypy, then pytest over python/tests and integrations/*/tests"),
     "lint": (cmd_lint, "ruff check, ruff format --check, mypy"),
-    "bench": (
-        lambda a: run_script(BENCH, a, "codec benchmark"),
-        "codec benchmark (python/benchmarks/codec.py)",
-    ),
+    "bench": (cmd_bench, "codec benchmark (python/benchmarks/codec.py), compiled codec"),
     "setup": (lambda a: 0, "only create .venv/ and reinstall the packages"),
 }
 

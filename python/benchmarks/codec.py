@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable from python/
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    # Appended, not prepended: a compiled kaizen_client on PYTHONPATH (dev.py bench) must win.
+    sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.datasets import compact_json, corpus, quick_corpus
 
@@ -531,6 +532,14 @@ def _print_notes(rows: Sequence[TokenRow | SpeedRow]) -> None:
         print("\n".join(notes))
 
 
+def _codec_build() -> str:
+    """Whether the codec being measured is the mypyc-compiled one that wheels ship."""
+    import kaizen_client.ktof.decoder as decoder_module
+
+    compiled = not decoder_module.__file__.endswith(".py")
+    return "compiled with mypyc (as shipped in wheels)" if compiled else "pure Python"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the command, the environment, the token table and the speed tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -545,6 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = shlex.join(["python", *(sys.argv if argv is None else ["codec.py", *argv])])
     print(f"$ {command}")
     print(f"python {platform.python_version()} on {platform.platform()}; {_versions()}")
+    print(f"kaizen codec build: {_codec_build()}")
     if hasattr(os, "getloadavg"):  # a busy machine explains noisy speed numbers
         print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(f"tokens: {token_counter_name(args.model)}, model {args.model}")

@@ -21,6 +21,9 @@ UNQUOTED_KEY_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*", re.ASCII)
 _ALWAYS_QUOTE_RE = re.compile(r'[:"\\\[\]{}\x00-\x1f]')
 
 LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
+# Lone surrogates are not Unicode scalar values (TOON §7.1); written with chr() so that the
+# module compiles with mypyc, which rejects surrogates in string literals.
+SURROGATE_RE = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 _NUMBER_START = frozenset("-0123456789")
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -22,12 +22,16 @@ class TooDeep(NotJSON):
     """The text would nest deeper than the decoder accepts (``MAX_DEPTH``)."""
 
 
-def table_fields(objects: list[Any] | Any, same_order: bool = False) -> Fields | None:
+def table_fields(
+    objects: list[Any] | Any, same_order: bool = False, depth: int = 0
+) -> Fields | None:
     """§9.3 column classification: the header's field tree if ``objects`` are tabular, else None.
 
     ``same_order`` additionally requires every object to list its keys in the first one's order
     (KTOF auto mode uses it so that decoding restores key order exactly).
     """
+    if depth >= MAX_DEPTH:
+        raise TooDeep  # a cycle or absurd nesting: the normalizer reports it (no C stack overflow)
     first = objects[0]
     if type(first) is not dict or not first:
         return None
@@ -44,7 +48,7 @@ def table_fields(objects: list[Any] | Any, same_order: bool = False) -> Fields |
     fields: Fields = []
     for key, sample in first.items():
         if type(sample) is dict:
-            sub = table_fields([obj[key] for obj in objects], same_order)
+            sub = table_fields([obj[key] for obj in objects], same_order, depth + 1)
             if sub is None:
                 return None
             fields.append((key, sub))

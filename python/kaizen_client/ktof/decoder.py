@@ -13,6 +13,7 @@ from bisect import bisect_right
 from typing import Any, NamedTuple
 
 from ._lexical import (
+    SURROGATE_RE,
     UNQUOTED_KEY_RE,
     find_unquoted,
     parse_int,
@@ -56,7 +57,6 @@ _STRICT_JSON = json.JSONDecoder(
     parse_constant=_no_constants, parse_float=_finite_float, object_pairs_hook=_unique_keys
 )
 _SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def parse_json(text: str, start: int, strict: bool, lineno: int) -> tuple[Any, int]:
@@ -78,7 +78,7 @@ def parse_json(text: str, start: int, strict: bool, lineno: int) -> tuple[Any, i
 
 def _has_lone_surrogate(value: Any) -> bool:
     if type(value) is str:
-        return _SURROGATE_RE.search(value) is not None
+        return SURROGATE_RE.search(value) is not None
     if type(value) is list:
         return any(_has_lone_surrogate(item) for item in value)
     if type(value) is dict:

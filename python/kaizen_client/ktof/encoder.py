@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, Literal
 
+from ._lexical import SURROGATE_RE
 from ._normalize import MAX_DEPTH, Normalizer, format_path
 from ._toon import NotJSON, TooDeep, ToonWriter
 from .errors import KTOFEncodeError
 
 Mode = Literal["auto", "toon"]
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _DELIMITERS = {",": ",", "\t": "\t", "|": "|", "comma": ",", "tab": "\t", "pipe": "|"}
 
 
@@ -53,7 +52,7 @@ def encode(
         text = encode_auto(clean, model=model, indent=indent, delimiter=active)
     else:
         raise ValueError(f"mode must be 'auto' or 'toon', not {mode!r}")
-    if _SURROGATE_RE.search(text) is not None:
+    if SURROGATE_RE.search(text) is not None:
         path = surrogate_path(Normalizer(default, lossy_floats=True).value(value), [])
         raise KTOFEncodeError(
             "lone surrogate in a string: not valid Unicode text", format_path(path or [])
@@ -64,12 +63,12 @@ def encode(
 def surrogate_path(value: Any, path: list[str | int]) -> list[str | int] | None:
     """Path of the first key or string holding a lone surrogate (checked only on failure)."""
     if type(value) is str:
-        return path if _SURROGATE_RE.search(value) else None
+        return path if SURROGATE_RE.search(value) else None
     items: Any = (
         value.items() if type(value) is dict else enumerate(value) if type(value) is list else ()
     )
     for key, item in items:
-        if type(key) is str and _SURROGATE_RE.search(key):
+        if type(key) is str and SURROGATE_RE.search(key):
             return [*path, key]
         found = surrogate_path(item, [*path, key])
         if found is not None:
