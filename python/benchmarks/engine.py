@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script from anywhere
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.append(str(Path(__file__).resolve().parents[1]))  # a compiled codec on PYTHONPATH wins
 
 from kaizen_client.engine import clear_cache, compress_messages
 from kaizen_client.engine.messages import CompressionOptions
