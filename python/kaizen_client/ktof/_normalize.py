@@ -6,7 +6,6 @@ JSON path of the offending value (``$.orders[3].created``).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -146,17 +145,7 @@ class Normalizer:
         if isinstance(value, (list, tuple)):
             return self.sequence(value, depth, True)
         if self.default is not None:
-            if depth >= MAX_DEPTH:
-                raise self.error(f"nesting deeper than {MAX_DEPTH} levels")
-            try:
-                converted = self.default(value)
-            except KTOFEncodeError:
-                raise
-            except (TypeError, ValueError) as exc:
-                raise self.error(
-                    f"default() could not convert {type(value).__name__}: {exc}"
-                ) from exc
-            return self.value(converted, depth + 1)
+            return self.convert(value, depth)
         raise self.error(
             f"{type(value).__name__} is not JSON serializable (pass default= to convert it)"
         )
@@ -166,4 +155,4 @@ def normalize(value: Any, default: Callable[[Any], Any] | None, lossy_floats: bo
     return Normalizer(default, lossy_floats).value(value)
 
 
-__all__ = ["MAX_DEPTH", "Normalizer", "format_path", "math", "normalize"]
+__all__ = ["MAX_DEPTH", "Normalizer", "format_path", "normalize"]
