@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from .. import ktof
+from ..ktof.encoder import encode_counted
 from ..models import (
     DEFAULT_MIN_PERCENT_SAVED,
     DEFAULT_MIN_TOKENS_SAVED,
@@ -102,10 +103,11 @@ def _decide(
     if before <= floor:
         return Outcome("too_small", before, before)
     try:
-        encoded = ktof.encode(value, **settings.encode_kwargs(model))
+        # The codec knows its text's token count; the root-JSON comparison is skipped because
+        # the gate below compares with the original fragment anyway.
+        encoded, after = encode_counted(value, **settings.encode_kwargs(model), compare_json=False)
     except Exception:  # the hot path must never break an LLM call: report and move on
         return Outcome("error", before, before)
-    after = count_tokens(encoded, model)
     saved = before - after
     if saved < floor or saved * 100 < settings.min_percent_saved * before:
         return Outcome("no_saving", before, before)

@@ -265,24 +265,32 @@ class AutoWriter:
         return self.scalar(value, field_value)
 
     # ------------------------------------------------------------------ document
-    def document(self, value: Any) -> str:
+    def document(self, value: Any, compare_json: bool = True) -> tuple[str, int | None]:
+        """The text and its exact token count (None where it was not needed to choose).
+
+        ``compare_json=False`` skips the final comparison with the root JSON form: for callers
+        that gate against a known budget anyway (the engine), it saves counting the whole value
+        as JSON once more.
+        """
         kind = type(value)
         if kind is dict:
             if not value:
-                return ""
+                return "", 0
             lines, cost = self.best_object_root(value)
         elif kind is list:
             if not value:
-                return "[]"
+                return "[]", None
             lines, cost = self.best_array(None, value, 0, "")
         else:
-            return self.scalar(value, root_value)
+            return self.scalar(value, root_value), None
         last = lines[-1]
         cost += count_tokens(last, self.model) - self.line(last)[1]  # no newline after the end
-        json_text = _dumps(value) if kind is list else " " + _dumps(value)
-        if count_tokens(json_text, self.model) < cost:
-            return json_text
-        return "\n".join(lines)
+        if compare_json:
+            json_text = _dumps(value) if kind is list else " " + _dumps(value)
+            json_cost = count_tokens(json_text, self.model)
+            if json_cost < cost:
+                return json_text, json_cost
+        return "\n".join(lines), cost
 
     def best_object_root(self, obj: dict[str, Any]) -> Rendering:
         keyed = self.keyed_table(None, obj, 0, "")
@@ -496,5 +504,7 @@ def _header(fields: list[KField], delimiter: str) -> str:
     return "{" + delimiter.join(parts) + "}"
 
 
-def encode_auto(value: Any, *, model: str, indent: int, delimiter: str) -> str:
-    return AutoWriter(model, indent, delimiter).document(value)
+def encode_auto(
+    value: Any, *, model: str, indent: int, delimiter: str, compare_json: bool = True
+) -> tuple[str, int | None]:
+    return AutoWriter(model, indent, delimiter).document(value, compare_json)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from ..tokens import count_tokens
 from ._lexical import SURROGATE_RE
 from ._normalize import MAX_DEPTH, Normalizer, format_path
 from ._toon import NotJSON, TooDeep, ToonWriter
@@ -31,11 +32,44 @@ def encode(
     key order included); it never costs more tokens than compact JSON. ``default`` converts values
     that are not JSON types, as in ``json.dumps``. Raises :class:`KTOFEncodeError` naming the path.
     """
+    return _encode(value, mode, indent, delimiter, model, default, True)[0]
+
+
+def encode_counted(
+    value: Any,
+    *,
+    mode: Mode = "auto",
+    indent: int = 2,
+    delimiter: str = ",",
+    model: str = "gpt-4o",
+    default: Callable[[Any], Any] | None = None,
+    compare_json: bool = True,
+) -> tuple[str, int]:
+    """``encode`` plus the text's exact token count for ``model`` (auto mode knows it already).
+
+    For the engine's hot path, which reports token counts: it saves counting the text again.
+    ``compare_json=False`` (auto mode) skips the final "is compact JSON cheaper?" check; the
+    text is then the cheapest KTOF form, which a caller gating on its own budget may prefer.
+    """
+    text, tokens = _encode(value, mode, indent, delimiter, model, default, compare_json)
+    return text, count_tokens(text, model) if tokens is None else tokens
+
+
+def _encode(
+    value: Any,
+    mode: str,
+    indent: int,
+    delimiter: str,
+    model: str,
+    default: Callable[[Any], Any] | None,
+    compare_json: bool,
+) -> tuple[str, int | None]:
     active = _DELIMITERS.get(delimiter)
     if active is None:
         raise ValueError(f"delimiter must be ',', '\\t' or '|', not {delimiter!r}")
     if type(indent) is not int or indent < 1:
         raise ValueError("indent must be a positive int")
+    tokens: int | None = None
     if mode == "toon":
         try:  # clean JSON data (the common case) needs no normalization pass
             text = ToonWriter(indent, active).document(value)
@@ -49,7 +83,9 @@ def encode(
         from ._auto import encode_auto
 
         clean = Normalizer(default, lossy_floats=False).value(value)
-        text = encode_auto(clean, model=model, indent=indent, delimiter=active)
+        text, tokens = encode_auto(
+            clean, model=model, indent=indent, delimiter=active, compare_json=compare_json
+        )
     else:
         raise ValueError(f"mode must be 'auto' or 'toon', not {mode!r}")
     if SURROGATE_RE.search(text) is not None:
@@ -57,7 +93,7 @@ def encode(
         raise KTOFEncodeError(
             "lone surrogate in a string: not valid Unicode text", format_path(path or [])
         )
-    return text
+    return text, tokens
 
 
 def surrogate_path(value: Any, path: list[str | int]) -> list[str | int] | None:

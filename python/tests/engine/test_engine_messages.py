@@ -18,6 +18,7 @@ from kaizen_client.engine import (
     clear_cache,
     compress_messages,
     configure_cache,
+    gating,
 )
 from kaizen_client.engine.cache import DEFAULT_CACHE_SIZE, ENGINE_CACHE
 
@@ -311,7 +312,7 @@ def test_codec_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -
     def broken(value: Any, **kwargs: Any) -> str:
         raise RuntimeError("codec bug")
 
-    monkeypatch.setattr(ktof, "encode", broken)
+    monkeypatch.setattr(gating, "encode_counted", broken)  # what the engine calls
     message = {"role": "tool", "tool_call_id": "t", "content": PRETTY}
     out, report = compress_messages([message])
     assert out[0] is message and report.fragments[0].reason == "error"
