@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Offline KTOF token-savings demo.")
     parser.add_argument("--model", default="gpt-4o", help="model whose tokenizer counts")
     parser.add_argument(
-        "--sample", default="tabular_records", choices=sorted(GENERATORS), help="dataset shown"
+        "--sample", default="nested_orders", choices=sorted(GENERATORS), help="dataset shown"
     )
     parser.add_argument("--full", action="store_true", help="never cut long sample lines")
     args = parser.parse_args(argv)
