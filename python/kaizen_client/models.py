@@ -249,6 +249,8 @@ class PromptsEncodeResponse(KaizenResponse):
 
     messages: list[Any]
     report: CompressionReport
+    payload_id: str | None = None
+    """Set by the server when it stored ``result`` for ``prompts_decode``; never by the engine."""
 
 
 class OptimizeRequestResponse(KaizenResponse):
