@@ -1,0 +1,58 @@
+"""Sample data and a small real index: Documents, ``MockEmbedding`` and an echoing ``MockLLM``.
+
+``MockLLM()`` (``max_tokens=None``) answers with the prompt it was given, so a query's
+response text is exactly what the LLM received.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from llama_index.core import Document, VectorStoreIndex
+from llama_index.core.embeddings import MockEmbedding
+from llama_index.core.llms import MockLLM
+
+PROSE = (
+    "The quarterly review covered hiring, the office move and the new on-call rota. "
+    "Nothing in this note is structured data; it should reach the model as written."
+)
+
+
+def rows(n: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    """Uniform records: the shape KTOF tables compress best."""
+    return [
+        {
+            "id": i + offset,
+            "name": f"user{i + offset}",
+            "email": f"user{i + offset}@example.test",
+            "active": i % 2 == 0,
+            "score": round(i * 1.5, 2),
+        }
+        for i in range(n)
+    ]
+
+
+def api_response() -> str:
+    """A pretty-printed API response, as an HTTP reader would store it."""
+    return json.dumps({"status": "ok", "users": rows(20)}, indent=2)
+
+
+def jsonl(n: int = 20) -> str:
+    return "\n".join(json.dumps(row) for row in rows(n, 100)) + "\n"
+
+
+def documents() -> list[Document]:
+    return [
+        Document(text=api_response(), id_="api", metadata={"source": "users-api", "page": 1}),
+        Document(text=PROSE, id_="prose", metadata={"source": "notes"}),
+        Document(text=jsonl(), id_="export", metadata={"source": "users.jsonl"}),
+    ]
+
+
+def index() -> VectorStoreIndex:
+    return VectorStoreIndex.from_documents(documents(), embed_model=MockEmbedding(embed_dim=8))
+
+
+def echo_llm() -> MockLLM:
+    return MockLLM()

@@ -1,0 +1,194 @@
+"""``KaizenNodePostprocessor`` on nodes directly: what changes, what is kept, what is counted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from llama_index.core.schema import NodeRelationship, NodeWithScore, RelatedNodeInfo, TextNode
+from pydantic import SecretStr
+
+from kaizen_client.ktof import decode
+from llama_index.postprocessor.kaizen import KaizenNodePostprocessor
+from llama_index.postprocessor.kaizen._backend import TextResult
+
+from .fakes import PROSE, api_response, jsonl, rows
+
+SECRET = "sk-kaizen-llamaindex-unit-4b1d9e27"
+
+
+def _nodes() -> list[NodeWithScore]:
+    source = RelatedNodeInfo(node_id="doc-1")
+    return [
+        NodeWithScore(
+            node=TextNode(
+                text=api_response(),
+                id_="n-api",
+                metadata={"source": "users-api"},
+                relationships={NodeRelationship.SOURCE: source},
+            ),
+            score=0.9,
+        ),
+        NodeWithScore(node=TextNode(text=PROSE, id_="n-prose"), score=0.8),
+        NodeWithScore(node=TextNode(text=jsonl(), id_="n-jsonl"), score=0.7),
+        NodeWithScore(node=TextNode(text='{"a": 1}', id_="n-small"), score=None),
+    ]
+
+
+def test_ids_scores_metadata_relationships_and_order_are_kept() -> None:
+    nodes = _nodes()
+    out = KaizenNodePostprocessor().postprocess_nodes(nodes)  # no query bundle
+    assert [n.node.node_id for n in out] == ["n-api", "n-prose", "n-jsonl", "n-small"]
+    assert [n.score for n in out] == [0.9, 0.8, 0.7, None]
+    assert out[0].node.metadata == {"source": "users-api"}
+    assert out[0].node.relationships == nodes[0].node.relationships
+    assert decode(out[0].node.get_content()) == json.loads(api_response())
+    # untouched nodes are the very same objects; the originals are not mutated
+    assert out[1] is nodes[1] and out[3] is nodes[3]
+    assert nodes[0].node.get_content() == api_response()
+
+
+def test_nothing_to_compress_returns_the_same_list() -> None:
+    kaizen = KaizenNodePostprocessor()
+    nodes = [NodeWithScore(node=TextNode(text=PROSE), score=1.0)]
+    assert kaizen.postprocess_nodes(nodes) is nodes
+    assert kaizen.postprocess_nodes([]) == []
+
+
+def test_json_lines_become_one_table() -> None:
+    out = KaizenNodePostprocessor().postprocess_nodes(_nodes())
+    text = out[2].node.get_content()
+    assert decode(text) == rows(20, 100)  # the list of the records, one per line
+    assert [json.loads(line) for line in jsonl().splitlines()] == decode(text)
+
+
+def test_json_lines_off_or_mixed_lines_are_not_a_list() -> None:
+    mixed = jsonl() + "this line is prose\n"
+    nodes = [NodeWithScore(node=TextNode(text=mixed))]
+    out = KaizenNodePostprocessor().postprocess_nodes(nodes)
+    assert "this line is prose" in out[0].node.get_content()  # prose kept, in place
+    nodes = [NodeWithScore(node=TextNode(text=jsonl()))]
+    out = KaizenNodePostprocessor(jsonl=False).postprocess_nodes(nodes)
+    with pytest.raises(Exception):  # noqa: B017 - no longer one KTOF document
+        assert decode(out[0].node.get_content()) == rows(20, 100)
+
+
+def test_metadata_keys() -> None:
+    meta = {"payload": json.dumps(rows(10)), "record": {"rows": rows(10)}, "other": rows(10)}
+    nodes = [NodeWithScore(node=TextNode(text=PROSE, metadata=meta), score=0.5)]
+    out = KaizenNodePostprocessor(metadata_keys=["payload", "record", "absent"]).postprocess_nodes(
+        nodes
+    )
+    new = out[0].node.metadata
+    assert decode(new["payload"]) == rows(10)
+    assert decode(new["record"]) == {"rows": rows(10)}
+    assert new["other"] == rows(10)  # not listed: untouched
+    assert out[0].node.get_content() == PROSE and out[0].score == 0.5
+    assert nodes[0].node.metadata["payload"] == json.dumps(rows(10))  # original kept
+
+
+def test_min_chars_and_thresholds() -> None:
+    nodes = _nodes()
+    kaizen = KaizenNodePostprocessor(min_chars=10_000)
+    assert kaizen.postprocess_nodes(nodes) is nodes
+    assert kaizen.savings.calls == 0  # nothing was worth sending
+    strict = KaizenNodePostprocessor(min_percent_saved=99)
+    assert strict.postprocess_nodes(nodes) is nodes
+    assert strict.savings.tokens_saved == 0 and strict.savings.calls == 1
+
+
+def test_savings_per_call_and_cumulative() -> None:
+    kaizen = KaizenNodePostprocessor()
+    kaizen.postprocess_nodes(_nodes())
+    first = kaizen.last_savings
+    assert first.nodes == 4 and first.nodes_compressed == 2 and first.tokens_saved > 0
+    kaizen.postprocess_nodes(_nodes())
+    assert kaizen.savings.calls == 2
+    assert kaizen.savings.tokens_saved == 2 * first.tokens_saved
+    assert "saved" in kaizen.savings.summary()
+    kaizen.reset_savings()
+    assert kaizen.savings.calls == 0
+
+
+def test_compress_text() -> None:
+    kaizen = KaizenNodePostprocessor()
+    text = "Users:\n" + json.dumps(rows(10)) + "\nThat is all."
+    out = kaizen.compress_text(text)
+    assert out.startswith("Users:\n") and out.endswith("That is all.")
+    assert len(out) < len(text)
+    assert kaizen.compress_text(PROSE) == PROSE
+
+
+class _Broken:
+    name = "local"
+
+    def compress(self, texts: Sequence[str]) -> list[TextResult]:
+        raise RuntimeError(f"server said no to key {SECRET}")
+
+    async def acompress(self, texts: Sequence[str]) -> list[TextResult]:
+        return self.compress(texts)
+
+
+def _broken(**kwargs: Any) -> KaizenNodePostprocessor:
+    kaizen = KaizenNodePostprocessor(
+        api_key=SecretStr(SECRET), base_url="http://kaizen.invalid", **kwargs
+    )
+    kaizen._backend = _Broken()
+    return kaizen
+
+
+async def test_failure_fails_open(caplog: pytest.LogCaptureFixture) -> None:
+    kaizen = _broken()
+    nodes = _nodes()
+    with caplog.at_level(logging.WARNING, logger="llama_index.postprocessor.kaizen"):
+        assert kaizen.postprocess_nodes(nodes) is nodes
+        assert await kaizen.apostprocess_nodes(nodes) is nodes
+    assert kaizen.savings.failures == 2 and kaizen.savings.tokens_saved == 0
+    assert "original nodes were sent unchanged" in caplog.text
+    assert "RuntimeError" in caplog.text and SECRET not in caplog.text
+
+
+async def test_on_error_raise() -> None:
+    kaizen = _broken(on_error="raise")
+    with pytest.raises(RuntimeError):
+        kaizen.postprocess_nodes(_nodes())
+    with pytest.raises(RuntimeError):
+        await kaizen.apostprocess_nodes(_nodes())
+
+
+def test_the_key_never_shows() -> None:
+    kaizen = KaizenNodePostprocessor(api_key=SecretStr(SECRET), base_url="http://kaizen.invalid")
+    assert kaizen.is_remote
+    for text in (repr(kaizen), str(kaizen), kaizen.to_json(), json.dumps(kaizen.to_dict())):
+        assert SECRET not in text
+
+
+async def test_async_path_does_not_block_the_loop() -> None:
+    kaizen = KaizenNodePostprocessor()
+    real = kaizen._backend.compress
+
+    def slow(texts: Sequence[str]) -> list[TextResult]:
+        time.sleep(0.3)  # a cold engine call on a big node, exaggerated
+        return real(texts)
+
+    object.__setattr__(kaizen._backend, "compress", slow)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    try:
+        out = await kaizen.apostprocess_nodes(_nodes(), query_str="who?")
+    finally:
+        task.cancel()
+    assert ticks >= 10
+    assert decode(out[0].node.get_content()) == json.loads(api_response())
