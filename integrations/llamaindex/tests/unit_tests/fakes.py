@@ -12,6 +12,7 @@ from typing import Any
 from llama_index.core import Document, VectorStoreIndex
 from llama_index.core.embeddings import MockEmbedding
 from llama_index.core.llms import MockLLM
+from llama_index.core.node_parser import SentenceSplitter
 
 PROSE = (
     "The quarterly review covered hiring, the office move and the new on-call rota. "
@@ -50,8 +51,17 @@ def documents() -> list[Document]:
     ]
 
 
+def _node_id(position: int, document: Any) -> str:
+    return f"{document.doc_id}-{position}"
+
+
 def index() -> VectorStoreIndex:
-    return VectorStoreIndex.from_documents(documents(), embed_model=MockEmbedding(embed_dim=8))
+    """Deterministic node ids: ``MockEmbedding`` ties every score, and ties go by node id,
+    so with random ids the retrieval order (and a recorded request body) would vary."""
+    splitter = SentenceSplitter(id_func=_node_id)
+    return VectorStoreIndex.from_documents(
+        documents(), embed_model=MockEmbedding(embed_dim=8), transformations=[splitter]
+    )
 
 
 def echo_llm() -> MockLLM:
