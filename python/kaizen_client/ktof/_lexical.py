@@ -209,31 +209,41 @@ def find_unquoted(text: str, char: str, start: int = 0) -> int:
 
 
 def split_delimited(text: str, delimiter: str, lineno: int) -> list[str]:
-    """Split on unquoted ``delimiter``; tokens are trimmed of U+0020 only (§11.2, §12)."""
+    """Split on unquoted ``delimiter``; tokens are trimmed of U+0020 only (§11.2, §12).
+
+    ``str.split`` does the work; parts that end inside a quoted string are rejoined. Each part
+    is scanned once, so a long quoted cell full of delimiters stays linear.
+    """
     parts = text.split(delimiter)
     if '"' not in text:
         return [part.strip(" ") for part in parts]
     tokens: list[str] = []
-    pending: str | None = None
+    pending: list[str] = []
+    in_quotes = False
     for part in parts:
-        if pending is not None:
-            part = pending + delimiter + part
-        if _open_quote(part):
-            pending = part
-            continue
-        pending = None
-        tokens.append(part.strip(" "))
-    if pending is not None:
-        tokens.append(pending.strip(" "))  # an unterminated quote: parse_primitive reports it
+        in_quotes = _inside_quotes_after(part, in_quotes)
+        pending.append(part)
+        if not in_quotes:
+            tokens.append(delimiter.join(pending).strip(" "))
+            pending = []
+    if pending:
+        tokens.append(delimiter.join(pending).strip(" "))  # unterminated: parse_primitive says so
     return tokens
 
 
-def _open_quote(part: str) -> bool:
-    """Whether ``part`` ends inside a quoted string (so the delimiter after it is data)."""
-    pos = part.find('"')
-    while pos != -1:
-        close = _closing_quote(part, pos + 1)
-        if close == -1:
-            return True
-        pos = part.find('"', close + 1)
-    return False
+def _inside_quotes_after(part: str, in_quotes: bool) -> bool:
+    """Whether a quoted string is open at the end of ``part``, given the state at its start."""
+    pos = 0
+    while True:
+        if in_quotes:
+            close = _closing_quote(part, pos)
+            if close == -1:
+                return True
+            in_quotes = False
+            pos = close + 1
+        else:
+            opening = part.find('"', pos)
+            if opening == -1:
+                return False
+            in_quotes = True
+            pos = opening + 1
