@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import pytest
+from llama_index.core import Document
 from llama_index.core.schema import NodeRelationship, NodeWithScore, RelatedNodeInfo, TextNode
 from pydantic import SecretStr
 
@@ -192,3 +193,12 @@ async def test_async_path_does_not_block_the_loop() -> None:
         task.cancel()
     assert ticks >= 10
     assert decode(out[0].node.get_content()) == json.loads(api_response())
+
+
+def test_documents_as_nodes() -> None:
+    document = Document(text=json.dumps(rows(20)), id_="doc", metadata={"page": 3})
+    out = KaizenNodePostprocessor().postprocess_nodes([NodeWithScore(node=document, score=0.3)])
+    new = out[0].node
+    assert isinstance(new, Document) and new.node_id == "doc" and new.metadata == {"page": 3}
+    assert decode(new.get_content()) == rows(20) and out[0].score == 0.3
+    assert document.get_content() == json.dumps(rows(20))  # the original is not mutated
