@@ -269,6 +269,13 @@ def mypy_targets(pkg: Package) -> list[str]:
     return found
 
 
+def _declares_mypy_packages(pkg: Package) -> bool:
+    """Whether ``pkg``'s [tool.mypy] names what to check (``packages`` or ``files``)."""
+    text = (pkg.path / "pyproject.toml").read_text()
+    section = text.split("[tool.mypy]", 1)[1].split("\n[", 1)[0] if "[tool.mypy]" in text else ""
+    return re.search(r"^(packages|files)\s*=", section, re.M) is not None
+
+
 def lint_steps(packages: Sequence[Package]) -> list[tuple[str, list[str | Path], Path]]:
     """ruff over the whole repo with the core config, then mypy per package."""
     python = venv_python()
@@ -282,6 +289,14 @@ def lint_steps(packages: Sequence[Package]) -> list[tuple[str, list[str | Path],
     ]
     for pkg in packages:
         targets = mypy_targets(pkg)
+        if not targets and pkg.has_mypy_config and _declares_mypy_packages(pkg):
+            # A namespace package (llama_index.*) has no top-level __init__.py: its own
+            # [tool.mypy] packages/files setting says what to check.
+            cfg = str(pkg.path / "pyproject.toml")
+            steps.append(
+                (f"mypy {pkg.rel}", [python, "-m", "mypy", "--config-file", cfg], pkg.path)
+            )
+            continue
         if not targets:
             say(f"note: {pkg.rel} has no import package yet; mypy skipped there")
             continue
