@@ -1,0 +1,173 @@
+"""Remote-mode scenarios, run against the real reference server (recording) or a cassette.
+
+Same conventions as ``integrations/langchain``: each scenario is one coroutine that drives
+LiteLLM with a remote ``KaizenHook`` against ``base_url`` and asserts what it sees;
+``record.py`` runs it against ``kaizen_client.server.running_server`` on a free loopback
+port with ``record_mode="all"``, the tests replay it with ``record_mode="none"``. The LLM
+side is LiteLLM's ``mock_response``, so only Kaizen's requests are recorded. Recorded URLs
+are rewritten to ``http://kaizen.test``; ``x-api-key`` and ``Authorization`` headers are
+filtered, and the test keys are scrubbed from any body before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import litellm
+import vcr
+from litellm.integrations.custom_logger import CustomLogger
+from litellm.router import Router
+
+from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
+from kaizen_client.ktof import decode
+from kaizen_litellm import KaizenHook, completion
+
+from ..data import chat, rows
+
+CASSETTES = Path(__file__).resolve().parent / "cassettes"
+CANONICAL = "http://kaizen.test"
+#: The key the recording server accepts; it must never appear in a cassette.
+TEST_KEY = "sk-kaizen-litellm-cassette-4b8d20e6"
+WRONG_KEY = "sk-kaizen-litellm-wrong-91c7aa35"
+FILTERED = "<filtered>"
+
+
+def _canonical(uri: str) -> str:
+    parts, base = urlsplit(uri), urlsplit(CANONICAL)
+    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
+
+
+def _scrub(body: Any) -> Any:
+    for secret in (TEST_KEY, WRONG_KEY):
+        if isinstance(body, bytes):
+            body = body.replace(secret.encode(), FILTERED.encode())
+        elif isinstance(body, str):
+            body = body.replace(secret, FILTERED)
+    return body
+
+
+def _before_record_request(request: Any) -> Any:
+    request.uri = _canonical(request.uri)
+    if "host" in request.headers:
+        request.headers["host"] = urlsplit(CANONICAL).netloc
+    if request.body:
+        request.body = _scrub(request.body)
+    return request
+
+
+def _before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response["headers"]
+    for name in [n for n in headers if n.lower() in ("date", "server")]:
+        del headers[name]
+    response["body"]["string"] = _scrub(response["body"]["string"])
+    return response
+
+
+def cassette_vcr() -> vcr.VCR:
+    """The one VCR configuration the recorder and the replay tests use."""
+    return vcr.VCR(
+        cassette_library_dir=str(CASSETTES),
+        serializer="yaml",
+        match_on=["method", "scheme", "host", "port", "path", "query", "body"],
+        filter_headers=[("x-api-key", FILTERED), ("authorization", FILTERED)],
+        before_record_request=_before_record_request,
+        before_record_response=_before_record_response,
+        decode_compressed_response=True,
+    )
+
+
+def _config(base_url: str, key: str = TEST_KEY) -> KaizenClientConfig:
+    return KaizenClientConfig(base_url=base_url, api_key=key, max_retries=0)
+
+
+class _Sent(CustomLogger):
+    """Registered after the hook: keeps the messages each deployment call goes out with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[list[Any]] = []
+
+    async def async_pre_call_deployment_hook(self, kwargs: dict[str, Any], call_type: Any) -> None:
+        self.messages.append(kwargs["messages"])
+
+
+def _check_sent(sent: list[Any], offset: int) -> None:
+    original = chat(offset)
+    assert [m["role"] for m in sent] == [m["role"] for m in original]
+    assert sent[:3] == original[:3]
+    assert sent[3]["tool_call_id"] == "call-1"
+    assert decode(sent[3]["content"]) == rows(30, offset)
+    # the server runs the same engine: remote output equals local output
+    local = KaizenHook().compress_request({"messages": chat(offset)})
+    assert local["messages"] == sent
+
+
+async def async_hook(base_url: str) -> None:
+    """``KaizenClient``: SDK ``acompletion`` and ``Router.acompletion`` through the hook."""
+    client = KaizenClient(_config(base_url))
+    try:
+        hook, sent = KaizenHook(client=client), _Sent()
+        litellm.callbacks = [hook, sent]
+        metadata: dict[str, Any] = {}
+        await litellm.acompletion(
+            model="gpt-4o", messages=chat(0), mock_response="ok", metadata=metadata
+        )
+        deployment = {"model_name": "team", "litellm_params": {"model": "gpt-4o"}}
+        router = Router(model_list=[deployment], num_retries=0)
+        await router.acompletion(model="team", messages=chat(1), mock_response="ok")
+        for offset, messages in enumerate(sent.messages):
+            _check_sent(messages, offset)
+        assert len(sent.messages) == 2
+        assert hook.compressions == 2 and hook.failures == 0 and hook.backend == "remote"
+        assert metadata["kaizen"]["backend"] == "remote" and metadata["kaizen"]["tokens_saved"] > 0
+    finally:
+        litellm.callbacks = []
+        await client.close()
+
+
+async def sync_completion(base_url: str) -> None:
+    """``KaizenSyncClient``: the sync entry point ``kaizen_litellm.completion``."""
+    client = KaizenSyncClient(_config(base_url))
+    try:
+        hook = KaizenHook(client=client)
+        metadata: dict[str, Any] = {}
+        completion("gpt-4o", chat(2), kaizen=hook, mock_response="ok", metadata=metadata)
+        assert hook.compressions == 1 and hook.tokens_saved == metadata["kaizen"]["tokens_saved"]
+        data = hook.compress_request({"messages": chat(2)})
+        _check_sent(data["messages"], 2)
+    finally:
+        client.close()
+
+
+async def rejected_key(base_url: str) -> None:
+    """A 401 from the server: the original messages go out, the failure is counted."""
+    client = KaizenClient(_config(base_url, WRONG_KEY))
+    try:
+        hook = KaizenHook(client=client)
+        data = await hook.acompress_request({"model": "gpt-4o", "messages": chat(3)})
+        assert data["messages"] == chat(3)
+        assert hook.failures == 1 and hook.compressions == 0
+        assert WRONG_KEY not in repr(hook)
+    finally:
+        await client.close()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    run: Callable[[str], Awaitable[None]]
+
+    @property
+    def cassette(self) -> str:
+        return f"{self.name}.yaml"
+
+
+SCENARIOS = [
+    Scenario("litellm_async_hook", async_hook),
+    Scenario("litellm_sync_completion", sync_completion),
+    Scenario("litellm_rejected_key", rejected_key),
+]

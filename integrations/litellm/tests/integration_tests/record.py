@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Re-record this package's cassettes from the real reference server.
+
+    python integrations/litellm/tests/integration_tests/record.py [SCENARIO ...]
+
+Starts ``kaizen_client.server`` on a free loopback port (test key only), runs each scenario
+against it with vcrpy in ``record_mode="all"``, stops the server. Needs
+``pip install 'kaizen-client[server]'``. Keys are filtered before anything is written;
+``test_cassette_secrets.py`` checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # before litellm is imported
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # integrations/litellm
+
+from tests.integration_tests.harness import (
+    CASSETTES,
+    SCENARIOS,
+    TEST_KEY,
+    cassette_vcr,
+)
+
+
+async def main(names: list[str]) -> int:
+    from kaizen_client.server import ServerSettings, running_server
+
+    for scenario in SCENARIOS:
+        if names and scenario.name not in names:
+            continue
+        path = CASSETTES / scenario.cassette
+        path.unlink(missing_ok=True)
+        settings = ServerSettings(api_keys=frozenset({TEST_KEY}))
+        with (
+            running_server(settings) as base_url,
+            cassette_vcr().use_cassette(scenario.cassette, record_mode="all"),
+        ):
+            await scenario.run(base_url)
+        print(f"recorded {path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1:])))
