@@ -9,6 +9,7 @@ the Proxy's callback.
 from __future__ import annotations
 
 from ._backend import Savings
+from ._errors import KaizenCompressionError
 from ._reply import adecode_stream, decode_stream, decode_text
 from ._request import DECODE_FLAG, RECORD_KEY
 from .calls import acompletion, completion
@@ -18,6 +19,7 @@ from .proxy import proxy_handler_instance
 __all__ = [
     "DECODE_FLAG",
     "RECORD_KEY",
+    "KaizenCompressionError",
     "KaizenHook",
     "Savings",
     "acompletion",

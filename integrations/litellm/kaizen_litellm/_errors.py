@@ -8,6 +8,10 @@ from collections.abc import Iterable
 logger = logging.getLogger("kaizen_litellm")
 
 
+class KaizenCompressionError(RuntimeError):
+    """Raised by ``KaizenHook(on_error="raise")``; the message never holds an API key."""
+
+
 def describe_error(exc: BaseException, secrets: Iterable[str | None]) -> str:
     """One line naming the failure, with every known secret (4+ characters) masked."""
     text = f"{type(exc).__name__}: {exc}"

@@ -21,7 +21,7 @@ from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_S
 
 from . import _request as req
 from ._backend import Backend, LocalBackend, RemoteBackend, Savings
-from ._errors import describe_error, warn_fallback
+from ._errors import KaizenCompressionError, describe_error, warn_fallback
 from ._reply import adecode_stream, decode_response
 
 OnError = Literal["fallback", "raise"]
@@ -126,7 +126,7 @@ class KaizenHook(CustomLogger):
             self.failures += 1
         description = describe_error(exc, self._secrets)
         if self.on_error == "raise":
-            raise RuntimeError(f"Kaizen compression failed: {description}") from None
+            raise KaizenCompressionError(f"Kaizen compression failed: {description}") from None
         warn_fallback(where, description)
 
     def compress_request(

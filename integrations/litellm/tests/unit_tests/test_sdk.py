@@ -15,7 +15,7 @@ from litellm.litellm_core_utils.logging_worker import GLOBAL_LOGGING_WORKER
 
 from kaizen_client import KaizenClient, KaizenClientConfig
 from kaizen_client.ktof import decode
-from kaizen_litellm import RECORD_KEY, KaizenHook
+from kaizen_litellm import RECORD_KEY, KaizenCompressionError, KaizenHook
 
 from ..data import UPSTREAM_KEY, chat, rows
 from ..upstream import running_upstream
@@ -95,6 +95,28 @@ async def test_mock_response_path_records_savings_in_metadata() -> None:
     assert spend["kaizen_tokens_before"] == record["tokens_before"]
 
 
+async def test_loggers_see_savings_when_the_caller_passed_no_metadata() -> None:
+    hook = KaizenHook()
+    seen: dict[str, Any] = {}
+
+    class Spy(CustomLogger):
+        async def async_log_success_event(
+            self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
+        ) -> None:
+            seen["params"] = kwargs["litellm_params"]["metadata"]
+            seen["payload"] = kwargs["standard_logging_object"]["metadata"]
+
+    litellm.callbacks = [hook, Spy()]
+    await litellm.acompletion(model="gpt-4o", messages=chat(), mock_response="hi")
+    await GLOBAL_LOGGING_WORKER.flush()
+    for _ in range(50):
+        if seen:
+            break
+        await asyncio.sleep(0.05)
+    assert seen["params"][RECORD_KEY]["tokens_saved"] == hook.tokens_saved > 0
+    assert seen["payload"]["spend_logs_metadata"]["kaizen_tokens_saved"] == hook.tokens_saved
+
+
 async def test_metadata_created_when_the_caller_passed_none() -> None:
     hook = KaizenHook()
     litellm.callbacks = [hook]
@@ -153,7 +175,7 @@ async def test_failure_falls_back_and_is_counted(caplog: pytest.LogCaptureFixtur
 
 async def test_on_error_raise() -> None:
     hook = KaizenHook(client=unreachable(), on_error="raise")
-    with pytest.raises(RuntimeError, match="Kaizen compression failed") as info:
+    with pytest.raises(KaizenCompressionError, match="Kaizen compression failed") as info:
         await hook.acompress_request({"model": "m", "messages": chat()}, "acompletion")
     assert "sk-kaizen-secret-123456" not in str(info.value)
     assert hook.failures == 1
