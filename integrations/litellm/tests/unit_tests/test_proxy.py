@@ -37,8 +37,10 @@ async def proxy(
     async def spy(
         self: KaizenHook, user_api_key_dict: Any, cache: Any, data: Any, call_type: Any
     ) -> Any:
-        seen.append(str(call_type))
-        return await original(self, user_api_key_dict, cache, data, call_type)
+        result = await original(self, user_api_key_dict, cache, data, call_type)
+        compressed = RECORD_KEY in (data.get("metadata") or {})
+        seen.append(f"{getattr(call_type, 'value', call_type)}:{compressed}")
+        return result
 
     monkeypatch.setattr(KaizenHook, "async_pre_call_hook", spy)
     with running_upstream(reply) as upstream:
@@ -61,7 +63,8 @@ async def test_proxy_compresses_chat_completions(monkeypatch: pytest.MonkeyPatch
         assert response.status_code == 200, response.text
         assert response.json()["choices"][0]["message"]["content"] == "proxied"
         check_compressed(upstream.last["messages"])
-    assert seen  # the Proxy called async_pre_call_hook on the registered class
+    # the Proxy called async_pre_call_hook on the registered class, which compressed
+    assert seen == ["acompletion:True"]
     assert proxy_handler_instance.compressions == before + 1  # once, not again per deployment
     assert upstream.headers[-1]["authorization"] == f"Bearer {UPSTREAM_KEY}"
 

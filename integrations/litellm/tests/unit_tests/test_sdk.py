@@ -179,3 +179,30 @@ async def test_on_error_raise() -> None:
         await hook.acompress_request({"model": "m", "messages": chat()}, "acompletion")
     assert "sk-kaizen-secret-123456" not in str(info.value)
     assert hook.failures == 1
+
+
+async def test_content_parts_and_embedded_json_are_compressed() -> None:
+    litellm.callbacks = [KaizenHook()]
+    table = json.dumps(rows(20))
+    messages = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": f"Here are the users: {table} - who is active?"},
+                {"type": "text", "text": "Short prose stays."},
+            ],
+        }
+    ]
+    with running_upstream() as upstream:
+        await litellm.acompletion(
+            model="openai/gpt-4o",
+            messages=messages,
+            api_base=upstream.base_url,
+            api_key=UPSTREAM_KEY,
+        )
+    parts = upstream.last["messages"][0]["content"]
+    assert parts[1] == {"type": "text", "text": "Short prose stays."}
+    prefix, suffix = "Here are the users: ", " - who is active?"
+    text = parts[0]["text"]
+    assert text.startswith(prefix) and text.endswith(suffix) and len(text) < len(table)
+    assert decode(text[len(prefix) : -len(suffix)].strip("\n")) == rows(20)
