@@ -19,26 +19,24 @@ _FENCE = re.compile(r"```[ \t]*(toon|ktof|json)?[ \t]*\n(.*?)\n[ \t]*```", re.S 
 
 
 def decode_text(text: str) -> str | None:
-    """``text`` as JSON text if it is TOON/KTOF (bare or fenced) or JSON, else ``None``."""
+    """``text`` as JSON text if it is TOON/KTOF (bare or fenced) or JSON, else ``None``.
+
+    Only objects and arrays count: a lone word or number is prose, not data.
+    """
     match = _FENCE.search(text)
     body = match.group(2) if match else text.strip()
     if not body:
         return None
     try:
-        value = json.loads(body) if body[0] in '{["' and _is_json(body) else decode(body)
+        value = json.loads(body)
     except ValueError:
-        return None
+        try:
+            value = decode(body)
+        except ValueError:
+            return None
     if not isinstance(value, (dict, list)):
         return None
     return json.dumps(value, ensure_ascii=False)
-
-
-def _is_json(body: str) -> bool:
-    try:
-        json.loads(body)
-    except ValueError:
-        return False
-    return True
 
 
 def decode_response(response: Any) -> bool:

@@ -14,6 +14,7 @@ from kaizen_litellm import acompletion as kaizen_acompletion
 
 from ..data import UPSTREAM_KEY, chat, rows
 from ..upstream import running_upstream
+from .test_router import router
 from .test_sdk import check_compressed
 
 TOON = encode({"active": rows(6)}, mode="toon")
@@ -89,6 +90,19 @@ async def test_kaizen_acompletion_decodes_streams(registered: bool) -> None:
     assert chunks[-1].choices[0].finish_reason == "stop"
     check_compressed(upstream.last["messages"])
     assert hook.compressions == 1  # compressed once, the deployment hook saw it was done
+
+
+async def test_kaizen_acompletion_decodes_router_streams() -> None:
+    hook = KaizenHook(decode_replies=True)
+    litellm.callbacks = [hook]
+    with running_upstream(FENCED) as upstream:
+        stream = await kaizen_acompletion(
+            "team-gpt", chat(), router=router(upstream.base_url), stream=True
+        )
+        text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+    assert json.loads(text) == EXPECTED
+    check_compressed(upstream.last["messages"])
+    assert hook.compressions == 1
 
 
 async def test_streamed_prose_is_passed_through_whole() -> None:
