@@ -132,7 +132,7 @@ class KaizenHook(CustomLogger):
     def compress_request(
         self, data: dict[str, Any], call_type: Any = "completion"
     ) -> dict[str, Any]:
-        """Compress ``data["messages"]`` in place (sync); returns ``data``."""
+        """Put compressed messages (a new list) into ``data``, record the savings; sync."""
         messages = self._prepare(data, call_type)
         if messages is None:
             return data
@@ -146,7 +146,7 @@ class KaizenHook(CustomLogger):
     async def acompress_request(
         self, data: dict[str, Any], call_type: Any = "acompletion"
     ) -> dict[str, Any]:
-        """Compress ``data["messages"]`` in place (async); returns ``data``."""
+        """Put compressed messages (a new list) into ``data``, record the savings; async."""
         messages = self._prepare(data, call_type)
         if messages is None:
             return data
@@ -166,7 +166,7 @@ class KaizenHook(CustomLogger):
     async def async_pre_call_hook(
         self, user_api_key_dict: Any, cache: Any, data: dict[str, Any], call_type: Any
     ) -> dict[str, Any]:
-        """Proxy: every request, before routing (``call_type`` is ``"completion"`` there)."""
+        """Proxy: every request, before routing (``/chat/completions`` is ``"acompletion"``)."""
         return await self.acompress_request(data, call_type)
 
     # --- reply side ----------------------------------------------------------------------
