@@ -14,7 +14,7 @@ from typing import Any
 logger = logging.getLogger("langchain_kaizen")
 
 COMPRESSION_EVENT = "kaizen_compression"
-"""Custom event sent after each compression; data: ``Savings.as_event()`` plus ``source``."""
+"""Custom event sent after each compression; data: ``Savings.to_dict()`` plus ``source``."""
 ERROR_EVENT = "kaizen_compression_error"
 """Custom event sent when compression failed and the original input went through."""
 

@@ -21,13 +21,13 @@ from typing_extensions import Self, override
 
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
+from kaizen_client.middleware import Backend, LocalBackend, RemoteBackend
 from kaizen_client.models import (
     DEFAULT_MIN_PERCENT_SAVED,
     DEFAULT_MIN_TOKENS_SAVED,
     DEFAULT_MODEL,
 )
 
-from ._backend import Backend, LocalBackend, RemoteBackend
 from ._convert import unpack
 from ._events import COMPRESSION_EVENT, ERROR_EVENT, describe_error, error_event, warn_fallback
 
@@ -143,7 +143,7 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
             out = value if _same(compressed, messages) else rebuild(compressed)
         except Exception as exc:
             return value, self._failed(exc, source)
-        return out, (COMPRESSION_EVENT, {"source": source, **savings.as_event()})
+        return out, (COMPRESSION_EVENT, {"source": source, **savings.to_dict()})
 
     async def acompress(self, value: Any, source: str = "KaizenCompressor") -> tuple[Any, Event]:
         """Async twin of :meth:`compress` (native async for a ``KaizenClient``)."""
@@ -153,7 +153,7 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
             out = value if _same(compressed, messages) else rebuild(compressed)
         except Exception as exc:
             return value, self._failed(exc, source)
-        return out, (COMPRESSION_EVENT, {"source": source, **savings.as_event()})
+        return out, (COMPRESSION_EVENT, {"source": source, **savings.to_dict()})
 
     def _failed(self, exc: Exception, source: str) -> Event:
         if self.on_error == "raise":

@@ -8,7 +8,8 @@ the Proxy's callback.
 
 from __future__ import annotations
 
-from ._backend import Savings
+from kaizen_client.middleware import Savings
+
 from ._errors import KaizenCompressionError
 from ._reply import adecode_stream, decode_stream, decode_text
 from ._request import DECODE_FLAG, RECORD_KEY

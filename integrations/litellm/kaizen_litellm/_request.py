@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ._backend import Savings
+from kaizen_client.middleware import Savings
 
 #: Call types whose request has chat ``messages``; everything else is left alone.
 MESSAGE_CALL_TYPES = frozenset({"completion", "acompletion", "anthropic_messages"})
@@ -102,7 +102,7 @@ def record(data: dict[str, Any], savings: Savings, messages: list[Any]) -> None:
     """Write the savings into the request metadata and its ``spend_logs_metadata``."""
     metadata = metadata_of(data, create=True)
     assert metadata is not None
-    metadata[RECORD_KEY] = {**savings.as_dict(), "digest": digest(messages)}
+    metadata[RECORD_KEY] = {**savings.to_dict(), "digest": digest(messages)}
     spend = metadata.get("spend_logs_metadata")
     metadata["spend_logs_metadata"] = {
         **(spend if isinstance(spend, Mapping) else {}),

@@ -17,10 +17,10 @@ from litellm.integrations.custom_logger import CustomLogger
 
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
+from kaizen_client.middleware import Backend, LocalBackend, RemoteBackend, Savings
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from . import _request as req
-from ._backend import Backend, LocalBackend, RemoteBackend, Savings
 from ._errors import KaizenCompressionError, describe_error, warn_fallback
 from ._reply import adecode_stream, decode_response
 

@@ -171,13 +171,14 @@ def test_the_key_never_shows() -> None:
 
 async def test_async_path_does_not_block_the_loop() -> None:
     kaizen = KaizenNodePostprocessor()
-    real = kaizen._backend.compress
+    engine_backend = kaizen._backend.backend  # the core LocalBackend doing the work
+    real = engine_backend.compress
 
-    def slow(texts: Sequence[str]) -> list[TextResult]:
+    def slow(messages: list[Any]) -> Any:
         time.sleep(0.3)  # a cold engine call on a big node, exaggerated
-        return real(texts)
+        return real(messages)
 
-    object.__setattr__(kaizen._backend, "compress", slow)
+    object.__setattr__(engine_backend, "compress", slow)
     ticks = 0
 
     async def ticker() -> None:

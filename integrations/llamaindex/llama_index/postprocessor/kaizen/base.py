@@ -22,9 +22,10 @@ from typing_extensions import Self
 
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
+from kaizen_client.middleware import LocalBackend, RemoteBackend
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
-from ._backend import Backend, LocalBackend, RemoteBackend, TextResult
+from ._backend import TextBackend, TextResult
 from ._jsonl import as_json_array, worth_it
 from .events import (
     KaizenCompressionErrorEvent,
@@ -76,7 +77,7 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
     api_key: SecretStr | None = Field(default=None, exclude=True, repr=False)
     client: KaizenClient | KaizenSyncClient | None = Field(default=None, exclude=True, repr=False)
 
-    _backend: Backend = PrivateAttr()
+    _backend: TextBackend = PrivateAttr()
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _total: KaizenSavings = PrivateAttr(default_factory=KaizenSavings)
     _last: KaizenSavings = PrivateAttr(default_factory=KaizenSavings)
@@ -99,22 +100,24 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         super().model_post_init(context)
         self._backend = self._make_backend()
 
-    def _make_backend(self) -> Backend:
+    def _make_backend(self) -> TextBackend:
         if isinstance(self.client, KaizenSyncClient):
-            return RemoteBackend(self._remote_options(), sync_client=self.client)
+            return TextBackend(RemoteBackend(self._remote_options(), sync_client=self.client))
         if isinstance(self.client, KaizenClient):
-            return RemoteBackend(self._remote_options(), async_client=self.client)
+            return TextBackend(RemoteBackend(self._remote_options(), async_client=self.client))
         if self.is_remote:
             key = self.api_key.get_secret_value() if self.api_key is not None else None
             config = KaizenClientConfig(base_url=self.base_url, api_key=key)
-            return RemoteBackend(self._remote_options(), sync_client=KaizenSyncClient(config))
+            sync_client = KaizenSyncClient(config)
+            return TextBackend(RemoteBackend(self._remote_options(), sync_client=sync_client))
         options = CompressionOptions(
             min_tokens_saved=self.min_tokens_saved,
             min_percent_saved=self.min_percent_saved,
             respect_cache_control=False,
             mode=self.mode,
         )
-        return LocalBackend(self.model, options)
+        # A cold batch of many nodes is milliseconds of CPU: keep async calls off the loop.
+        return TextBackend(LocalBackend(self.model, options, offload=True))
 
     def _remote_options(self) -> dict[str, Any]:
         return {

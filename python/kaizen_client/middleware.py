@@ -1,25 +1,26 @@
-"""Where compression runs: the in-process engine, or a Kaizen server through the client.
+"""Where an integration's compression runs: the in-process engine, or a Kaizen server.
 
-Both take and return OpenAI-style message lists (LiteLLM's own shape) plus a
-:class:`Savings`, so the hook does not care which one it has. No compression logic lives
-here: the local backend calls ``compress_messages``, the remote one ``optimize_request``,
-which runs the same engine on the server.
+Every framework integration (LangChain, LlamaIndex, LiteLLM) needs the same two backends over
+OpenAI-style message lists, so they live here once. Both return the compressed messages and a
+:class:`Savings`; no compression logic lives here either: the local backend calls
+``engine.compress_messages`` and the remote one ``optimize_request``, which runs the same
+engine on the server.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kaizen_client import KaizenClient, KaizenSyncClient
-from kaizen_client.engine import CompressionOptions, compress_messages
+from .client import KaizenClient, KaizenSyncClient
+from .engine import CompressionOptions, compress_messages
 
 
 @dataclass(frozen=True, slots=True)
 class Savings:
-    """Token totals over the JSON fragments of one compression call."""
+    """Token totals over the JSON fragments of one compression call, and its full report."""
 
     model: str
     tokens_before: int
@@ -27,6 +28,8 @@ class Savings:
     fragments_compressed: int
     fragments: int
     backend: str
+    report: Any = field(default=None, repr=False, compare=False)
+    """The engine's ``CompressionReport`` (or the API's model of it), per-fragment decisions."""
 
     @property
     def tokens_saved(self) -> int:
@@ -42,10 +45,11 @@ class Savings:
             fragments_compressed=int(report.fragments_compressed),
             fragments=len(report.fragments),
             backend=backend,
+            report=report,
         )
 
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON-safe record written into the request metadata."""
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe totals, for callback events, request metadata and logs."""
         return {
             "model": self.model,
             "backend": self.backend,
@@ -70,10 +74,15 @@ class Backend(Protocol):
 
 @dataclass(frozen=True)
 class LocalBackend:
-    """The in-process engine: deterministic, cached, no network."""
+    """The in-process engine: deterministic, cached, no network.
+
+    ``offload`` runs async calls in a worker thread: worth it for batches (many retrieved
+    nodes); for one chat a warm call is a cache hit of microseconds, cheaper than a thread hop.
+    """
 
     model: str
     options: CompressionOptions
+    offload: bool = False
     name: str = "local"
 
     def compress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
@@ -81,15 +90,18 @@ class LocalBackend:
         return out, Savings.from_report(report, self.name)
 
     async def acompress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
-        # Inline on the loop: a warm call is a cache hit of microseconds.
+        if self.offload:
+            return await asyncio.to_thread(self.compress, messages)
         return self.compress(messages)
 
 
 class RemoteBackend:
     """A Kaizen server via ``optimize_request`` (the client retries transient failures).
 
-    Sync calls need a sync client and async calls an async one; given only one kind, the
-    other is derived from its config (async calls then run the sync client in a thread).
+    Sync calls need a sync client and async calls an async one. Given only one kind, sync
+    calls use a ``KaizenSyncClient`` made from the same config and async calls run the sync
+    client in a worker thread (an httpx async client made here could end up shared between
+    event loops). A client derived from a custom-transport client does not inherit it.
     """
 
     name = "remote"
@@ -115,17 +127,20 @@ class RemoteBackend:
 
     def compress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
         response = self._sync.optimize_request(self._payload(messages))
-        return _result(response), Savings.from_report(response.report, self.name)
+        return _messages(response), Savings.from_report(response.report, self.name)
 
     async def acompress(self, messages: list[Any]) -> tuple[list[Any], Savings]:
         if self._async is None:
             return await asyncio.to_thread(self.compress, messages)
         response = await self._async.optimize_request(self._payload(messages))
-        return _result(response), Savings.from_report(response.report, self.name)
+        return _messages(response), Savings.from_report(response.report, self.name)
 
 
-def _result(response: Any) -> list[Any]:
+def _messages(response: Any) -> list[Any]:
     result = response.result
     if not isinstance(result, list):
         raise ValueError("the Kaizen server returned a result that is not a message list")
     return result
+
+
+__all__ = ["Backend", "LocalBackend", "RemoteBackend", "Savings"]

@@ -1,0 +1,69 @@
+"""kaizen_client.middleware: the one local/remote backend pair every integration uses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
+from kaizen_client.engine import CompressionOptions
+from kaizen_client.ktof import decode
+from kaizen_client.middleware import LocalBackend, RemoteBackend, Savings
+
+ROWS = [{"id": i, "sku": f"SKU-{i:04d}", "qty": i % 7, "price": i * 1.25} for i in range(40)]
+CHAT = [
+    {"role": "system", "content": "You are terse."},
+    {"role": "tool", "tool_call_id": "call_1", "content": json.dumps(ROWS, indent=2)},
+]
+
+
+def _check(out: list[dict[str, object]], savings: Savings) -> None:
+    assert out[0] == CHAT[0]
+    assert out[1]["tool_call_id"] == "call_1"
+    assert decode(str(out[1]["content"])) == ROWS
+    assert savings.tokens_saved == savings.tokens_before - savings.tokens_after > 0
+    assert savings.fragments_compressed == 1
+    assert savings.report is not None
+    assert savings.to_dict()["tokens_saved"] == savings.tokens_saved
+    assert json.loads(json.dumps(savings.to_dict())) == savings.to_dict()
+
+
+def test_local_backend() -> None:
+    out, savings = LocalBackend("gpt-4o", CompressionOptions()).compress(CHAT)
+    assert savings.backend == "local"
+    _check(out, savings)
+
+
+@pytest.mark.parametrize("offload", [False, True])
+async def test_local_backend_async(offload: bool) -> None:
+    out, savings = await LocalBackend("gpt-4o", CompressionOptions(), offload=offload).acompress(
+        CHAT
+    )
+    _check(out, savings)
+
+
+def test_remote_backend_gives_the_local_result() -> None:
+    # A client in local mode speaks the real request/response path in-process.
+    client = KaizenSyncClient(KaizenClientConfig(base_url="local"))
+    remote = RemoteBackend({"model": "gpt-4o"}, sync_client=client)
+    out, savings = remote.compress(CHAT)
+    assert savings.backend == "remote"
+    _check(out, savings)
+    local_out, local_savings = LocalBackend("gpt-4o", CompressionOptions()).compress(CHAT)
+    assert out == local_out
+    assert savings.to_dict() == {**local_savings.to_dict(), "backend": "remote"}
+
+
+async def test_remote_backend_async_and_derived_clients() -> None:
+    async with KaizenClient(KaizenClientConfig(base_url="local")) as client:
+        out, savings = await RemoteBackend({}, async_client=client).acompress(CHAT)
+    _check(out, savings)
+    with KaizenSyncClient(KaizenClientConfig(base_url="local")) as sync_client:
+        out, savings = await RemoteBackend({}, sync_client=sync_client).acompress(CHAT)
+    _check(out, savings)
+
+
+def test_remote_backend_needs_a_client() -> None:
+    with pytest.raises(ValueError, match="needs a client"):
+        RemoteBackend({})
