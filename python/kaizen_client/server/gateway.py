@@ -73,7 +73,8 @@ class Gateway:
                 return error_response(
                     401,
                     "unauthorized",
-                    "missing or invalid API key (send x-api-key or Authorization: Bearer)",
+                    "missing or invalid API key "
+                    "(send it in the API key header or as a Bearer-scheme token)",
                     request_id,
                     headers={"www-authenticate": "Bearer"},
                 )

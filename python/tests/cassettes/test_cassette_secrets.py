@@ -15,7 +15,8 @@ import yaml
 
 from .harness import CASSETTES, FILTERED, TEST_KEY, WRONG_KEY
 
-CREDENTIAL_HEADERS = {"x-api-key", "authorization", "proxy-authorization", "cookie"}
+# Header names only (their values are filtered out of every cassette).
+CREDENTIAL_HEADERS = {"x-api-key", "authorization", "proxy-authorization", "cookie"}  # filtered
 BEARER = re.compile(r"bearer[ \t]+(?!<filtered>)[A-Za-z0-9._~+/=-]{4,}", re.IGNORECASE)
 KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_-]{8,}")
 SECRET_QUERY = re.compile(r"[?&](api_?key|key|token|access_token)=", re.IGNORECASE)

@@ -54,7 +54,8 @@ async def test_missing_or_wrong_key_is_a_structured_401(
     assert response.json() == {
         "error": {
             "code": "unauthorized",
-            "message": "missing or invalid API key (send x-api-key or Authorization: Bearer)",
+            "message": "missing or invalid API key "
+            "(send it in the API key header or as a Bearer-scheme token)",
             "request_id": "rid-401",
             "detail": None,
         }
