@@ -17,13 +17,11 @@ Recorded URLs are rewritten to ``http://kaizen.test`` (the loopback port changes
 from __future__ import annotations
 
 import inspect
-import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import vcr
@@ -36,78 +34,27 @@ from kaizen_client import (
     KaizenRateLimitError,
     KaizenSyncClient,
     KaizenValidationError,
+    testing,
 )
 from kaizen_client.errors import KaizenAuthError
 from kaizen_client.server import RateLimit, ServerSettings
 
 REPO = Path(__file__).resolve().parents[3]
 CASSETTES = REPO / "shared" / "cassettes"
-CANONICAL = "http://kaizen.test"
+CANONICAL = testing.CANONICAL_URL
 #: The key the recording server accepts; it must never appear in a cassette.
 TEST_KEY = "sk-kaizen-cassette-test-4f1c9a7e2b"
 WRONG_KEY = "sk-kaizen-cassette-wrong-0d3b8e61a5"
-FILTERED = "<filtered>"
-SECRET_FIELDS = ("api_key", "apikey", "key", "token", "access_token")
+FILTERED = testing.FILTERED
 #: Waits up to this long are really slept while recording (e.g. ``Retry-After: 1``); longer
 #: ones would only wait out a limit the scenario expects to hit again.
 REAL_SLEEP_MAX = 2.0
 
 
-def canonical_uri(uri: str) -> str:
-    parts = urlsplit(uri)
-    base = urlsplit(CANONICAL)
-    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
-
-
-def _scrub_body(body: bytes) -> bytes:
-    """``body`` untouched unless it holds a secret: a known key, or a secret-named JSON field."""
-    for secret in (TEST_KEY, WRONG_KEY):
-        body = body.replace(secret.encode(), FILTERED.encode())
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return body
-    if isinstance(data, dict) and any(name in data for name in SECRET_FIELDS):
-        data = {k: FILTERED if k in SECRET_FIELDS else v for k, v in data.items()}
-        body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
-    return body
-
-
-def _before_record_request(request: Any) -> Any:
-    request.uri = canonical_uri(request.uri)
-    if "host" in request.headers:
-        request.headers["host"] = urlsplit(CANONICAL).netloc
-    if request.body:
-        request.body = _scrub_body(request.body)
-    return request
-
-
-def _before_record_response(response: dict[str, Any]) -> dict[str, Any]:
-    headers = response["headers"]
-    for name in [n for n in headers if n.lower() in ("date", "server")]:
-        del headers[name]
-    body = response["body"]["string"]
-    for secret in (TEST_KEY, WRONG_KEY):  # the server never echoes keys; belt and braces
-        if isinstance(body, bytes):
-            body = body.replace(secret.encode(), FILTERED.encode())
-        else:
-            body = body.replace(secret, FILTERED)
-    response["body"]["string"] = body
-    return response
-
-
 def cassette_vcr(library: Path = CASSETTES) -> vcr.VCR:
-    """The one VCR configuration every recorder and replayer uses."""
-    return vcr.VCR(
-        cassette_library_dir=str(library),
-        serializer="yaml",
-        match_on=["method", "scheme", "host", "port", "path", "query", "body"],
-        filter_headers=[("x-api-key", FILTERED), ("authorization", FILTERED)],
-        filter_query_parameters=list(SECRET_FIELDS),
-        before_record_request=_before_record_request,
-        before_record_response=_before_record_response,
-        decode_compressed_response=True,
-    )
+    """The one VCR configuration every recorder and replayer uses (``kaizen_client.testing``)."""
+    vcr_config: vcr.VCR = testing.cassette_vcr(library, (TEST_KEY, WRONG_KEY))
+    return vcr_config
 
 
 @dataclass

@@ -6,39 +6,18 @@ key in a copy of a real cassette and prove the scan catches it.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
-from .harness import CASSETTES, FILTERED, TEST_KEY, WRONG_KEY
+from kaizen_client.testing import cassette_leaks
 
-# Header names only (their values are filtered out of every cassette).
-CREDENTIAL_HEADERS = {"x-api-key", "authorization", "proxy-authorization", "cookie"}  # filtered
-BEARER = re.compile(r"bearer[ \t]+(?!<filtered>)[A-Za-z0-9._~+/=-]{4,}", re.IGNORECASE)
-KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_-]{8,}")
-SECRET_QUERY = re.compile(r"[?&](api_?key|key|token|access_token)=", re.IGNORECASE)
+from .harness import CASSETTES, TEST_KEY, WRONG_KEY
 
 
 def leaks(text: str) -> list[str]:
     """Every way ``text`` (one cassette file) gives a credential away."""
-    found = [f"test key {k[:12]}..." for k in (TEST_KEY, WRONG_KEY) if k in text]
-    found += [f"bearer token {m.group(0)[:16]}..." for m in BEARER.finditer(text)]
-    found += [f"key-like string {m.group(0)[:8]}..." for m in KEY_LIKE.finditer(text)]
-    data: Any = yaml.safe_load(text)
-    for number, interaction in enumerate(data.get("interactions", [])):
-        request = interaction["request"]
-        for name, values in request.get("headers", {}).items():
-            if name.lower() in CREDENTIAL_HEADERS and any(v != FILTERED for v in values):
-                found.append(f"interaction {number}: unfiltered {name} header")
-        if SECRET_QUERY.search(request.get("uri", "")):
-            found.append(f"interaction {number}: secret query parameter")
-        for name in interaction["response"].get("headers", {}):
-            if name.lower() in CREDENTIAL_HEADERS | {"set-cookie"}:
-                found.append(f"interaction {number}: response {name} header")
-    return found
+    return cassette_leaks(text, (TEST_KEY, WRONG_KEY))
 
 
 def cassette_files() -> list[Path]:

@@ -15,68 +15,29 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import vcr
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.output_parsers import StrOutputParser
 
-from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
+from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient, testing
 from kaizen_client.ktof import decode
 from langchain_kaizen import KaizenCallbackHandler, KaizenCompressor
 
 from ..unit_tests.fakes import RecordingChatModel, rows, rows_json
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
-CANONICAL = "http://kaizen.test"
+CANONICAL = testing.CANONICAL_URL
 #: The key the recording server accepts; it must never appear in a cassette.
 TEST_KEY = "sk-kaizen-langchain-cassette-9c2e71d4"
 WRONG_KEY = "sk-kaizen-langchain-wrong-5a0f3b88"
-FILTERED = "<filtered>"
-
-
-def _canonical(uri: str) -> str:
-    parts, base = urlsplit(uri), urlsplit(CANONICAL)
-    return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
-
-
-def _scrub(body: Any) -> Any:
-    for secret in (TEST_KEY, WRONG_KEY):
-        if isinstance(body, bytes):
-            body = body.replace(secret.encode(), FILTERED.encode())
-        elif isinstance(body, str):
-            body = body.replace(secret, FILTERED)
-    return body
-
-
-def _before_record_request(request: Any) -> Any:
-    request.uri = _canonical(request.uri)
-    if "host" in request.headers:
-        request.headers["host"] = urlsplit(CANONICAL).netloc
-    if request.body:
-        request.body = _scrub(request.body)
-    return request
-
-
-def _before_record_response(response: dict[str, Any]) -> dict[str, Any]:
-    headers = response["headers"]
-    for name in [n for n in headers if n.lower() in ("date", "server")]:
-        del headers[name]
-    response["body"]["string"] = _scrub(response["body"]["string"])
-    return response
+FILTERED = testing.FILTERED
 
 
 def cassette_vcr() -> vcr.VCR:
-    """The one VCR configuration the recorder and the replay tests use."""
-    return vcr.VCR(
-        cassette_library_dir=str(CASSETTES),
-        serializer="yaml",
-        match_on=["method", "scheme", "host", "port", "path", "query", "body"],
-        filter_headers=[("x-api-key", FILTERED), ("authorization", FILTERED)],
-        before_record_request=_before_record_request,
-        before_record_response=_before_record_response,
-        decode_compressed_response=True,
-    )
+    """The one VCR configuration the recorder and the replay tests use (the core's)."""
+    vcr_config: vcr.VCR = testing.cassette_vcr(CASSETTES, (TEST_KEY, WRONG_KEY))
+    return vcr_config
 
 
 def _config(base_url: str, key: str = TEST_KEY) -> KaizenClientConfig:

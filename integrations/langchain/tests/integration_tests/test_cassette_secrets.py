@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
+
+from kaizen_client.testing import cassette_leaks
 
 from .harness import CASSETTES, FILTERED, TEST_KEY, WRONG_KEY
 
-CREDENTIAL_HEADERS = {"x-api-key", "authorization", "proxy-authorization", "cookie"}
-BEARER = re.compile(r"bearer[ \t]+(?!<filtered>)[A-Za-z0-9._~+/=-]{4,}", re.IGNORECASE)
-KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_-]{8,}")
-
 
 def leaks(text: str) -> list[str]:
-    """Every way ``text`` (one cassette file) gives a credential away."""
-    found = [f"test key {k[:12]}..." for k in (TEST_KEY, WRONG_KEY) if k in text]
-    found += [f"bearer token {m.group(0)[:16]}..." for m in BEARER.finditer(text)]
-    found += [f"key-like string {m.group(0)[:8]}..." for m in KEY_LIKE.finditer(text)]
-    data: Any = yaml.safe_load(text)
-    for number, interaction in enumerate(data.get("interactions", [])):
-        for name, values in interaction["request"].get("headers", {}).items():
-            if name.lower() in CREDENTIAL_HEADERS and any(v != FILTERED for v in values):
-                found.append(f"interaction {number}: unfiltered {name} header")
-        for name in interaction["response"].get("headers", {}):
-            if name.lower() in CREDENTIAL_HEADERS | {"set-cookie"}:
-                found.append(f"interaction {number}: response {name} header")
-    return found
+    """Every way ``text`` (one cassette file) gives a credential away (the core's scan)."""
+    return cassette_leaks(text, (TEST_KEY, WRONG_KEY))
 
 
 def cassette_files() -> list[Path]:
