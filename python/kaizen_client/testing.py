@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -89,6 +90,49 @@ def cassette_vcr(library_dir: str | Path, secrets: Sequence[str]) -> Any:
     )
 
 
+@dataclass(frozen=True)
+class Scenario:
+    """One recorded conversation: a coroutine that drives a client against ``base_url``."""
+
+    name: str
+    run: Callable[[str], Awaitable[None]]
+
+    @property
+    def cassette(self) -> str:
+        return f"{self.name}.yaml"
+
+
+async def record_scenarios(
+    scenarios: Sequence[Scenario],
+    library_dir: str | Path,
+    api_key: str,
+    secrets: Sequence[str],
+    names: Sequence[str] = (),
+) -> list[Path]:
+    """Re-record each scenario (or those in ``names``) from a real server on loopback.
+
+    Starts ``kaizen_client.server`` on a free loopback port accepting only ``api_key``, runs the
+    scenario with vcrpy in ``record_mode="all"`` and stops the server; needs the ``server``
+    extra. Returns the cassette files written.
+    """
+    from .server import ServerSettings, running_server
+
+    written = []
+    for scenario in scenarios:
+        if names and scenario.name not in names:
+            continue
+        path = Path(library_dir) / scenario.cassette
+        path.unlink(missing_ok=True)
+        settings = ServerSettings(api_keys=frozenset({api_key}))
+        with (
+            running_server(settings) as base_url,
+            cassette_vcr(library_dir, secrets).use_cassette(scenario.cassette, record_mode="all"),
+        ):
+            await scenario.run(base_url)
+        written.append(path)
+    return written
+
+
 def cassette_leaks(text: str, secrets: Sequence[str]) -> list[str]:
     """Every way ``text`` (one YAML cassette) gives a credential away; empty when it is clean."""
     import yaml  # type: ignore[import-untyped, unused-ignore]  # test-only dependency
@@ -114,7 +158,9 @@ __all__ = [
     "CANONICAL_URL",
     "FILTERED",
     "SECRET_FIELDS",
+    "Scenario",
     "canonical_uri",
     "cassette_leaks",
     "cassette_vcr",
+    "record_scenarios",
 ]

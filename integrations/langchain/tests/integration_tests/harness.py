@@ -11,8 +11,6 @@ filtered, and the test key is scrubbed from any body before anything is written.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -149,15 +147,7 @@ async def agent_middleware(base_url: str) -> None:
         await async_client.close()
 
 
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    run: Callable[[str], Awaitable[None]]
-
-    @property
-    def cassette(self) -> str:
-        return f"{self.name}.yaml"
-
+Scenario = testing.Scenario
 
 SCENARIOS = [
     Scenario("langchain_sync_chain", sync_chain),

@@ -11,8 +11,6 @@ filtered, and the test keys are scrubbed from any body before anything is writte
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -117,15 +115,7 @@ async def rejected_key(base_url: str) -> None:
         await client.close()
 
 
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    run: Callable[[str], Awaitable[None]]
-
-    @property
-    def cassette(self) -> str:
-        return f"{self.name}.yaml"
-
+Scenario = testing.Scenario
 
 SCENARIOS = [
     Scenario("litellm_async_hook", async_hook),

@@ -11,8 +11,6 @@ filtered, and the test keys are scrubbed from any body before anything is writte
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,15 +92,7 @@ async def rejected_key(base_url: str) -> None:
         assert kaizen.savings.failures == 1
 
 
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    run: Callable[[str], Awaitable[None]]
-
-    @property
-    def cassette(self) -> str:
-        return f"{self.name}.yaml"
-
+Scenario = testing.Scenario
 
 SCENARIOS = [
     Scenario("llamaindex_sync_query", sync_query),

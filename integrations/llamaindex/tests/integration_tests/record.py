@@ -17,28 +17,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # integrations/llamaindex
 
-from tests.integration_tests.harness import (
-    CASSETTES,
-    SCENARIOS,
-    TEST_KEY,
-    cassette_vcr,
-)
+from kaizen_client.testing import record_scenarios
+from tests.integration_tests.harness import CASSETTES, SCENARIOS, TEST_KEY, WRONG_KEY
 
 
 async def main(names: list[str]) -> int:
-    from kaizen_client.server import ServerSettings, running_server
-
-    for scenario in SCENARIOS:
-        if names and scenario.name not in names:
-            continue
-        path = CASSETTES / scenario.cassette
-        path.unlink(missing_ok=True)
-        settings = ServerSettings(api_keys=frozenset({TEST_KEY}))
-        with (
-            running_server(settings) as base_url,
-            cassette_vcr().use_cassette(scenario.cassette, record_mode="all"),
-        ):
-            await scenario.run(base_url)
+    secrets = (TEST_KEY, WRONG_KEY)
+    for path in await record_scenarios(SCENARIOS, CASSETTES, TEST_KEY, secrets, names):
         print(f"recorded {path.name}")
     return 0
 
