@@ -12,6 +12,9 @@ table: per scenario (a chat whose JSON is about 8 KB), the p50/p99 latency of
 * ``cold-nv``: the same with ``verify=False`` (no decode-and-compare of each replacement),
   to show what the safety check costs.
 
+Two tool-result shapes: pretty-printed (``indent=2``) and one line (``json.dumps(rows)``, what
+most tools return); 8 KB of one-line JSON holds more rows and tokens, so it is the harder case.
+
 Target: p50 <= 1 ms for the 8 KB tool-result chat. Numbers depend on the machine; this is not
 a test. On a busy machine with few CPUs, any call longer than about a millisecond is often
 preempted for a scheduler tick (~4 ms), which inflates cold p50/p99: the header prints the
@@ -40,11 +43,12 @@ from kaizen_client.engine.messages import CompressionOptions
 TARGET_BYTES = 8 * 1024
 
 
-def records(target: int = TARGET_BYTES) -> list[dict[str, Any]]:
-    """Deterministic order records whose pretty JSON is just over ``target`` bytes."""
+def records(target: int = TARGET_BYTES, indent: int | None = 2) -> list[dict[str, Any]]:
+    """Deterministic order records whose JSON (pretty, or one line with ``indent=None``) is just
+    over ``target`` bytes."""
     rows: list[dict[str, Any]] = []
     i = 0
-    while len(json.dumps(rows, indent=2)) < target:
+    while len(json.dumps(rows, indent=indent)) < target:
         rows.append(
             {
                 "id": 1000 + i,
@@ -84,9 +88,11 @@ def _chat(tool_content: str | None, user_content: str) -> list[dict[str, Any]]:
 
 def scenarios() -> dict[str, list[dict[str, Any]]]:
     data = json.dumps(records(), indent=2)
+    one_line = json.dumps(records(indent=None))  # as a tool returning json.dumps(rows) sends it
     prose = "Please look at these orders and tell me which ones are low on stock. " * 4
     return {
         "tool result 8KB (whole)": _chat(data, "Which orders are low on stock?"),
+        "tool result 8KB one-line": _chat(one_line, "Which orders are low on stock?"),
         "user fenced ```json 8KB": _chat(None, f"{prose}\n```json\n{data}\n```\nThanks."),
         "embedded after prose 8KB": _chat(None, f"{prose}Orders: {data} Answer briefly."),
         "prose only 8KB (no JSON)": _chat(None, prose * (TARGET_BYTES // len(prose) + 1)),
@@ -153,6 +159,41 @@ def run(iterations: int, model: str) -> list[tuple[str, int, dict[str, tuple[flo
     return rows
 
 
+STEPS = ("parse", "count", "encode", "decode", "compare")
+"""The gate's steps for one fragment, in order: what a cold call is made of."""
+
+
+def breakdown(iterations: int, model: str) -> str:
+    """Where a cold call's time goes: each step of the gate, timed alone on the tool results."""
+    header = f"{'cold call, step by step':<26} " + " ".join(f"{step:>8}" for step in STEPS)
+    lines = [header, "-" * len(header)]
+    for name, messages in scenarios().items():
+        if name.startswith("tool result"):
+            p50s = step_times(messages[-1]["content"], iterations, model)
+            lines.append(f"{name:<26} " + " ".join(f"{p50:>8.0f}" for p50 in p50s))
+    return "\n".join(lines)
+
+
+def step_times(text: str, iterations: int, model: str) -> list[float]:
+    """p50 microseconds of each of :data:`STEPS` on the JSON ``text``."""
+    from kaizen_client import ktof
+    from kaizen_client.ktof._equal import same_json
+    from kaizen_client.ktof.encoder import encode_counted
+    from kaizen_client.tokens import count_tokens
+
+    value = json.loads(text)
+    encoded, _ = encode_counted(value, model=model, compare_json=False)
+    decoded = ktof.decode(encoded)
+    calls: dict[str, Callable[[Any], object]] = {
+        "parse": json.loads,
+        "count": lambda t: count_tokens(t, model),
+        "encode": lambda _: encode_counted(value, model=model, compare_json=False),
+        "decode": lambda _: ktof.decode(encoded),
+        "compare": lambda _: same_json(decoded, value),
+    }
+    return [percentiles(timed(calls[step], iterations, lambda: text))[0] for step in STEPS]
+
+
 def render(rows: list[tuple[str, int, dict[str, tuple[float, float]], str]]) -> str:
     kinds = ("baseline", "warm", "cold", "cold-nv")
     header = f"{'scenario':<26} {'bytes':>6} "
@@ -176,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         f"load {load}), model {args.model}, {args.iterations} iterations per cell, microseconds"
     )
     print(render(run(args.iterations, args.model)))
+    print()
+    print(breakdown(args.iterations, args.model))
     return 0
 
 

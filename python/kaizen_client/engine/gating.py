@@ -15,11 +15,11 @@ codec and the tokenizer entirely.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Final
 
 from .. import ktof
+from ..ktof._equal import same_json
 from ..ktof.encoder import encode_counted
 from ..models import (
     DEFAULT_MIN_PERCENT_SAVED,
@@ -123,14 +123,9 @@ def _round_trips(value: Any, encoded: str, settings: GateSettings) -> bool:
         decoded = ktof.decode(encoded, indent=settings.indent or 2)
         if settings.mode == "toon":  # TOON writes 1.0 as 1: compare values, not types
             return bool(decoded == value)
-        # For JSON values, equal compact JSON text means equal types, values and key order.
-        return _exact(decoded) == _exact(value)
+        return same_json(decoded, value)  # types, values and key order
     except Exception:
         return False
-
-
-def _exact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _fence_label(value: Any, encoded: str, model: str, settings: GateSettings) -> str:

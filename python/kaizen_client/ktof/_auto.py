@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..tokens import count_tokens
-from ._lexical import LITERALS, NUMBER_RE, UNQUOTED_KEY_RE, int_text
+from ._lexical import LITERALS, UNQUOTED_KEY_RE, int_text, is_number
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
@@ -40,7 +40,7 @@ def _needs_quotes_base(text: str) -> bool:
         return True
     if text in LITERALS or text == "[]":
         return True
-    if text[0] in _NUMBER_START and NUMBER_RE.fullmatch(text) is not None:
+    if text[0] in _NUMBER_START and is_number(text):
         return True
     return _CONTROL_RE.search(text) is not None
 
