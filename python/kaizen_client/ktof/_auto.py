@@ -42,7 +42,12 @@ def _needs_quotes_base(text: str) -> bool:
         return True
     if text[0] in _NUMBER_START and is_number(text):
         return True
-    return _CONTROL_RE.search(text) is not None
+    return _has_control(text)
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a C0 control or DEL (``isprintable`` rules most text out in C)."""
+    return not text.isprintable() and _CONTROL_RE.search(text) is not None
 
 
 def field_value(text: str) -> str:
@@ -87,7 +92,7 @@ def field_key(key: str) -> str:
         or ":" in key
         or '"' in key
         or "[" in key
-        or _CONTROL_RE.search(key) is not None
+        or _has_control(key)
     ):
         return jstr(key)
     return key

@@ -250,6 +250,8 @@ def split_delimited(text: str, delimiter: str, lineno: int) -> list[str]:
     """
     parts = text.split(delimiter)
     if '"' not in text:
+        if " " not in text:
+            return parts  # nothing to trim (the common case: compact table rows)
         return [part.strip(" ") for part in parts]
     tokens: list[str] = []
     pending: list[str] = []

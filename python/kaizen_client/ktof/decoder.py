@@ -580,11 +580,17 @@ _ABSENT = object()
 
 
 def _primitives(tokens: list[str], lineno: int) -> list[Any]:
-    """Type each token; tokens that start like a plain string skip the full check."""
+    """Type each token; plain strings and plain non-negative ints skip the full check."""
     plain = _PLAIN_STRING_START
-    return [
-        token if token and token[0] in plain else parse_primitive(token, lineno) for token in tokens
-    ]
+    cells: list[Any] = []
+    for token in tokens:
+        if token and token[0] in plain:
+            cells.append(token)
+        elif token.isdigit() and token.isascii() and (token[0] != "0" or len(token) == 1):
+            cells.append(parse_int(token))
+        else:
+            cells.append(parse_primitive(token, lineno))
+    return cells
 
 
 class _RowReader:
@@ -620,7 +626,7 @@ class _RowReader:
                 )
             cells = (cells + [None] * width)[:width]
         if self.flat:
-            return dict(zip(self.names, cells, strict=True))
+            return dict(zip(self.names, cells))  # the lengths are equal: checked above
         return _build(self.fields, iter(cells))
 
     def read_marked(self, line: str, lineno: int) -> dict[str, Any]:

@@ -1,21 +1,25 @@
 """The fast hand-written checks agree with the slow definitions they replace.
 
 ``same_json`` (the engine's round-trip check) must answer exactly as "equal compact
-``json.dumps`` text" does, and ``is_number`` exactly as the TOON number grammar ``NUMBER_RE``.
+``json.dumps`` text" does, ``is_number`` exactly as the TOON number grammar ``NUMBER_RE``, and
+the decoder's table-cell shortcuts exactly as ``parse_primitive``.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import re
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kaizen_client.ktof import KTOFDecodeError
 from kaizen_client.ktof._equal import same_json
-from kaizen_client.ktof._lexical import NUMBER_RE, is_number
+from kaizen_client.ktof._lexical import NUMBER_RE, is_number, parse_primitive
+from kaizen_client.ktof.decoder import _primitives
 
 from .strategies import documents, examples, json_values
 
@@ -153,3 +157,27 @@ def test_same_json_beyond_marshal_depth_answers_without_raising() -> None:
         deep = [deep]
     assert isinstance(same_json(deep, deep), bool)
     assert same_json([deep], [[1]]) is False
+
+
+CELLS = st.text(alphabet="-0123456789.eEtrufalsn\u0661\u00b2\u2155x_", max_size=8)
+
+
+@settings(max_examples=examples(3000), deadline=None)
+@given(st.lists(CELLS, max_size=6))
+@example(["1E310", "5"])
+def test_table_cell_fast_paths_type_like_parse_primitive(tokens: list[str]) -> None:
+    """The decoder's shortcuts for plain strings and ints give what the full check gives."""
+    try:
+        expected: Any = [parse_primitive(token, 1) for token in tokens]
+    except KTOFDecodeError as exc:  # e.g. 1e999: out of range for a float
+        with pytest.raises(KTOFDecodeError, match=re.escape(str(exc).split(": ", 1)[1])):
+            _primitives(tokens, 1)
+        return
+    got = _primitives(tokens, 1)
+    assert [type(v) for v in got] == [type(v) for v in expected] and got == expected
+
+
+@pytest.mark.parametrize("token", ["0", "00", "007", "10", "\u0661", "\u00b2", "9" * 5000, "-1"])
+def test_table_cell_fast_paths_on_edge_cases(token: str) -> None:
+    assert _primitives([token], 1) == [parse_primitive(token, 1)]
+    assert type(_primitives([token], 1)[0]) is type(parse_primitive(token, 1))
