@@ -626,7 +626,7 @@ class _RowReader:
                 )
             cells = (cells + [None] * width)[:width]
         if self.flat:
-            return dict(zip(self.names, cells))  # the lengths are equal: checked above
+            return dict(zip(self.names, cells, strict=False))  # equal lengths: checked above
         return _build(self.fields, iter(cells))
 
     def read_marked(self, line: str, lineno: int) -> dict[str, Any]:
