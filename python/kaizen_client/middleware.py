@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .client import KaizenClient, KaizenSyncClient
+from .config import KaizenClientConfig
 from .engine import CompressionOptions, compress_messages
 
 
@@ -143,4 +144,53 @@ def _messages(response: Any) -> list[Any]:
     return result
 
 
-__all__ = ["Backend", "LocalBackend", "RemoteBackend", "Savings"]
+def is_remote(
+    client: KaizenClient | KaizenSyncClient | None, base_url: str | None, api_key: str | None
+) -> bool:
+    """Whether an integration with these settings talks to a Kaizen server.
+
+    A client decides by its own mode (a client in local mode runs the engine in-process
+    anyway, so the integration calls the engine directly). Without one: a URL other than
+    ``"local"``, or a key alone (the hosted API); environment variables are not consulted, so
+    an integration is local unless its own settings say otherwise.
+    """
+    if client is not None:
+        return client.config.mode == "remote"
+    url = (base_url or "").strip().lower()
+    return (bool(url) and url != "local") or (not url and api_key is not None)
+
+
+def make_backend(
+    model: str,
+    options: CompressionOptions,
+    *,
+    client: KaizenClient | KaizenSyncClient | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    offload: bool = False,
+) -> Backend:
+    """The backend an integration's settings ask for; every integration builds it here.
+
+    Local (the engine, ``offload`` as in :class:`LocalBackend`) unless :func:`is_remote`;
+    remote uses ``client``, or a ``KaizenSyncClient`` made from ``base_url`` and ``api_key``
+    (async calls then run it in a worker thread, never sharing an async client between event
+    loops). The server gets the same options the local engine would use.
+    """
+    if not is_remote(client, base_url, api_key):
+        return LocalBackend(model, options, offload=offload)
+    wire = {
+        "model": model,
+        "min_tokens_saved": options.min_tokens_saved,
+        "min_percent_saved": options.min_percent_saved,
+        "mode": options.mode,
+        "preserve_prefix": options.preserve_prefix,
+        "respect_cache_control": options.respect_cache_control,
+    }
+    if client is None:
+        client = KaizenSyncClient(KaizenClientConfig(base_url=base_url, api_key=api_key))
+    if isinstance(client, KaizenSyncClient):
+        return RemoteBackend(wire, sync_client=client)
+    return RemoteBackend(wire, async_client=client)
+
+
+__all__ = ["Backend", "LocalBackend", "RemoteBackend", "Savings", "is_remote", "make_backend"]

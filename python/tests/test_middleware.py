@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
 from kaizen_client.ktof import decode
-from kaizen_client.middleware import LocalBackend, RemoteBackend, Savings
+from kaizen_client.middleware import LocalBackend, RemoteBackend, Savings, is_remote, make_backend
 
 ROWS = [{"id": i, "sku": f"SKU-{i:04d}", "qty": i % 7, "price": i * 1.25} for i in range(40)]
 CHAT = [
@@ -67,3 +68,46 @@ async def test_remote_backend_async_and_derived_clients() -> None:
 def test_remote_backend_needs_a_client() -> None:
     with pytest.raises(ValueError, match="needs a client"):
         RemoteBackend({})
+
+
+@pytest.mark.parametrize(
+    ("settings", "remote"),
+    [
+        ({}, False),
+        ({"base_url": "local"}, False),
+        ({"base_url": " LOCAL "}, False),
+        ({"base_url": "local", "api_key": "k"}, False),
+        ({"api_key": "k"}, True),  # a key alone means the hosted API
+        ({"base_url": "http://127.0.0.1:9"}, True),
+        ({"client": KaizenSyncClient(KaizenClientConfig(base_url="local"))}, False),
+        ({"client": KaizenSyncClient(KaizenClientConfig(base_url="http://127.0.0.1:9"))}, True),
+    ],
+)
+def test_make_backend_chooses_by_settings_only(
+    settings: dict[str, Any], remote: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Integrations are local unless their own settings say otherwise (env is not read)."""
+    monkeypatch.setenv("KAIZEN_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("KAIZEN_API_KEY", "env-key")
+    options = CompressionOptions(preserve_prefix=2, respect_cache_control=False, mode="toon")
+    backend = make_backend("gpt-4", options, offload=True, **settings)
+    client = settings.get("client")
+    assert is_remote(client, settings.get("base_url"), settings.get("api_key")) is remote
+    if not remote:
+        assert backend == LocalBackend("gpt-4", options, offload=True)
+        return
+    assert isinstance(backend, RemoteBackend)
+    assert backend._payload([])["options"] == {  # the server runs what the engine would
+        "model": "gpt-4",
+        "min_tokens_saved": options.min_tokens_saved,
+        "min_percent_saved": options.min_percent_saved,
+        "mode": "toon",
+        "preserve_prefix": 2,
+        "respect_cache_control": False,
+    }
+
+
+async def test_make_backend_keeps_an_async_client_for_async_calls() -> None:
+    async with KaizenClient(KaizenClientConfig(base_url="http://127.0.0.1:9")) as client:
+        backend = make_backend("gpt-4o", CompressionOptions(), client=client)
+        assert isinstance(backend, RemoteBackend) and backend._async is client

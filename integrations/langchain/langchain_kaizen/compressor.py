@@ -19,9 +19,9 @@ from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self, override
 
-from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
+from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import Backend, LocalBackend, RemoteBackend
+from kaizen_client.middleware import Backend, is_remote, make_backend
 from kaizen_client.models import (
     DEFAULT_MIN_PERCENT_SAVED,
     DEFAULT_MIN_TOKENS_SAVED,
@@ -84,14 +84,6 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
         self._backend = self._make_backend()
 
     def _make_backend(self) -> Backend:
-        if isinstance(self.client, KaizenSyncClient):
-            return RemoteBackend(self._remote_options(), sync_client=self.client)
-        if isinstance(self.client, KaizenClient):
-            return RemoteBackend(self._remote_options(), async_client=self.client)
-        if self.is_remote:
-            key = self.api_key.get_secret_value() if self.api_key is not None else None
-            config = KaizenClientConfig(base_url=self.base_url, api_key=key)
-            return RemoteBackend(self._remote_options(), sync_client=KaizenSyncClient(config))
         options = CompressionOptions(
             min_tokens_saved=self.min_tokens_saved,
             min_percent_saved=self.min_percent_saved,
@@ -99,26 +91,17 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
             respect_cache_control=self.respect_cache_control,
             mode=self.mode,
         )
-        return LocalBackend(self.model, options)
-
-    def _remote_options(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "min_tokens_saved": self.min_tokens_saved,
-            "min_percent_saved": self.min_percent_saved,
-            "mode": self.mode,
-            "preserve_prefix": self.preserve_prefix,
-            "respect_cache_control": self.respect_cache_control,
-        }
+        key = self.api_key.get_secret_value() if self.api_key is not None else None
+        return make_backend(
+            self.model, options, client=self.client, base_url=self.base_url, api_key=key
+        )
 
     # ------------------------------------------------------------------ public state
     @property
     def is_remote(self) -> bool:
         """Whether calls go to a Kaizen server rather than the in-process engine."""
-        if self.client is not None:
-            return True
-        url = (self.base_url or "").strip().lower()
-        return (bool(url) and url != "local") or (not url and self.api_key is not None)
+        key = self.api_key.get_secret_value() if self.api_key is not None else None
+        return is_remote(self.client, self.base_url, key)
 
     @property
     def failures(self) -> int:

@@ -15,9 +15,9 @@ from typing import Any, Literal
 
 from litellm.integrations.custom_logger import CustomLogger
 
-from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
+from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import Backend, LocalBackend, RemoteBackend, Savings
+from kaizen_client.middleware import Savings, make_backend
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from . import _request as req
@@ -70,7 +70,9 @@ class KaizenHook(CustomLogger):
             respect_cache_control=respect_cache_control,
         )
         self._secrets = [api_key, client.config.api_key if client is not None else None]
-        self._backend = _make_backend(model, options, client, base_url, api_key)
+        self._backend = make_backend(
+            model, options, client=client, base_url=base_url, api_key=api_key
+        )
 
     # --- counters ------------------------------------------------------------------------
 
@@ -201,29 +203,3 @@ class KaizenHook(CustomLogger):
             return
         async for chunk in adecode_stream(response):
             yield chunk
-
-
-def _make_backend(
-    model: str,
-    options: CompressionOptions,
-    client: KaizenClient | KaizenSyncClient | None,
-    base_url: str | None,
-    api_key: str | None,
-) -> Backend:
-    if client is None and (base_url is not None or api_key is not None):
-        config = KaizenClientConfig(base_url=base_url, api_key=api_key)
-        if config.mode == "remote":
-            client = KaizenClient(config)
-    if client is None or client.config.mode == "local":
-        return LocalBackend(model, options)
-    wire = {
-        "model": model,
-        "min_tokens_saved": options.min_tokens_saved,
-        "min_percent_saved": options.min_percent_saved,
-        "mode": options.mode,
-        "preserve_prefix": options.preserve_prefix,
-        "respect_cache_control": options.respect_cache_control,
-    }
-    if isinstance(client, KaizenSyncClient):
-        return RemoteBackend(wire, sync_client=client)
-    return RemoteBackend(wire, async_client=client)

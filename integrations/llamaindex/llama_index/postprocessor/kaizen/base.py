@@ -20,9 +20,9 @@ from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle, TextNode
 from typing_extensions import Self
 
-from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
+from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import LocalBackend, RemoteBackend
+from kaizen_client.middleware import is_remote, make_backend
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from ._backend import TextBackend, TextResult
@@ -101,41 +101,30 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         self._backend = self._make_backend()
 
     def _make_backend(self) -> TextBackend:
-        if isinstance(self.client, KaizenSyncClient):
-            return TextBackend(RemoteBackend(self._remote_options(), sync_client=self.client))
-        if isinstance(self.client, KaizenClient):
-            return TextBackend(RemoteBackend(self._remote_options(), async_client=self.client))
-        if self.is_remote:
-            key = self.api_key.get_secret_value() if self.api_key is not None else None
-            config = KaizenClientConfig(base_url=self.base_url, api_key=key)
-            sync_client = KaizenSyncClient(config)
-            return TextBackend(RemoteBackend(self._remote_options(), sync_client=sync_client))
         options = CompressionOptions(
             min_tokens_saved=self.min_tokens_saved,
             min_percent_saved=self.min_percent_saved,
             respect_cache_control=False,
             mode=self.mode,
         )
+        key = self.api_key.get_secret_value() if self.api_key is not None else None
         # A cold batch of many nodes is milliseconds of CPU: keep async calls off the loop.
-        return TextBackend(LocalBackend(self.model, options, offload=True))
-
-    def _remote_options(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "min_tokens_saved": self.min_tokens_saved,
-            "min_percent_saved": self.min_percent_saved,
-            "mode": self.mode,
-            "respect_cache_control": False,
-        }
+        backend = make_backend(
+            self.model,
+            options,
+            client=self.client,
+            base_url=self.base_url,
+            api_key=key,
+            offload=True,
+        )
+        return TextBackend(backend)
 
     # ------------------------------------------------------------------ public state
     @property
     def is_remote(self) -> bool:
         """Whether calls go to a Kaizen server rather than the in-process engine."""
-        if self.client is not None:
-            return True
-        url = (self.base_url or "").strip().lower()
-        return (bool(url) and url != "local") or (not url and self.api_key is not None)
+        key = self.api_key.get_secret_value() if self.api_key is not None else None
+        return is_remote(self.client, self.base_url, key)
 
     @property
     def savings(self) -> KaizenSavings:
