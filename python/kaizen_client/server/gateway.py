@@ -85,10 +85,11 @@ class Gateway:
         try:
             body = await read_body(request, self.settings.max_body_bytes)
         except BodyTooLarge as exc:
+            # No "Connection: close": closing a socket with unread input makes the kernel send a
+            # reset, which can destroy the 413 before the client reads it. The ASGI server
+            # frames the rest of the body and drops it as it arrives (never handed to us).
             detail = {"limit": exc.limit}
-            # The rest of the body is never read, so the connection cannot be reused.
-            headers = {"connection": "close"}
-            return error_response(413, "payload_too_large", str(exc), request_id, detail, headers)
+            return error_response(413, "payload_too_large", str(exc), request_id, detail)
         if self.faults.should_fail(path):
             return error_response(503, "unavailable", "injected fault (test only)", request_id)
         op = _OPERATIONS.get(path)

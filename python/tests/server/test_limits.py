@@ -33,7 +33,7 @@ async def test_declared_oversized_body_is_refused_before_reading(make_client: Ap
     response = await client.post("/v1/compress", content=body, headers=headers)
     assert response.status_code == 413
     assert body.read == 0
-    assert response.headers["connection"] == "close"
+    assert response.headers.get("connection") != "close"  # a close could reset away the 413
     error = response.json()["error"]
     assert error["code"] == "payload_too_large" and error["detail"] == {"limit": 1000}
 

@@ -49,6 +49,21 @@ def test_sync_client_live(live_url: str) -> None:
     assert "sk-not-the-key-123" not in str(caught.value) + repr(caught.value)
 
 
+@pytest.mark.parametrize("size", [70_000, 300_000, 1_500_000, 8_000_000])
+def test_oversized_bodies_always_get_their_413(live_url: str, size: int) -> None:
+    """Over real TCP, every oversized request reads a 413, never "connection reset".
+
+    The server answers before the body is read; had it closed the socket then, the unread
+    input would make the kernel reset it, racing the 413 (this failed one CI run in ~10).
+    """
+    config = KaizenClientConfig(base_url=live_url, api_key=KEY, max_retries=0)
+    with KaizenSyncClient(config) as kaizen:
+        for _ in range(15):
+            with pytest.raises(KaizenPayloadTooLargeError):
+                kaizen.compress({"data": "x" * size})
+        assert kaizen.compress({"data": [1]}).result == "[1]"
+
+
 async def test_async_client_live_concurrently(live_url: str) -> None:
     import asyncio
 
