@@ -121,7 +121,12 @@ def timed(fn: Callable[[Any], object], iterations: int, prepare: Callable[[], An
 KINDS = ("baseline", "warm", "cold", "cold-nv")
 
 
-def run(iterations: int, model: str) -> list[tuple[str, int, dict[str, tuple[float, float]], str]]:
+Chats = dict[str, list[dict[str, Any]]]
+
+
+def run(
+    chats: Chats, iterations: int, model: str
+) -> list[tuple[str, int, dict[str, tuple[float, float]], str]]:
     """Time every scenario and kind, interleaved: each round takes one sample of every cell (in
     alternating order), so a noisy stretch of a shared machine hits all cells alike.
 
@@ -132,8 +137,10 @@ def run(iterations: int, model: str) -> list[tuple[str, int, dict[str, tuple[flo
     unverified = CompressionOptions(verify=False)
     cells: list[tuple[str, str, Callable[[Any], object], Callable[[], Any]]] = []
     reports = {}
-    for name, messages in scenarios().items():
+    sizes = {}
+    for name, messages in chats.items():
         text = json.dumps(messages)
+        sizes[name] = len(text.encode())
 
         def same_text(text: str = text) -> Any:
             return text
@@ -172,11 +179,10 @@ def run(iterations: int, model: str) -> list[tuple[str, int, dict[str, tuple[flo
             fn(argument)
             samples[name, kind].append(clock() - start)
     rows = []
-    for name, messages in scenarios().items():
+    for name, report in reports.items():
         results = {kind: percentiles(samples[name, kind]) for kind in KINDS}
-        report = reports[name]
         saved = f"{report.tokens_before}->{report.tokens_after}"
-        rows.append((name, len(json.dumps(messages).encode()), results, saved))
+        rows.append((name, sizes[name], results, saved))
     return rows
 
 
@@ -184,11 +190,11 @@ STEPS = ("parse", "count", "encode", "decode", "compare")
 """The gate's steps for one fragment, in order: what a cold call is made of."""
 
 
-def breakdown(iterations: int, model: str) -> str:
+def breakdown(chats: Chats, iterations: int, model: str) -> str:
     """Where a cold call's time goes: each step of the gate, timed alone on the tool results."""
     header = f"{'cold call, step by step':<26} " + " ".join(f"{step:>8}" for step in STEPS)
     lines = [header, "-" * len(header)]
-    for name, messages in scenarios().items():
+    for name, messages in chats.items():
         if name.startswith("tool result"):
             p50s = step_times(messages[-1]["content"], iterations, model)
             lines.append(f"{name:<26} " + " ".join(f"{p50:>8.0f}" for p50 in p50s))
@@ -237,9 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         f"python {platform.python_version()} on {platform.machine()} ({os.cpu_count()} CPUs, "
         f"load {load}), model {args.model}, {args.iterations} iterations per cell, microseconds"
     )
-    print(render(run(args.iterations, args.model)))
+    chats = scenarios()
+    print(render(run(chats, args.iterations, args.model)))
     print()
-    print(breakdown(args.iterations, args.model))
+    print(breakdown(chats, args.iterations, args.model))
     return 0
 
 

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pydantic import SecretStr
+
 from .client import KaizenClient, KaizenSyncClient
 from .config import KaizenClientConfig
 from .engine import CompressionOptions, compress_messages
@@ -144,8 +146,15 @@ def _messages(response: Any) -> list[Any]:
     return result
 
 
+def secret_value(api_key: str | SecretStr | None) -> str | None:
+    """The key as text, whether an integration holds it plainly or as a pydantic secret."""
+    return api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
+
+
 def is_remote(
-    client: KaizenClient | KaizenSyncClient | None, base_url: str | None, api_key: str | None
+    client: KaizenClient | KaizenSyncClient | None,
+    base_url: str | None,
+    api_key: str | SecretStr | None,
 ) -> bool:
     """Whether an integration with these settings talks to a Kaizen server.
 
@@ -166,7 +175,7 @@ def make_backend(
     *,
     client: KaizenClient | KaizenSyncClient | None = None,
     base_url: str | None = None,
-    api_key: str | None = None,
+    api_key: str | SecretStr | None = None,
     offload: bool = False,
 ) -> Backend:
     """The backend an integration's settings ask for; every integration builds it here.
@@ -187,10 +196,19 @@ def make_backend(
         "respect_cache_control": options.respect_cache_control,
     }
     if client is None:
-        client = KaizenSyncClient(KaizenClientConfig(base_url=base_url, api_key=api_key))
+        config = KaizenClientConfig(base_url=base_url, api_key=secret_value(api_key))
+        client = KaizenSyncClient(config)
     if isinstance(client, KaizenSyncClient):
         return RemoteBackend(wire, sync_client=client)
     return RemoteBackend(wire, async_client=client)
 
 
-__all__ = ["Backend", "LocalBackend", "RemoteBackend", "Savings", "is_remote", "make_backend"]
+__all__ = [
+    "Backend",
+    "LocalBackend",
+    "RemoteBackend",
+    "Savings",
+    "is_remote",
+    "make_backend",
+    "secret_value",
+]

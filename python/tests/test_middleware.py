@@ -6,11 +6,19 @@ import json
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
 from kaizen_client.ktof import decode
-from kaizen_client.middleware import LocalBackend, RemoteBackend, Savings, is_remote, make_backend
+from kaizen_client.middleware import (
+    LocalBackend,
+    RemoteBackend,
+    Savings,
+    is_remote,
+    make_backend,
+    secret_value,
+)
 
 ROWS = [{"id": i, "sku": f"SKU-{i:04d}", "qty": i % 7, "price": i * 1.25} for i in range(40)]
 CHAT = [
@@ -111,3 +119,12 @@ async def test_make_backend_keeps_an_async_client_for_async_calls() -> None:
     async with KaizenClient(KaizenClientConfig(base_url="http://127.0.0.1:9")) as client:
         backend = make_backend("gpt-4o", CompressionOptions(), client=client)
         assert isinstance(backend, RemoteBackend) and backend._async is client
+
+
+def test_make_backend_takes_the_key_as_a_pydantic_secret() -> None:
+    """Integrations hold the key as ``SecretStr``; it reaches the client as plain text."""
+    backend = make_backend("gpt-4o", CompressionOptions(), api_key=SecretStr("sk-secret-123"))
+    assert is_remote(None, None, SecretStr("sk-secret-123"))
+    assert isinstance(backend, RemoteBackend)
+    assert backend._sync.config.api_key == "sk-secret-123"
+    assert secret_value(SecretStr("x")) == secret_value("x") == "x" and secret_value(None) is None

@@ -21,7 +21,7 @@ from typing_extensions import Self, override
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import Backend, is_remote, make_backend
+from kaizen_client.middleware import Backend, is_remote, make_backend, secret_value
 from kaizen_client.models import (
     DEFAULT_MIN_PERCENT_SAVED,
     DEFAULT_MIN_TOKENS_SAVED,
@@ -91,17 +91,15 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
             respect_cache_control=self.respect_cache_control,
             mode=self.mode,
         )
-        key = self.api_key.get_secret_value() if self.api_key is not None else None
         return make_backend(
-            self.model, options, client=self.client, base_url=self.base_url, api_key=key
+            self.model, options, client=self.client, base_url=self.base_url, api_key=self.api_key
         )
 
     # ------------------------------------------------------------------ public state
     @property
     def is_remote(self) -> bool:
         """Whether calls go to a Kaizen server rather than the in-process engine."""
-        key = self.api_key.get_secret_value() if self.api_key is not None else None
-        return is_remote(self.client, self.base_url, key)
+        return is_remote(self.client, self.base_url, self.api_key)
 
     @property
     def failures(self) -> int:
@@ -141,8 +139,7 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
     def _failed(self, exc: Exception, source: str) -> Event:
         if self.on_error == "raise":
             raise exc
-        key = self.api_key.get_secret_value() if self.api_key is not None else None
-        description = describe_error(exc, [key])
+        description = describe_error(exc, [secret_value(self.api_key)])
         with self._lock:
             self._failures += 1
         warn_fallback(source, description)

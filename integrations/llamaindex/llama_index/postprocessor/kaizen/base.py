@@ -22,7 +22,7 @@ from typing_extensions import Self
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import is_remote, make_backend
+from kaizen_client.middleware import is_remote, make_backend, secret_value
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from ._backend import TextBackend, TextResult
@@ -107,14 +107,13 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
             respect_cache_control=False,
             mode=self.mode,
         )
-        key = self.api_key.get_secret_value() if self.api_key is not None else None
         # A cold batch of many nodes is milliseconds of CPU: keep async calls off the loop.
         backend = make_backend(
             self.model,
             options,
             client=self.client,
             base_url=self.base_url,
-            api_key=key,
+            api_key=self.api_key,
             offload=True,
         )
         return TextBackend(backend)
@@ -123,8 +122,7 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
     @property
     def is_remote(self) -> bool:
         """Whether calls go to a Kaizen server rather than the in-process engine."""
-        key = self.api_key.get_secret_value() if self.api_key is not None else None
-        return is_remote(self.client, self.base_url, key)
+        return is_remote(self.client, self.base_url, self.api_key)
 
     @property
     def savings(self) -> KaizenSavings:
@@ -275,8 +273,7 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
     ) -> tuple[list[NodeWithScore], KaizenSavings]:
         if self.on_error == "raise":
             raise exc
-        key = self.api_key.get_secret_value() if self.api_key is not None else None
-        description = describe_error(exc, [key])
+        description = describe_error(exc, [secret_value(self.api_key)])
         call = KaizenSavings(1, 1, len(nodes))
         self._record(call)
         warn_fallback(description)
