@@ -39,13 +39,10 @@ def is_number(token: str) -> bool:
     if first != "0":
         if not "1" <= first <= "9":
             return False
-        while i < n and "0" <= token[i] <= "9":
-            i += 1
+        i = _skip_digits(token, i, n)
     if i < n and token[i] == ".":
-        i += 1
-        digits = i
-        while i < n and "0" <= token[i] <= "9":
-            i += 1
+        digits = i + 1
+        i = _skip_digits(token, digits, n)
         if i == digits:
             return False
     if i < n and token[i] in "eE":
@@ -53,11 +50,17 @@ def is_number(token: str) -> bool:
         if i < n and token[i] in "+-":
             i += 1
         digits = i
-        while i < n and "0" <= token[i] <= "9":
-            i += 1
+        i = _skip_digits(token, digits, n)
         if i == digits:
             return False
     return i == n
+
+
+def _skip_digits(token: str, i: int, n: int) -> int:
+    """Index of the first non-ASCII-digit at or after ``i`` (``n`` if none)."""
+    while i < n and "0" <= token[i] <= "9":
+        i += 1
+    return i
 
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
