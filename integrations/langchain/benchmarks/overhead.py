@@ -1,28 +1,41 @@
 #!/usr/bin/env python3
 """What ``KaizenCompressor`` adds to a chain invoke, with an 8 KB JSON tool result.
 
-    python integrations/langchain/benchmarks/overhead.py [--rounds 2000] [--kb 8]
+    python integrations/langchain/benchmarks/overhead.py [--rounds 1000] [--kb 8] [--sample all]
 
 Both chains run in the same process on the same input: ``model | parser`` (baseline) and
 ``KaizenCompressor() | model | parser``; the model is a fake (no network), so the difference
-is the compressor step alone (conversion, engine, callback plumbing). Rounds alternate
-between the two chains so drift in machine load hits both alike. Two cases:
+is the compressor step alone (conversion, engine, callback plumbing). Each round runs every
+row once, in alternating order, so drift in machine load hits all rows alike. Two cases:
 
-* warm: the same tool result every call (an agent loop re-sending its history): the
-  engine's cache answers;
+* warm (first sample only): the same tool result every call (an agent loop re-sending its
+  history): the engine's cache answers;
 * cold: a different tool result every call (fresh data): the engine compresses each time.
 
-The overhead row is p50(with) - p50(without) (likewise p99 and mean). The engine-alone row
-times ``compress_messages`` on the same messages already in the engine's dict shape, to show
-how much of the overhead is the core engine and how much is this integration.
+The overhead row is p50(with) - p50(without) (likewise p99 and mean). The other rows split
+it into what any step would cost and what the work itself needs:
+
+* ``RunnableLambda(identity)``: the same chain with a do-nothing step in the compressor's
+  place: what a named step (callbacks, config, tracing context) costs in LangChain;
+* engine alone: ``compress_messages`` on the same messages already in the engine's dict shape;
+* tokenizer alone: exact counts of the JSON and of its KTOF text, which the savings report
+  needs (one call each, as the engine makes them);
+* verification alone: decoding the KTOF text and comparing it type-exactly with the parsed
+  JSON, the check that makes every replacement lossless.
+
+Token density decides the cost, not bytes, so the cold case runs on three 8 KB samples:
+order records as one line (``json.dumps(rows)``, the densest: about 4000 tokens), the same
+records pretty-printed, and text-heavy issue records (titles, bodies, labels).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import itertools
 import json
+import random
 import statistics
 import time
 from collections.abc import Callable
@@ -31,35 +44,76 @@ from typing import Any
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import RunnableLambda
 
 from kaizen_client.engine import clear_cache, compress_messages
+from kaizen_client.ktof import decode
+from kaizen_client.ktof._equal import same_json
+from kaizen_client.tokens import count_tokens
 from langchain_kaizen import KaizenCompressor
 from langchain_kaizen._convert import to_engine
 
+_WORDS = [
+    *("cache", "token", "latency", "retry", "service", "order", "payment", "queue", "worker"),
+    *("timeout", "config", "deploy", "build", "release", "schema", "index", "query"),
+    *("response", "upstream", "client", "server", "batch", "window", "limit"),
+]
 
-def tool_result(kb: int, seed: int) -> str:
-    """A JSON array of uniform records of about ``kb`` KB (values vary with ``seed``)."""
+
+def _order(seed: int, i: int) -> dict[str, Any]:
+    return {
+        "id": 100_000 + (seed * 1_009 + i) % 900_000,  # same width for every seed
+        "sku": f"SKU-{seed % 1_000:03d}-{i:04d}",
+        "qty": (i * 7 + seed) % 13,
+        "price": round(1.5 + (i * 3 + seed) % 97 * 0.25, 2),
+        "status": ["open", "paid", "shipped"][i % 3],
+    }
+
+
+def _issue(seed: int, i: int) -> dict[str, Any]:
+    rng = random.Random(seed * 1_000 + i)
+    words = lambda n: " ".join(rng.choice(_WORDS) for _ in range(n))  # noqa: E731
+    return {
+        "number": 10_000 + (seed * 101 + i) % 90_000,
+        "title": words(6).capitalize(),
+        "state": rng.choice(["open", "closed"]),
+        "author": f"user-{rng.randrange(500)}",
+        "labels": rng.sample(["bug", "perf", "docs", "api", "ci"], rng.randrange(3)),
+        "comments": rng.randrange(40),
+        "body": words(24).capitalize() + ".",
+    }
+
+
+SAMPLES: dict[str, tuple[Callable[[int, int], dict[str, Any]], int | None]] = {
+    "orders, one line": (_order, None),
+    "orders, pretty": (_order, 2),
+    "issues, one line": (_issue, None),
+}
+"""Sample name -> (record maker, json.dumps indent)."""
+
+
+@functools.cache
+def _rows_for(kb: int, sample: str) -> int:
+    """How many records make ``kb`` KB of JSON for ``sample`` (measured once, on seed 1)."""
+    record, indent = SAMPLES[sample]
     rows: list[dict[str, Any]] = []
-    while len(json.dumps(rows)) < kb * 1024:
-        i = len(rows)
-        rows.append(
-            {
-                "id": seed * 100_000 + i,
-                "sku": f"SKU-{seed}-{i:04d}",
-                "qty": (i * 7 + seed) % 13,
-                "price": round(1.5 + (i * 3 + seed) % 97 * 0.25, 2),
-                "status": ["open", "paid", "shipped"][i % 3],
-            }
-        )
-    return json.dumps(rows)
+    while len(json.dumps(rows, indent=indent)) < kb * 1024:
+        rows.append(record(1, len(rows)))
+    return len(rows)
 
 
-def conversation(kb: int, seed: int) -> list[BaseMessage]:
+def tool_result(kb: int, seed: int, sample: str = "orders, one line") -> str:
+    """A JSON array of records of about ``kb`` KB (values vary with ``seed``)."""
+    record, indent = SAMPLES[sample]
+    return json.dumps([record(seed, i) for i in range(_rows_for(kb, sample))], indent=indent)
+
+
+def conversation(kb: int, seed: int, sample: str = "orders, one line") -> list[BaseMessage]:
     return [
         SystemMessage("Answer from the tool results."),
         HumanMessage("What is the total of the open orders?"),
         AIMessage("", tool_calls=[{"name": "orders", "args": {}, "id": "call-1"}]),
-        ToolMessage(tool_result(kb, seed), tool_call_id="call-1"),
+        ToolMessage(tool_result(kb, seed, sample), tool_call_id="call-1"),
     ]
 
 
@@ -89,65 +143,115 @@ def measure(
     return times
 
 
+Inputs = Callable[[int], Any]
+Row = tuple[Callable[[Any], Any], Inputs]
+
+
+def report(case: str, rows: dict[str, Row], rounds: int) -> None:
+    """Time ``rows`` interleaved, print one line per row and the overhead line."""
+    times = measure(rows, rounds)
+    stats = {
+        name: (percentile(t, 0.5), percentile(t, 0.99), statistics.fmean(t))
+        for name, t in times.items()
+    }
+    for name, (p50, p99, mean) in stats.items():
+        print(f"{case:<5} {name:<44} {p50:8.3f} {p99:8.3f} {mean:8.3f}")
+    base = stats[WITHOUT]
+    for label, name in ((OVERHEAD, WITH), ("identity step overhead", IDENTITY)):
+        p50, p99, mean = (b - a for a, b in zip(base, stats[name], strict=True))
+        print(f"{case:<5} {label:<44} {p50:8.3f} {p99:8.3f} {mean:8.3f}")
+
+
+WITHOUT = "model | parser"
+IDENTITY = "RunnableLambda(identity) | model | parser"
+WITH = "KaizenCompressor() | model | parser"
+OVERHEAD = "overhead (with - without)"
+
+
+def warm_rows(
+    chains: dict[str, Callable[[Any], Any]], messages: list[BaseMessage]
+) -> dict[str, Row]:
+    """The same conversation every call: the engine's cache answers."""
+    dicts = to_engine(messages)
+    rows: dict[str, Row] = {name: (call, lambda k: messages) for name, call in chains.items()}
+    rows["engine alone (compress_messages)"] = (compress_messages, lambda k: dicts)
+    return rows
+
+
+def cold_rows(
+    chains: dict[str, Callable[[Any], Any]],
+    compressor: KaizenCompressor,
+    sample: str,
+    kb: int,
+    rounds: int,
+) -> dict[str, Row]:
+    """New content every call, built before timing.
+
+    Each row gets its own seeds, so no row finds another's content in the engine cache.
+    """
+    seeds = itertools.count(1)
+    inputs = {
+        name: [conversation(kb, next(seeds), sample) for _ in range(rounds)]
+        for name in [*chains, "engine", "tokenizer", "verification"]
+    }
+    rows: dict[str, Row] = {
+        name: (call, lambda k, given=inputs[name]: given[k]) for name, call in chains.items()
+    }
+    dicts = [to_engine(messages) for messages in inputs["engine"]]
+    rows["engine alone (compress_messages)"] = (compress_messages, dicts.__getitem__)
+    texts = [str(messages[3].content) for messages in inputs["tokenizer"]]
+    ktof = [str(compressor.compress(messages)[0][3].content) for messages in inputs["tokenizer"]]
+    rows["tokenizer alone (count JSON + KTOF)"] = (
+        lambda k: count_tokens(texts[k]) + count_tokens(ktof[k]),
+        lambda k: k,
+    )
+    values = [json.loads(str(messages[3].content)) for messages in inputs["verification"]]
+    checked = [
+        str(compressor.compress(messages)[0][3].content) for messages in inputs["verification"]
+    ]
+    rows["verification alone (decode + compare)"] = (
+        lambda k: same_json(decode(checked[k]), values[k]),
+        lambda k: k,
+    )
+    clear_cache()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=1000)
     parser.add_argument("--kb", type=int, default=8)
+    parser.add_argument("--sample", choices=["all", *SAMPLES], default="all")
     args = parser.parse_args()
+    samples = list(SAMPLES) if args.sample == "all" else [args.sample]
 
     model = GenericFakeChatModel(messages=itertools.repeat(AIMessage("ok")))
     compressor = KaizenCompressor()
     without = model | StrOutputParser()
-    with_ = compressor | model | StrOutputParser()
+    identity = RunnableLambda(lambda messages: messages, name="identity") | without
+    with_ = compressor | without
+    chains = {WITHOUT: without.invoke, IDENTITY: identity.invoke, WITH: with_.invoke}
 
-    warm_input = conversation(args.kb, 0)
-    size = len(str(warm_input[3].content))
-    compressed = compressor.invoke(warm_input)
-    assert isinstance(compressed, list)
-    new_size = len(str(compressed[3].content))
-    _, (_, event) = compressor.compress(warm_input)
-    # Cold inputs are built before timing, so building them is not measured; each chain
-    # gets its own seeds, so no chain finds another's content in the engine cache.
-    cold = [[conversation(args.kb, 1 + 3 * k + j) for k in range(args.rounds)] for j in range(3)]
-    warm_dicts = to_engine(warm_input)
-    cold_dicts = [to_engine(m) for m in cold[2]]
-
+    warm_input = conversation(args.kb, 0, samples[0])
     for _ in range(200):  # warm-up: imports, caches, first-call costs
-        without.invoke(warm_input)
-        with_.invoke(warm_input)
+        for call in chains.values():
+            call(warm_input)
 
-    print(
-        f"tool result: {size} bytes of JSON -> {new_size} bytes of KTOF; "
-        f"JSON fragment tokens {event['tokens_before']} -> {event['tokens_after']} "
-        f"(saved {event['tokens_saved']}); {args.rounds} rounds per case"
-    )
-    print()
-    header = f"{'case':<5} {'what':<40} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}"
-    print(header)
-    print("-" * len(header))
-    Inputs = Callable[[int], Any]
-    cases: dict[str, tuple[Inputs, Inputs, Inputs]] = {
-        "warm": (lambda k: warm_input, lambda k: warm_input, lambda k: warm_dicts),
-        "cold": (lambda k: cold[0][k], lambda k: cold[1][k], lambda k: cold_dicts[k]),
-    }
-    for case, (plain, compressed_in, dicts) in cases.items():
-        clear_cache()
-        chains: dict[str, tuple[Callable[[Any], Any], Inputs]] = {
-            "model | parser": (without.invoke, plain),
-            "KaizenCompressor() | model | parser": (with_.invoke, compressed_in),
-            "engine alone (compress_messages)": (compress_messages, dicts),
-        }
-        times = measure(chains, args.rounds)
-        stats = {
-            name: (percentile(t, 0.5), percentile(t, 0.99), statistics.fmean(t))
-            for name, t in times.items()
-        }
-        for name, (p50, p99, mean) in stats.items():
-            print(f"{case:<5} {name:<40} {p50:8.3f} {p99:8.3f} {mean:8.3f}")
-        base, full = stats["model | parser"], stats["KaizenCompressor() | model | parser"]
-        p50, p99, mean = (b - a for a, b in zip(base, full, strict=True))
-        label = "overhead (with - without)"
-        print(f"{case:<5} {label:<40} {p50:8.3f} {p99:8.3f} {mean:8.3f}")
+    header = f"{'case':<5} {'what (ms)':<44} {'p50':>8} {'p99':>8} {'mean':>8}"
+    for sample in samples:
+        first = conversation(args.kb, 3 * args.rounds, sample)  # seeds like the cold rows
+        _, (_, event) = compressor.compress(first)
+        print(
+            f"\n{sample}: {len(str(first[3].content))} bytes of JSON, "
+            f"{event['tokens_before']} -> {event['tokens_after']} tokens; "
+            f"{args.rounds} rounds per row"
+        )
+        print(header)
+        print("-" * len(header))
+        if sample == samples[0]:
+            clear_cache()
+            report("warm", warm_rows(chains, warm_input), args.rounds)
+        report("cold", cold_rows(chains, compressor, sample, args.kb, args.rounds), args.rounds)
 
 
 if __name__ == "__main__":
