@@ -10,12 +10,13 @@ engine on the server.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import SecretStr
 
+from ._logging import redact_text
 from .client import KaizenClient, KaizenSyncClient
 from .config import KaizenClientConfig
 from .engine import CompressionOptions, compress_messages
@@ -151,6 +152,14 @@ def secret_value(api_key: str | SecretStr | None) -> str | None:
     return api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
 
 
+def describe_error(exc: BaseException, secrets: Iterable[str | None]) -> str:
+    """One line naming a failure, safe for a log line or an event: every known secret masked.
+
+    What an integration reports when it lets the original input through (or raises).
+    """
+    return redact_text(f"{type(exc).__name__}: {exc}", secrets)[:500]
+
+
 def is_remote(
     client: KaizenClient | KaizenSyncClient | None,
     base_url: str | None,
@@ -208,6 +217,7 @@ __all__ = [
     "LocalBackend",
     "RemoteBackend",
     "Savings",
+    "describe_error",
     "is_remote",
     "make_backend",
     "secret_value",

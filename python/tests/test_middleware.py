@@ -15,6 +15,7 @@ from kaizen_client.middleware import (
     LocalBackend,
     RemoteBackend,
     Savings,
+    describe_error,
     is_remote,
     make_backend,
     secret_value,
@@ -128,3 +129,12 @@ def test_make_backend_takes_the_key_as_a_pydantic_secret() -> None:
     assert isinstance(backend, RemoteBackend)
     assert backend._sync.config.api_key == "sk-secret-123"
     assert secret_value(SecretStr("x")) == secret_value("x") == "x" and secret_value(None) is None
+
+
+def test_describe_error_masks_every_known_secret() -> None:
+    """The one line each integration logs on fallback names the failure and no key."""
+    exc = ConnectionError("POST with key sk-live-123456 and sk-other-999 refused")
+    line = describe_error(exc, ["sk-live-123456", None, "sk-other-999", "ab"])
+    assert line == "ConnectionError: POST with key *** and *** refused"
+    assert describe_error(ValueError("ab" * 600), ["ab"]).startswith("ValueError: abab")
+    assert len(describe_error(ValueError("x" * 600), [])) == 500

@@ -8,7 +8,6 @@ that it reaches every handler in the run's config (``KaizenCallbackHandler``, tr
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 logger = logging.getLogger("langchain_kaizen")
@@ -17,19 +16,6 @@ COMPRESSION_EVENT = "kaizen_compression"
 """Custom event sent after each compression; data: ``Savings.to_dict()`` plus ``source``."""
 ERROR_EVENT = "kaizen_compression_error"
 """Custom event sent when compression failed and the original input went through."""
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every known secret (4+ characters) replaced by ``***``."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
-
-
-def describe_error(exc: BaseException, secrets: Iterable[str | None]) -> str:
-    """One line naming the failure, safe to log: no API key survives."""
-    return redact(f"{type(exc).__name__}: {exc}", secrets)[:500]
 
 
 def warn_fallback(source: str, description: str) -> None:

@@ -21,7 +21,13 @@ from typing_extensions import Self, override
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import Backend, is_remote, make_backend, secret_value
+from kaizen_client.middleware import (
+    Backend,
+    describe_error,
+    is_remote,
+    make_backend,
+    secret_value,
+)
 from kaizen_client.models import (
     DEFAULT_MIN_PERCENT_SAVED,
     DEFAULT_MIN_TOKENS_SAVED,
@@ -29,7 +35,7 @@ from kaizen_client.models import (
 )
 
 from ._convert import unpack
-from ._events import COMPRESSION_EVENT, ERROR_EVENT, describe_error, error_event, warn_fallback
+from ._events import COMPRESSION_EVENT, ERROR_EVENT, error_event, warn_fallback
 
 CompressorInput = Union[PromptValue, str, Sequence[Union[BaseMessage, dict[str, Any]]]]  # noqa: UP007
 """What the step takes and gives back (the same kind): a prompt value, messages or text."""

@@ -22,7 +22,7 @@ from typing_extensions import Self
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import is_remote, make_backend, secret_value
+from kaizen_client.middleware import describe_error, is_remote, make_backend, secret_value
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from ._backend import TextBackend, TextResult
@@ -31,7 +31,6 @@ from .events import (
     KaizenCompressionErrorEvent,
     KaizenCompressionEvent,
     KaizenSavings,
-    describe_error,
     dispatcher,
     warn_fallback,
 )

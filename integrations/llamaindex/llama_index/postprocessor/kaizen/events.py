@@ -8,7 +8,6 @@ custom ``BaseEventHandler``) sees them next to the LLM events of the same query.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from llama_index.core.instrumentation.events import BaseEvent
@@ -86,19 +85,6 @@ class KaizenCompressionErrorEvent(BaseEvent):
     @classmethod
     def class_name(cls) -> str:
         return "KaizenCompressionErrorEvent"
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """``text`` with every known secret (4+ characters) replaced by ``***``."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
-
-
-def describe_error(exc: BaseException, secrets: Iterable[str | None]) -> str:
-    """One line naming the failure, safe to log: no API key survives."""
-    return redact(f"{type(exc).__name__}: {exc}", secrets)[:500]
 
 
 def warn_fallback(description: str) -> None:
