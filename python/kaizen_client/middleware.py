@@ -152,6 +152,22 @@ def secret_value(api_key: str | SecretStr | None) -> str | None:
     return api_key.get_secret_value() if isinstance(api_key, SecretStr) else api_key
 
 
+def client_settings(
+    client: KaizenClient | KaizenSyncClient,
+    base_url: str | None,
+    api_key: SecretStr | None,
+) -> tuple[str | None, SecretStr | None]:
+    """The URL and key an integration built with ``client=`` keeps (and serializes).
+
+    Its own settings win; what it leaves unset comes from the client's config, so a saved
+    component describes the server it talked to (the key stays a secret, never serialized).
+    """
+    config = client.config
+    if api_key is None and config.api_key:
+        api_key = SecretStr(config.api_key)
+    return (config.base_url if base_url is None else base_url), api_key
+
+
 def describe_error(exc: BaseException, secrets: Iterable[str | None]) -> str:
     """One line naming a failure, safe for a log line or an event: every known secret masked.
 
@@ -217,6 +233,7 @@ __all__ = [
     "LocalBackend",
     "RemoteBackend",
     "Savings",
+    "client_settings",
     "describe_error",
     "is_remote",
     "make_backend",

@@ -15,6 +15,7 @@ from kaizen_client.middleware import (
     LocalBackend,
     RemoteBackend,
     Savings,
+    client_settings,
     describe_error,
     is_remote,
     make_backend,
@@ -138,3 +139,14 @@ def test_describe_error_masks_every_known_secret() -> None:
     assert line == "ConnectionError: POST with key *** and *** refused"
     assert describe_error(ValueError("ab" * 600), ["ab"]).startswith("ValueError: abab")
     assert len(describe_error(ValueError("x" * 600), [])) == 500
+
+
+def test_client_settings_fill_only_what_the_integration_left_unset() -> None:
+    client = KaizenSyncClient(KaizenClientConfig(base_url="http://kaizen.test", api_key="sk-c-1"))
+    url, key = client_settings(client, None, None)
+    assert url == "http://kaizen.test" and key is not None
+    assert key.get_secret_value() == "sk-c-1"
+    url, key = client_settings(client, "http://own.test", SecretStr("sk-own-2"))
+    assert url == "http://own.test" and key is not None and key.get_secret_value() == "sk-own-2"
+    keyless = KaizenSyncClient(KaizenClientConfig(base_url="http://kaizen.test"))
+    assert client_settings(keyless, None, None) == ("http://kaizen.test", None)

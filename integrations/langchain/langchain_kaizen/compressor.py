@@ -23,6 +23,7 @@ from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
 from kaizen_client.middleware import (
     Backend,
+    client_settings,
     describe_error,
     is_remote,
     make_backend,
@@ -78,11 +79,7 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
     @model_validator(mode="after")
     def _adopt_client_settings(self) -> Self:
         if self.client is not None:
-            config = self.client.config
-            if self.api_key is None and config.api_key:
-                self.api_key = SecretStr(config.api_key)
-            if self.base_url is None:
-                self.base_url = config.base_url
+            self.base_url, self.api_key = client_settings(self.client, self.base_url, self.api_key)
         return self
 
     def model_post_init(self, context: Any, /) -> None:

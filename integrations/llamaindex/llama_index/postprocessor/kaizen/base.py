@@ -22,7 +22,13 @@ from typing_extensions import Self
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import describe_error, is_remote, make_backend, secret_value
+from kaizen_client.middleware import (
+    client_settings,
+    describe_error,
+    is_remote,
+    make_backend,
+    secret_value,
+)
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from ._backend import TextBackend, TextResult
@@ -88,11 +94,7 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
     @model_validator(mode="after")
     def _adopt_client_settings(self) -> Self:
         if self.client is not None:
-            config = self.client.config
-            if self.api_key is None and config.api_key:
-                self.api_key = SecretStr(config.api_key)
-            if self.base_url is None:
-                self.base_url = config.base_url
+            self.base_url, self.api_key = client_settings(self.client, self.base_url, self.api_key)
         return self
 
     def model_post_init(self, context: Any, /) -> None:
