@@ -288,14 +288,35 @@ class AutoWriter:
             lines, cost = self.best_array(None, value, 0, "")
         else:
             return self.scalar(value, root_value), None
-        last = lines[-1]
-        cost += count_tokens(last, self.model) - self.line(last)[1]  # no newline after the end
+        text = "\n".join(lines)
+        cost = self.exact_cost(lines, text, cost)
         if compare_json:
-            json_text = _dumps(value) if kind is list else " " + _dumps(value)
+            json_text = _dumps(value)
             json_cost = count_tokens(json_text, self.model)
-            if json_cost < cost:
-                return json_text, json_cost
-        return "\n".join(lines), cost
+            if kind is list:
+                if json_cost < cost:
+                    return json_text, json_cost
+            else:
+                root_cost = marked_object_cost(json_text, json_cost, self.model)
+                if root_cost < cost:
+                    return " " + json_text, root_cost
+        return text, cost
+
+    def exact_cost(self, lines: list[str], text: str, cost: int) -> int:
+        """The exact count of ``text`` from the per-line ``cost`` (each line with its newline).
+
+        The sum of the lines' counts is the text's count because pre-tokens never span a line
+        break, with one exception: o200k lets a run of punctuation swallow the newlines *and
+        slashes* after it (``[^\\s\\p{L}\\p{N}]+[\\r\\n/]*``), so ``]\\n/`` is one pre-token when a
+        line starts with ``/``. Lines after the first start with indentation or a key; only a
+        root field whose bare key starts with ``/`` can do that, and then the text is counted
+        whole. The last line carries no newline, so its count is taken without one.
+        """
+        for line in lines[1:]:
+            if line[:1] == "/":
+                return count_tokens(text, self.model)
+        last = lines[-1]
+        return cost + count_tokens(last, self.model) - self.line(last)[1]
 
     def best_object_root(self, obj: dict[str, Any]) -> Rendering:
         keyed = self.keyed_table(None, obj, 0, "")
@@ -507,6 +528,29 @@ def _header(fields: list[KField], delimiter: str) -> str:
             text += "?"
         parts.append(text)
     return "{" + delimiter.join(parts) + "}"
+
+
+def marked_object_cost(json_text: str, json_cost: int, model: str) -> int:
+    """Exact token count of the root JSON object form ``" " + json_text`` (docs/ktof.md §3.1).
+
+    Only the first pre-token changes when the space is put in front: the run of punctuation
+    that opens the object (``{"`` and any punctuation the first key starts with) becomes
+    `` {"...``, and both tokenizers' patterns take a leading space into that run. So the
+    count is ``json_cost`` minus that run's count plus the count of the run with its space;
+    the run is found with ASCII rules and the text is counted whole whenever the run meets a
+    non-ASCII character (where Python's and the tokenizer's character classes might differ).
+    """
+    end = 0
+    n = len(json_text)
+    while end < n:
+        ch = json_text[end]
+        if not ch.isascii():
+            return count_tokens(" " + json_text, model)
+        if ch.isalnum() or ch.isspace():
+            break
+        end += 1
+    head = json_text[:end]
+    return json_cost - count_tokens(head, model) + count_tokens(" " + head, model)
 
 
 def encode_auto(
