@@ -8,10 +8,13 @@
     python3 dev.py setup     only create .venv and (re)install the packages
 
 Why a script and not a Makefile or tox: the only thing a fresh machine is promised is
-Python 3.10+ and a package index, so this file uses the standard library alone. Every
+Python 3.10+ and a package index, so this file starts on the standard library alone. Every
 command first makes sure ``.venv`` (at the repo root) exists and holds the core package
 ``python/`` plus every ``integrations/*/`` package that has a pyproject.toml, installed
-editable with its ``[test]`` extra; that install is skipped while no pyproject.toml changed.
+editable with its ``[test]`` extra, together with each package's ``dev`` dependency group
+(PEP 735: ruff, mypy, ...); that install is skipped while no pyproject.toml (or version
+file) changed. pyproject files are read with ``tomllib``; Python 3.10 has none, so there
+dev.py installs ``tomli`` into ``.venv`` first and parses them with it.
 
 The core is installed as pure Python (``HATCH_BUILD_NO_HOOKS``), so an edited module is what
 runs. Wheels ship the KTOF codec compiled with mypyc; ``test`` therefore also builds that
@@ -22,26 +25,33 @@ and ``bench`` measures it.
 from __future__ import annotations
 
 import hashlib
+import importlib
+import json
 import os
-import re
 import shlex
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MIN_PYTHON = (3, 10)
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".kaizen-dev-stamp"
 CORE = ROOT / "python"
-CORE_CONFIG = CORE / "pyproject.toml"  # the one ruff/mypy config for the whole repo
+CORE_CONFIG = CORE / "pyproject.toml"  # also the mypy config of packages without their own
+RUFF_CONFIG = ROOT / "ruff.toml"  # the one ruff config for the whole repo
 INTEGRATIONS = ROOT / "integrations"
 DEMO = ROOT / "examples" / "quickstart.py"
 BENCH = ROOT / "python" / "benchmarks" / "codec.py"
 # Bump when the install recipe below changes, so existing venvs get reinstalled.
-RECIPE_VERSION = "2"
+RECIPE_VERSION = "3"
+# The PEP 735 dependency group of each package that dev.py installs (the repo's tools).
+DEV_GROUP = "dev"
+# The first pip that installs dependency groups itself (``pip install --group``).
+PIP_WITH_GROUPS = (25, 1)
 # Where dev.py keeps the mypyc-compiled codec (one build per source hash).
 COMPILED = VENV / "kaizen-compiled"
 # Directories inside a package dir that are never import packages to type-check.
@@ -62,7 +72,72 @@ def fail(message: str) -> int:
     return 1
 
 
-# --- pyproject facts (tomllib is 3.11+, so 3.10 gets a small textual reader) ---------------
+# --- pyproject facts (tomllib on 3.11+; tomli, installed into .venv, on 3.10) ----------------
+
+# Run by the venv's interpreter on 3.10: parse each file named in argv with tomli, print JSON.
+_TOML_TO_JSON = (
+    "import json, sys, tomli\n"
+    "docs = [tomli.load(open(p, 'rb')) for p in sys.argv[1:]]\n"
+    "print(json.dumps(docs, default=str))"
+)
+_toml_cache: dict[Path, dict[str, Any]] = {}
+
+
+def load_tomls(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Parse TOML files with a real parser: ``tomllib`` (3.11+), else ``tomli``.
+
+    dev.py must start on the standard library alone, and 3.10's has no TOML parser; there the
+    files are parsed by the venv's interpreter with ``tomli`` (installed first if missing).
+    """
+    todo = [p for p in dict.fromkeys(paths) if p not in _toml_cache]
+    if todo:
+        parser = _toml_parser()
+        if parser is not None:
+            for path in todo:
+                with path.open("rb") as handle:
+                    _toml_cache[path] = parser.load(handle)
+        else:
+            for path, data in zip(todo, _load_in_venv(todo), strict=True):
+                _toml_cache[path] = data
+    return [_toml_cache[p] for p in paths]
+
+
+def _toml_parser() -> Any:
+    """``tomllib`` (3.11+) or a ``tomli`` this interpreter already has, else None."""
+    for name in ("tomllib", "tomli"):
+        try:
+            return importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+    return None
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """One TOML file, parsed (see :func:`load_tomls`)."""
+    return load_tomls([path])[0]
+
+
+def _load_in_venv(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Parse ``paths`` with tomli inside .venv (Python 3.10), installing tomli there if needed."""
+    python = venv_python()
+    if not python.exists():
+        raise SystemExit(fail("no .venv/ yet to parse pyproject.toml files in (dev.py bug)"))
+    probe = [str(python), "-c", "import tomli"]
+    if subprocess.call(probe, stderr=subprocess.DEVNULL, env=tool_env()) != 0:
+        say("Python 3.10 has no tomllib: installing tomli into .venv/ to read pyproject.toml")
+        if run([python, "-m", "pip", "install", "tomli>=1.1"]) != 0:
+            raise SystemExit(fail("could not install tomli into .venv/ (see above)"))
+    done = subprocess.run(
+        [str(python), "-c", _TOML_TO_JSON, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        env=tool_env(),
+    )
+    if done.returncode != 0:
+        names = ", ".join(p.relative_to(ROOT).as_posix() for p in paths)
+        raise SystemExit(fail(f"could not parse {names}:\n{done.stderr.strip()}"))
+    docs: list[dict[str, Any]] = json.loads(done.stdout)
+    return docs
 
 
 @dataclass(frozen=True)
@@ -71,7 +146,12 @@ class Package:
 
     path: Path
     extras: frozenset[str]
+    groups: frozenset[str]
     has_mypy_config: bool
+    # Whether [tool.mypy] itself names what to check (``packages`` or ``files``).
+    mypy_names_targets: bool
+    # The file hatch reads the version from ([tool.hatch.version] path), if any.
+    version_file: Path | None
 
     @property
     def rel(self) -> str:
@@ -84,46 +164,24 @@ class Package:
         return self.path == CORE
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"""^\s*["']?([A-Za-z0-9_.-]+)["']?\s*=""")
-_STRING = re.compile(r""""(?:\\.|[^"\\])*"|'[^']*'""")
-
-
-def _facts_textual(text: str) -> tuple[set[str], set[str]]:
-    """Extras and table names of a pyproject.toml without a TOML parser (Python 3.10)."""
-    extras: set[str] = set()
-    tables: set[str] = set()
-    table = ""
-    depth = 0  # bracket depth of multi-line arrays, so their items are not read as keys
-    for line in text.splitlines():
-        bare = _STRING.sub('""', line).split("#", 1)[0]
-        if depth == 0:
-            header = _HEADER.match(line)
-            if header:
-                table = header.group(1).replace(" ", "")
-                tables.add(table)
-                continue
-            key = _KEY.match(line)
-            if key and table == "project.optional-dependencies":
-                extras.add(key.group(1))
-        depth = max(
-            0, depth + bare.count("[") + bare.count("{") - bare.count("]") - bare.count("}")
-        )
-    return extras, tables
+def package_from(path: Path, data: dict[str, Any]) -> Package:
+    """What dev.py needs from the parsed ``path/pyproject.toml``."""
+    tool = data.get("tool", {})
+    mypy = tool.get("mypy")
+    version_path = tool.get("hatch", {}).get("version", {}).get("path")
+    return Package(
+        path=path,
+        extras=frozenset(data.get("project", {}).get("optional-dependencies", {})),
+        groups=frozenset(data.get("dependency-groups", {})),
+        has_mypy_config=mypy is not None,
+        mypy_names_targets=bool(mypy and ("packages" in mypy or "files" in mypy)),
+        version_file=path / version_path if version_path else None,
+    )
 
 
 def read_package(path: Path) -> Package:
     """Read what dev.py needs from ``path/pyproject.toml``."""
-    text = (path / "pyproject.toml").read_text(encoding="utf-8")
-    if sys.version_info >= (3, 11):
-        import tomllib
-
-        data = tomllib.loads(text)
-        optional = data.get("project", {}).get("optional-dependencies", {})
-        return Package(path, frozenset(optional), "mypy" in data.get("tool", {}))
-    extras, tables = _facts_textual(text)
-    has_mypy = any(t == "tool.mypy" or t.startswith("tool.mypy.") for t in tables)
-    return Package(path, frozenset(extras), has_mypy)
+    return package_from(path, load_toml(path / "pyproject.toml"))
 
 
 def discover_packages() -> list[Package]:
@@ -131,7 +189,8 @@ def discover_packages() -> list[Package]:
     dirs = [CORE]
     if INTEGRATIONS.is_dir():
         dirs += sorted(d for d in INTEGRATIONS.iterdir() if (d / "pyproject.toml").is_file())
-    return [read_package(d) for d in dirs]
+    docs = load_tomls([d / "pyproject.toml" for d in dirs])  # one tomli run on 3.10
+    return [package_from(d, data) for d, data in zip(dirs, docs, strict=True)]
 
 
 # --- the virtual environment -----------------------------------------------------------------
@@ -146,9 +205,9 @@ def venv_python() -> Path:
 
 def compiled_modules() -> list[str]:
     """The modules the wheel compiles, read from the core pyproject (one source of truth)."""
-    text = CORE_CONFIG.read_text()
-    block = text.split("[tool.hatch.build.targets.wheel.hooks.mypyc]", 1)[1].split("\n[", 1)[0]
-    return re.findall(r'"(kaizen_client/[\w/]+\.py)"', block)
+    hooks = load_toml(CORE_CONFIG)["tool"]["hatch"]["build"]["targets"]["wheel"]["hooks"]
+    modules: list[str] = hooks["mypyc"]["include"]
+    return modules
 
 
 def build_compiled() -> Path | None:
@@ -205,22 +264,67 @@ def run(cmd: Sequence[str | Path], *, cwd: Path = ROOT, env: dict[str, str] | No
     return subprocess.call([str(c) for c in cmd], cwd=cwd, env=env or tool_env())
 
 
-def install_args(packages: Sequence[Package]) -> list[str]:
-    """pip arguments installing every package editable, with its [test] extra if declared."""
-    args = ["install", "-e", "./python[test]"]
-    for pkg in packages:
-        if not pkg.is_core:
-            spec = f"./{pkg.rel}[test]" if "test" in pkg.extras else f"./{pkg.rel}"
-            args += ["-e", spec]
-    return args
+def install_args(packages: Sequence[Package], *, pip_groups: bool) -> list[str]:
+    """pip arguments: every package editable (the core first, so the integrations' pin on
+    ``kaizen-client`` is met by the local one), with its [test] extra if declared, plus each
+    package's ``dev`` dependency group: by ``--group`` when pip has it, else as requirements.
+    """
+    ordered = sorted(packages, key=lambda pkg: not pkg.is_core)  # stable: core, then the rest
+    args = ["install"]
+    for pkg in ordered:
+        spec = f"./{pkg.rel}[test]" if "test" in pkg.extras else f"./{pkg.rel}"
+        args += ["-e", spec]
+    requirements: list[str] = []
+    for pkg in ordered:
+        if DEV_GROUP not in pkg.groups:
+            continue
+        if pip_groups:
+            args += ["--group", f"./{pkg.rel}/pyproject.toml:{DEV_GROUP}"]
+        else:
+            requirements += group_requirements(load_toml(pkg.path / "pyproject.toml"), DEV_GROUP)
+    return args + list(dict.fromkeys(requirements))  # a tool several groups name: once
+
+
+def group_requirements(data: dict[str, Any], name: str, seen: tuple[str, ...] = ()) -> list[str]:
+    """The requirements of dependency group ``name`` (PEP 735), following ``include-group``.
+
+    Only for a pip older than 25.1, which cannot read dependency groups itself.
+    """
+    groups: dict[str, list[Any]] = data.get("dependency-groups", {})
+    if name in seen or name not in groups:
+        raise SystemExit(fail(f"dependency group {name!r} is missing or includes itself"))
+    found: list[str] = []
+    for item in groups[name]:
+        if isinstance(item, str):
+            found.append(item)
+        else:
+            found += group_requirements(data, item["include-group"], (*seen, name))
+    return found
+
+
+def pip_has_groups(python: Path) -> bool:
+    """Whether the venv's pip installs dependency groups (``--group``, pip 25.1+)."""
+    done = subprocess.run(
+        [str(python), "-m", "pip", "--version"], capture_output=True, text=True, env=tool_env()
+    )
+    words = done.stdout.split()  # "pip 26.3 from ... (python 3.11)"
+    if done.returncode != 0 or len(words) < 2:
+        return False
+    version = tuple(int(part) for part in words[1].split(".")[:2] if part.isdigit())
+    return version >= PIP_WITH_GROUPS
 
 
 def install_fingerprint(packages: Sequence[Package], args: Sequence[str]) -> str:
-    """Hash of everything the install depends on: each pyproject.toml and the pip command."""
+    """Hash of everything the install depends on: each pyproject.toml, each version file
+    (an editable install's metadata keeps the version it was installed with) and the pip
+    command.
+    """
     digest = hashlib.sha256(f"{RECIPE_VERSION}\n{sys.version}\n{args}\n".encode())
     for pkg in packages:
         digest.update(f"\n{pkg.rel}\n".encode())
         digest.update((pkg.path / "pyproject.toml").read_bytes())
+        if pkg.version_file is not None and pkg.version_file.is_file():
+            digest.update(pkg.version_file.read_bytes())
     return digest.hexdigest()
 
 
@@ -239,12 +343,13 @@ def ensure_venv(*, force_install: bool = False) -> int:
                 "(apt-get install python3-venv), then re-run."
             )
     packages = discover_packages()
-    args = install_args(packages)
-    fingerprint = install_fingerprint(packages, args)
+    # The fingerprint leaves pip's version out, so an up-to-date venv costs no pip call.
+    fingerprint = install_fingerprint(packages, install_args(packages, pip_groups=True))
     if not force_install and STAMP.is_file() and STAMP.read_text().strip() == fingerprint:
         say(f"{VENV.name}/ is up to date ({len(packages)} package(s); no pyproject.toml changed)")
         return 0
     say("installing into .venv/: " + ", ".join(pkg.rel for pkg in packages))
+    args = install_args(packages, pip_groups=pip_has_groups(python))
     # Pure-Python editable install: the mypyc hook would put compiled modules next to the
     # sources, where they would shadow later edits.
     status = run([python, "-m", "pip", *args], env=tool_env({"HATCH_BUILD_NO_HOOKS": "true"}))
@@ -269,27 +374,17 @@ def mypy_targets(pkg: Package) -> list[str]:
     return found
 
 
-def _declares_mypy_packages(pkg: Package) -> bool:
-    """Whether ``pkg``'s [tool.mypy] names what to check (``packages`` or ``files``)."""
-    text = (pkg.path / "pyproject.toml").read_text()
-    section = text.split("[tool.mypy]", 1)[1].split("\n[", 1)[0] if "[tool.mypy]" in text else ""
-    return re.search(r"^(packages|files)\s*=", section, re.M) is not None
-
-
 def lint_steps(packages: Sequence[Package]) -> list[tuple[str, list[str | Path], Path]]:
-    """ruff over the whole repo with the core config, then mypy per package."""
+    """ruff over the whole repo with the one repo config (ruff.toml), then mypy per package."""
     python = venv_python()
-    # One config for every file; ``src`` makes kaizen_client and each integration's package
-    # first-party for import sorting wherever ruff is started (else it uses the cwd).
-    src = "src = ['python', 'integrations/*', 'integrations/*/src']"
-    config = ["--config", str(CORE_CONFIG), "--config", src]
+    config = ["--config", str(RUFF_CONFIG)]  # named, so a stray [tool.ruff] cannot override it
     steps: list[tuple[str, list[str | Path], Path]] = [
         ("ruff check", [python, "-m", "ruff", "check", *config, "."], ROOT),
         ("ruff format --check", [python, "-m", "ruff", "format", "--check", *config, "."], ROOT),
     ]
     for pkg in packages:
         targets = mypy_targets(pkg)
-        if not targets and pkg.has_mypy_config and _declares_mypy_packages(pkg):
+        if not targets and pkg.mypy_names_targets:
             # A namespace package (llama_index.*) has no top-level __init__.py: its own
             # [tool.mypy] packages/files setting says what to check.
             cfg = str(pkg.path / "pyproject.toml")

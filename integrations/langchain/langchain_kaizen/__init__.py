@@ -12,14 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._events import COMPRESSION_EVENT, ERROR_EVENT
+from ._version import __version__
 from .callbacks import AsyncKaizenCallbackHandler, KaizenCallbackHandler, KaizenUsage
 from .compressor import KaizenCompressor
 from .output_parser import KaizenOutputParser
 
 if TYPE_CHECKING:
     from .middleware import KaizenMiddleware
-
-__version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:

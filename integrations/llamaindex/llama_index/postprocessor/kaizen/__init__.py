@@ -5,6 +5,7 @@
 * :class:`KaizenCompressionEvent`: what each call saved, on LlamaIndex instrumentation.
 """
 
+from ._version import __version__
 from .base import KaizenNodePostprocessor
 from .events import KaizenCompressionErrorEvent, KaizenCompressionEvent, KaizenSavings
 from .workflow import (
@@ -13,8 +14,6 @@ from .workflow import (
     NodesCompressedEvent,
     acompress_nodes,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CompressNodesEvent",
