@@ -13,6 +13,7 @@ from kaizen_client.middleware import Savings
 from ._errors import KaizenCompressionError
 from ._reply import adecode_stream, decode_stream, decode_text
 from ._request import DECODE_FLAG, RECORD_KEY
+from ._version import __version__
 from .calls import acompletion, completion
 from .hook import KaizenHook
 from .proxy import proxy_handler_instance
@@ -23,6 +24,7 @@ __all__ = [
     "KaizenCompressionError",
     "KaizenHook",
     "Savings",
+    "__version__",
     "acompletion",
     "adecode_stream",
     "completion",
