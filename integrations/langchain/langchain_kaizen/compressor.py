@@ -21,7 +21,7 @@ from typing_extensions import Self, override
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import (
+from kaizen_client.integrations import (
     Backend,
     client_settings,
     describe_error,

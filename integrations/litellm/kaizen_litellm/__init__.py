@@ -8,7 +8,7 @@ the Proxy's callback.
 
 from __future__ import annotations
 
-from kaizen_client.middleware import Savings
+from kaizen_client.integrations import Savings
 
 from ._errors import KaizenCompressionError
 from ._reply import adecode_stream, decode_stream, decode_text

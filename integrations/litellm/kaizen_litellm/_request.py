@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from kaizen_client.middleware import Savings
+from kaizen_client.integrations import Savings
 
 #: Call types whose request has chat ``messages``; everything else is left alone.
 MESSAGE_CALL_TYPES = frozenset({"completion", "acompletion", "anthropic_messages"})

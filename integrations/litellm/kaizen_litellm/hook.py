@@ -17,7 +17,7 @@ from litellm.integrations.custom_logger import CustomLogger
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import Savings, describe_error, make_backend
+from kaizen_client.integrations import Savings, describe_error, make_backend
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from . import _request as req

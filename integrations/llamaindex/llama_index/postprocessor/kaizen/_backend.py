@@ -1,4 +1,4 @@
-"""Node texts through a core backend (``kaizen_client.middleware``), one batch per call.
+"""Node texts through a core backend (``kaizen_client.integrations``), one batch per call.
 
 Each text travels as a one-message user chat, so one postprocess call is one engine call (one
 HTTP request in remote mode) whatever the number of nodes; the report's per-message
@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kaizen_client.middleware import Backend
+from kaizen_client.integrations import Backend
 
 
 @dataclass(frozen=True, slots=True)

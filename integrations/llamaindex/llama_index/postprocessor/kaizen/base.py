@@ -22,7 +22,7 @@ from typing_extensions import Self
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.middleware import (
+from kaizen_client.integrations import (
     client_settings,
     describe_error,
     is_remote,

@@ -1,4 +1,4 @@
-"""kaizen_client.middleware: the one local/remote backend pair every integration uses."""
+"""kaizen_client.integrations.backend: the one local/remote backend pair every integration uses."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
 from kaizen_client.ktof import decode
-from kaizen_client.middleware import (
+from kaizen_client.integrations import (
     LocalBackend,
     RemoteBackend,
     Savings,

@@ -1,8 +1,8 @@
 """Where an integration's compression runs: the in-process engine, or a Kaizen server.
 
-Every framework integration (LangChain, LlamaIndex, LiteLLM) needs the same two backends over
-OpenAI-style message lists, so they live here once. Both return the compressed messages and a
-:class:`Savings`; no compression logic lives here either: the local backend calls
+Every integration (LangChain, LlamaIndex, LiteLLM, the provider adapters) needs the same two
+backends over OpenAI-style message lists, so they live here once. Both return the compressed
+messages and a :class:`Savings`; no compression logic lives here either: the local backend calls
 ``engine.compress_messages`` and the remote one ``optimize_request``, which runs the same
 engine on the server.
 """
@@ -10,59 +10,16 @@ engine on the server.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import SecretStr
 
-from ._logging import redact_text
-from .client import KaizenClient, KaizenSyncClient
-from .config import KaizenClientConfig
-from .engine import CompressionOptions, compress_messages
-
-
-@dataclass(frozen=True, slots=True)
-class Savings:
-    """Token totals over the JSON fragments of one compression call, and its full report."""
-
-    model: str
-    tokens_before: int
-    tokens_after: int
-    fragments_compressed: int
-    fragments: int
-    backend: str
-    report: Any = field(default=None, repr=False, compare=False)
-    """The engine's ``CompressionReport`` (or the API's model of it), per-fragment decisions."""
-
-    @property
-    def tokens_saved(self) -> int:
-        return self.tokens_before - self.tokens_after
-
-    @classmethod
-    def from_report(cls, report: Any, backend: str) -> Savings:
-        """From the engine's dataclass report or the API's pydantic one (same attributes)."""
-        return cls(
-            model=str(report.model),
-            tokens_before=int(report.tokens_before),
-            tokens_after=int(report.tokens_after),
-            fragments_compressed=int(report.fragments_compressed),
-            fragments=len(report.fragments),
-            backend=backend,
-            report=report,
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe totals, for callback events, request metadata and logs."""
-        return {
-            "model": self.model,
-            "backend": self.backend,
-            "tokens_before": self.tokens_before,
-            "tokens_after": self.tokens_after,
-            "tokens_saved": self.tokens_saved,
-            "fragments_compressed": self.fragments_compressed,
-            "fragments": self.fragments,
-        }
+from ..client import KaizenClient, KaizenSyncClient
+from ..config import KaizenClientConfig
+from ..engine import CompressionOptions, compress_messages
+from .savings import Savings
 
 
 class Backend(Protocol):
@@ -168,14 +125,6 @@ def client_settings(
     return (config.base_url if base_url is None else base_url), api_key
 
 
-def describe_error(exc: BaseException, secrets: Iterable[str | None]) -> str:
-    """One line naming a failure, safe for a log line or an event: every known secret masked.
-
-    What an integration reports when it lets the original input through (or raises).
-    """
-    return redact_text(f"{type(exc).__name__}: {exc}", secrets)[:500]
-
-
 def is_remote(
     client: KaizenClient | KaizenSyncClient | None,
     base_url: str | None,
@@ -232,9 +181,7 @@ __all__ = [
     "Backend",
     "LocalBackend",
     "RemoteBackend",
-    "Savings",
     "client_settings",
-    "describe_error",
     "is_remote",
     "make_backend",
     "secret_value",

@@ -1,0 +1,59 @@
+"""The integration core: what every framework package and provider adapter shares.
+
+An integration (``langchain-kaizen``, ``llama-index-postprocessor-kaizen``,
+``kaizen-litellm``, the provider adapters) is framework glue over these pieces:
+
+* :class:`IntegrationSettings` (``settings``): the knobs every integration accepts, checked
+  once and frozen; they pick the backend.
+* :class:`LocalBackend` / :class:`RemoteBackend` (``backend``): the in-process engine or a
+  Kaizen server, over OpenAI-style message lists.
+* :class:`CompressionGuard` (``run``): compress, or fall back (count, one redacted warning
+  line) or raise :class:`KaizenCompressionError`, the same way everywhere.
+* :class:`Savings`, :class:`SavingsTotals`, :class:`SavingsLedger` (``savings``): one call's
+  savings and thread-safe running totals.
+* ``replies``: reading a model's TOON/KTOF or JSON reply, bare or fenced, whole or streamed.
+
+This package imports no framework and no provider SDK, only the core; modules that adapt a
+provider SDK live beside these and are imported by name only.
+"""
+
+from __future__ import annotations
+
+from .backend import (
+    Backend,
+    LocalBackend,
+    RemoteBackend,
+    client_settings,
+    is_remote,
+    make_backend,
+    secret_value,
+)
+from .replies import ReplyShapeError, Shape, parse_partial_reply, parse_reply, reply_as_json
+from .run import CompressionGuard, KaizenCompressionError, Outcome, describe_error
+from .savings import Savings, SavingsLedger, SavingsTotals
+from .settings import IntegrationSettings, Mode, OnError
+
+__all__ = [
+    "Backend",
+    "CompressionGuard",
+    "IntegrationSettings",
+    "KaizenCompressionError",
+    "LocalBackend",
+    "Mode",
+    "OnError",
+    "Outcome",
+    "RemoteBackend",
+    "ReplyShapeError",
+    "Savings",
+    "SavingsLedger",
+    "SavingsTotals",
+    "Shape",
+    "client_settings",
+    "describe_error",
+    "is_remote",
+    "make_backend",
+    "parse_partial_reply",
+    "parse_reply",
+    "reply_as_json",
+    "secret_value",
+]
