@@ -5,6 +5,8 @@
     python3 dev.py test      lint, type-check and run every test suite (args go to pytest)
     python3 dev.py lint      ruff check, ruff format --check and mypy only
     python3 dev.py bench     codec benchmark (python/benchmarks/codec.py), compiled codec
+    python3 dev.py fuzz      the hypothesis properties with random seeds and ~20x the examples
+                             (--minutes N repeats rounds for N minutes; before a release)
     python3 dev.py setup     only create .venv and (re)install the packages
 
 Why a script and not a Makefile or tox: the only thing a fresh machine is promised is
@@ -504,6 +506,73 @@ def cmd_bench(args: Sequence[str]) -> int:
     return run([venv_python(), BENCH, *args], env=tool_env({"PYTHONPATH": str(build)}))
 
 
+FUZZ_TESTS = CORE / "tests" / "ktof"
+FUZZ_SCALE = "20"
+# Hypothesis statistics line: "- 100 passing, 0 failing, and 0 invalid test cases".
+_FUZZ_COUNT = r"(\d+) passing, (\d+) failing, and (\d+) invalid"
+
+
+def cmd_fuzz(args: Sequence[str]) -> int:
+    """The codec's hypothesis properties with random seeds and many more examples.
+
+    ``python3 dev.py test`` (and CI, where ``CI=true`` selects the derandomized ``ci`` profile of
+    python/tests/conftest.py) always tries the same examples, so it cannot flake; this command is
+    where new failures are searched for: the ``fuzz`` profile (fresh random seeds, the example
+    database kept so a failure replays) and ``KTOF_HYPOTHESIS_SCALE`` (default 20) times each
+    test's budget. ``--minutes N`` repeats rounds until N minutes have passed; ``--scale K``
+    changes the budget; other args go to pytest (e.g. ``-k token`` or more test paths). Every
+    failure found belongs in the suite as an ``@example``. Prints the examples tried.
+    """
+    rest = list(args)
+    minutes = 0.0
+    scale = FUZZ_SCALE
+    for flag in ("--minutes", "--scale"):
+        if flag in rest:
+            at = rest.index(flag)
+            if at + 1 >= len(rest):
+                return fail(f"{flag} needs a value")
+            value = rest[at + 1]
+            del rest[at : at + 2]
+            try:
+                number = float(value)
+            except ValueError:
+                return fail(f"{flag} needs a number, not {value!r}")
+            if flag == "--minutes":
+                minutes = number
+            else:
+                scale = value
+    import re
+    import time
+
+    env = tool_env({**TEST_ENV, "HYPOTHESIS_PROFILE": "fuzz", "KTOF_HYPOTHESIS_SCALE": scale})
+    env.pop("CI", None)
+    paths = [a for a in rest if not a.startswith("-") and (CORE / a.split("::")[0]).exists()]
+    targets = [] if paths else [str(FUZZ_TESTS)]
+    cmd = [str(venv_python()), "-m", "pytest", *targets, "-q", "-p", "no:randomly"]
+    cmd += ["--hypothesis-show-statistics", *rest]
+    started = time.monotonic()
+    rounds = examples = 0
+    while True:
+        rounds += 1
+        say(f"==> fuzz round {rounds}: {shlex.join(cmd)}")
+        proc = subprocess.Popen(
+            cmd, cwd=CORE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sys.stdout.write(line)
+            found = re.search(_FUZZ_COUNT, line)
+            if found:
+                examples += sum(int(found.group(i)) for i in (1, 2, 3))
+        status = proc.wait()
+        elapsed = time.monotonic() - started
+        say(f"fuzz: {rounds} round(s), {examples} examples tried, {elapsed / 60:.1f} min")
+        if status != 0:
+            return fail(f"fuzz round {rounds} failed (exit {status}): add the example above")
+        if elapsed >= minutes * 60:
+            return 0
+
+
 def run_script(script: Path, args: Sequence[str], what: str) -> int:
     """Run a repo script with the venv's interpreter, passing ``args`` through."""
     if not script.is_file():
@@ -520,6 +589,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "test": (cmd_test, "ruff, mypy, then pytest over python/tests and integrations/*/tests"),
     "lint": (cmd_lint, "ruff check, ruff format --check, mypy"),
     "bench": (cmd_bench, "codec benchmark (python/benchmarks/codec.py), compiled codec"),
+    "fuzz": (cmd_fuzz, "hypothesis properties, random seeds, 20x examples [--minutes N]"),
     "setup": (lambda a: 0, "only create .venv/ and reinstall the packages"),
 }
 
