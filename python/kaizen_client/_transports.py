@@ -26,7 +26,7 @@ DEFAULT_THREAD_THRESHOLD = 64 * 1024
 
 def _engine_call(method: str, path: str, body: bytes | None, request_id: str) -> tuple[int, Any]:
     # Imported on first use so ``import kaizen_client`` stays light.
-    from .engine import handle_request
+    from .service import handle_request
 
     return handle_request(method, path, body, request_id=request_id)
 

@@ -21,19 +21,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# The engine owns its vocabulary and defaults; the wire schema re-exports them.
+from .engine.defaults import (
+    DEFAULT_MIN_PERCENT_SAVED,
+    DEFAULT_MIN_TOKENS_SAVED,
+    DEFAULT_MODEL,
+    EncodeMode,
+    FragmentAction,
+    FragmentKind,
+    FragmentReason,
+)
+
 Delimiter = Literal[",", "\t", "|"]
 """The three delimiters TOON 4.0 defines."""
-EncodeMode = Literal["auto", "toon"]
-"""``auto``: fewest tokens, lossless KTOF; ``toon``: plain TOON 4.0."""
-FragmentKind = Literal["whole", "fenced", "embedded"]
-FragmentAction = Literal["compressed", "skipped"]
-FragmentReason = Literal[
-    "compressed", "too_small", "not_json", "no_saving", "bypassed", "cache_prefix", "error"
-]
-
-DEFAULT_MODEL = "gpt-4o"
-DEFAULT_MIN_TOKENS_SAVED = 10
-DEFAULT_MIN_PERCENT_SAVED = 5.0
 
 
 class _RequestModel(BaseModel):
@@ -326,6 +326,9 @@ RESPONSE_MODELS: dict[str, type[ResponseModel]] = {
 }
 
 __all__ = [
+    "DEFAULT_MIN_PERCENT_SAVED",
+    "DEFAULT_MIN_TOKENS_SAVED",
+    "DEFAULT_MODEL",
     "OPERATION_NAMES",
     "REQUEST_MODELS",
     "RESPONSE_MODELS",
@@ -334,11 +337,15 @@ __all__ = [
     "DecodeOptions",
     "DecodeReport",
     "DecodeRequest",
+    "EncodeMode",
     "EncodeOptions",
     "EncodeRequest",
     "ErrorBody",
     "ErrorResponse",
+    "FragmentAction",
     "FragmentDecision",
+    "FragmentKind",
+    "FragmentReason",
     "HealthResponse",
     "KaizenResponse",
     "OptimizeRequestPayload",

@@ -1,28 +1,53 @@
-"""The in-process Kaizen engine: what the local client runs and the server wraps.
+"""The in-process Kaizen engine: the hot path every local call and the server run.
 
 * :func:`compress_messages` rewrites the JSON inside chat messages as KTOF where it pays.
-* :mod:`.operations` are the eight API operations, returning the API's JSON bodies.
-* :func:`handle_request` is the HTTP-shaped entry point that never raises.
+* :class:`CompressionReport` says what was done to each fragment, and why.
+* :mod:`.defaults` holds the engine's vocabulary (fragment kinds, reasons) and defaults.
 
+The engine imports only the codec (:mod:`kaizen_client.ktof`) and the token counter
+(:mod:`kaizen_client.tokens`); the HTTP-shaped operations and routing built on it are
+:mod:`kaizen_client.service`. Names load on first use (PEP 562), so importing
+:mod:`.defaults` (as the API models do) does not load the codec.
 See ``docs/engine.md`` for the rules and the round-trip guarantee.
 """
 
 from __future__ import annotations
 
-from .cache import clear_cache, configure_cache
-from .errors import EngineError, NotFoundError
-from .messages import CompressionOptions, compress_messages
-from .report import CompressionReport, FragmentDecision
-from .routing import handle_request
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .cache import clear_cache, configure_cache
+    from .messages import CompressionOptions, compress_messages
+    from .report import CompressionReport, FragmentDecision
+
+_LAZY = {
+    "CompressionOptions": ".messages",
+    "CompressionReport": ".report",
+    "FragmentDecision": ".report",
+    "clear_cache": ".cache",
+    "compress_messages": ".messages",
+    "configure_cache": ".cache",
+}
 
 __all__ = [
     "CompressionOptions",
     "CompressionReport",
-    "EngineError",
     "FragmentDecision",
-    "NotFoundError",
     "clear_cache",
     "compress_messages",
     "configure_cache",
-    "handle_request",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

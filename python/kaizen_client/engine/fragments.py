@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
-from ..models import FragmentKind
+from .defaults import FragmentKind
 
 MIN_EMBEDDED_CHARS: Final = 24
 """Embedded objects/arrays shorter than this (``[1]``, ``{}``) are prose, not data."""

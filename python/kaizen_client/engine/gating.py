@@ -18,17 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final
 
-from .. import ktof
+from ..ktof import decode, encode
 from ..ktof._equal import same_json
 from ..ktof.encoder import encode_counted
-from ..models import (
+from ..tokens import count_tokens
+from .cache import ENGINE_CACHE, MAX_CACHED_CHARS
+from .defaults import (
     DEFAULT_MIN_PERCENT_SAVED,
     DEFAULT_MIN_TOKENS_SAVED,
     EncodeMode,
     FragmentReason,
 )
-from ..tokens import count_tokens
-from .cache import ENGINE_CACHE, MAX_CACHED_CHARS
 
 TOON_LABEL: Final = "toon"
 """Fence label for replacement text that is exactly what plain TOON 4.0 encoding gives."""
@@ -120,7 +120,7 @@ def _decide(
 def _round_trips(value: Any, encoded: str, settings: GateSettings) -> bool:
     """Whether ``encoded`` decodes back to ``value`` (type-exactly unless in lossy toon mode)."""
     try:
-        decoded = ktof.decode(encoded, indent=settings.indent or 2)
+        decoded = decode(encoded, indent=settings.indent or 2)
         if settings.mode == "toon":  # TOON writes 1.0 as 1: compare values, not types
             return bool(decoded == value)
         return same_json(decoded, value)  # types, values and key order
@@ -133,7 +133,7 @@ def _fence_label(value: Any, encoded: str, model: str, settings: GateSettings) -
     if settings.mode == "toon":
         return TOON_LABEL
     try:
-        toon = ktof.encode(value, **{**settings.encode_kwargs(model), "mode": "toon"})
+        toon = encode(value, **{**settings.encode_kwargs(model), "mode": "toon"})
     except Exception:
         return KTOF_LABEL
     return TOON_LABEL if toon == encoded else KTOF_LABEL

@@ -39,17 +39,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..models import (
+from .cache import ENGINE_CACHE, MAX_CACHED_CHARS
+from .defaults import (
     DEFAULT_MIN_PERCENT_SAVED,
     DEFAULT_MIN_TOKENS_SAVED,
     DEFAULT_MODEL,
     EncodeMode,
-    EncodeOptions,
     FragmentAction,
     FragmentKind,
     FragmentReason,
 )
-from .cache import ENGINE_CACHE, MAX_CACHED_CHARS
 from .fragments import Fragment, find_fragments
 from .gating import GateSettings, count, decide
 from .report import CompressionReport, FragmentDecision
@@ -75,24 +74,6 @@ class CompressionOptions:
     delimiter: str | None = None
     verify: bool = True
     """Decode every replacement and compare it with the original before using it."""
-
-    @classmethod
-    def from_encode_options(
-        cls, options: EncodeOptions | None, *, bypass: bool = False
-    ) -> CompressionOptions:
-        """The engine options an API request asks for (``bypass`` forces a bypass)."""
-        if options is None:
-            return cls(bypass=bypass)
-        return cls(
-            min_tokens_saved=options.min_tokens_saved,
-            min_percent_saved=options.min_percent_saved,
-            bypass=options.bypass or bypass,
-            preserve_prefix=options.preserve_prefix,
-            respect_cache_control=options.respect_cache_control,
-            mode=options.mode,
-            indent=options.indent,
-            delimiter=options.delimiter,
-        )
 
     def gate_settings(self) -> GateSettings:
         return GateSettings(

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..models import FragmentAction, FragmentKind, FragmentReason
+from .defaults import FragmentAction, FragmentKind, FragmentReason
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .._transports import DEFAULT_THREAD_THRESHOLD
-from ..engine.routing import handle_request, normalize_path
 from ..models import ROUTES, PromptDecodePayload
+from ..service.routing import handle_request, normalize_path
 from .auth import ANONYMOUS, Authenticator
 from .body import BodyTooLarge, read_body
 from .faults import FirstRequestFaults

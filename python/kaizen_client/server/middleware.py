@@ -23,7 +23,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..engine.routing import error_body
+from ..service.routing import error_body
 
 access_logger = logging.getLogger("kaizen_client.server.access")
 logger = logging.getLogger("kaizen_client.server")

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from ..engine.routing import error_body
+from ..service.routing import error_body
 
 JSON = "application/json"
 

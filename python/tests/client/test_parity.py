@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from kaizen_client import KaizenAPIError
-from kaizen_client.engine import handle_request
+from kaizen_client.service import handle_request
 
 MESSAGES = [
     {"role": "system", "content": "You are concise."},

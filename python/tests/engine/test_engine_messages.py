@@ -299,7 +299,7 @@ def test_a_replacement_that_does_not_round_trip_is_not_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Simulate a codec bug: the text decodes, but to a different value.
-    monkeypatch.setattr(ktof, "decode", lambda text, **kwargs: {"something": "else"})
+    monkeypatch.setattr(gating, "decode", lambda text, **kwargs: {"something": "else"})
     message = {"role": "tool", "tool_call_id": "t", "content": PRETTY}
     out, report = compress_messages([message])
     assert out[0] is message
@@ -319,7 +319,7 @@ def test_codec_failure_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_verification_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ktof, "decode", lambda text, **kwargs: None)
+    monkeypatch.setattr(gating, "decode", lambda text, **kwargs: None)
     message = {"role": "tool", "tool_call_id": "t", "content": PRETTY}
     _, report = compress_messages([message], options=CompressionOptions(verify=False))
     assert report.fragments[0].reason == "compressed"

@@ -8,8 +8,8 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
-from kaizen_client.engine import operations
 from kaizen_client.server.gateway import Gateway
+from kaizen_client.service import operations
 
 from .conftest import KEY, OTHER_KEY, AppClient, auth
 

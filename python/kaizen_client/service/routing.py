@@ -26,9 +26,9 @@ from pydantic import ValidationError
 from ..ktof import KTOFDecodeError, KTOFEncodeError
 from ..models import REQUEST_MODELS, ROUTES
 from . import operations
-from .errors import EngineError
+from .errors import ServiceError
 
-logger = logging.getLogger("kaizen_client.engine")
+logger = logging.getLogger("kaizen_client.service")
 
 _BY_PATH: dict[str, tuple[str, str]] = {path: (method, op) for op, (method, path) in ROUTES.items()}
 
@@ -109,7 +109,7 @@ def _dispatch(
     except KTOFEncodeError as exc:
         detail = {"path": exc.path, "message": exc.msg}
         return 400, error_body("ktof_encode_error", str(exc), request_id, detail)
-    except EngineError as exc:
+    except ServiceError as exc:
         return exc.status, error_body(exc.code, exc.message, request_id, exc.detail)
 
 

@@ -1,4 +1,4 @@
-"""The eight operations as the API answers them (called through handle_request)."""
+"""The eight service operations as the API answers them (called through handle_request)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import json
 from typing import Any
 
 import pytest
+from engine.samples import pretty, table
 
 from kaizen_client import ktof
-from kaizen_client.engine import handle_request
-from kaizen_client.engine.operations import compact_json
 from kaizen_client.models import RESPONSE_MODELS, ROUTES
+from kaizen_client.service import handle_request
+from kaizen_client.service.operations import compact_json
 from kaizen_client.tokens import count_tokens
-
-from .samples import pretty, table
 
 README_PROMPT = {
     "messages": [

@@ -1,7 +1,9 @@
 """The eight API operations over validated request models, returning the exact JSON bodies.
 
 These are what ``POST /v1/...`` answers, both in-process (via :func:`.routing.handle_request`)
-and from the server, so local and remote modes return the same JSON. Conventions:
+and from the server, so local and remote modes return the same JSON. They translate the
+API's request models into engine calls (:func:`engine_options`) and the engine's results
+into response bodies; the engine itself knows nothing of requests. Conventions:
 
 * ``stats`` compares the UTF-8 size of the value as compact JSON (``original_bytes``) with
   the KTOF text (``compressed_bytes``); ``reduction_ratio`` is compressed/original rounded
@@ -21,7 +23,10 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .. import __version__, ktof
+from .. import ktof
+from .._version import __version__
+from ..engine.messages import CompressionOptions, compress_messages
+from ..engine.report import CompressionReport
 from ..models import (
     DEFAULT_MODEL,
     DecodeOptions,
@@ -35,8 +40,6 @@ from ..models import (
 )
 from ..tokens import count_tokens
 from .errors import NotFoundError
-from .messages import CompressionOptions, compress_messages
-from .report import CompressionReport
 
 
 def compact_json(value: Any) -> str:
@@ -104,6 +107,22 @@ def _decode(text: str, options: DecodeOptions | None) -> Any:
     strict = True if opts.strict is None else opts.strict
     indent = 2 if opts.indent is None else opts.indent
     return ktof.decode(text, strict=strict, indent=indent)
+
+
+def engine_options(options: EncodeOptions | None, *, bypass: bool = False) -> CompressionOptions:
+    """The engine options an API request asks for (``bypass`` forces a bypass)."""
+    if options is None:
+        return CompressionOptions(bypass=bypass)
+    return CompressionOptions(
+        min_tokens_saved=options.min_tokens_saved,
+        min_percent_saved=options.min_percent_saved,
+        bypass=options.bypass or bypass,
+        preserve_prefix=options.preserve_prefix,
+        respect_cache_control=options.respect_cache_control,
+        mode=options.mode,
+        indent=options.indent,
+        delimiter=options.delimiter,
+    )
 
 
 def _model_of(options: EncodeOptions | None) -> str:
@@ -185,10 +204,8 @@ def _compress_prompt(
     prompt: Any, options: EncodeOptions | None, auto_detect_json: bool
 ) -> tuple[list[Any], CompressionReport, Callable[[list[Any]], Any]]:
     messages, rebuild = split_prompt(prompt)
-    engine_options = CompressionOptions.from_encode_options(options, bypass=not auto_detect_json)
-    compressed, report = compress_messages(
-        messages, model=_model_of(options), options=engine_options
-    )
+    engine_opts = engine_options(options, bypass=not auto_detect_json)
+    compressed, report = compress_messages(messages, model=_model_of(options), options=engine_opts)
     return compressed, report, rebuild
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from kaizen_client import ktof
-from kaizen_client.engine import handle_request, operations
 from kaizen_client.models import ErrorResponse
+from kaizen_client.service import handle_request, operations
 
 
 def error_of(status: int, answer: dict[str, Any], code: str, request_id: str = "r") -> Any:

@@ -1,0 +1,1 @@
+"""Tests of kaizen_client.service: the operations and handle_request."""
