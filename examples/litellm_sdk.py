@@ -57,20 +57,17 @@ class ShowSent(CustomLogger):
             f"{len(CHAT[-1]['content'])} chars of JSON):"
         )
         print("\n".join(tool["content"].splitlines()[:4]) + "\n  ...")
+        saved = kwargs["metadata"]["kaizen"]  # the request's copy of the metadata: loggers see it
+        print(
+            f"\nrequest metadata['kaizen']: {saved['tokens_before']} -> {saved['tokens_after']} "
+            f"tokens, {saved['tokens_saved']} saved"
+        )
 
 
 async def main() -> int:
     hook = KaizenHook()
     litellm.callbacks = [hook, ShowSent()]
-    metadata: dict[str, Any] = {}
-    await litellm.acompletion(
-        model="gpt-4o", messages=CHAT, metadata=metadata, mock_response="16 users are active."
-    )
-    saved = metadata["kaizen"]
-    print(
-        f"\nrequest metadata['kaizen']: {saved['tokens_before']} -> {saved['tokens_after']} "
-        f"tokens, {saved['tokens_saved']} saved"
-    )
+    await litellm.acompletion(model="gpt-4o", messages=CHAT, mock_response="16 users are active.")
 
     # The sync entry point (LiteLLM runs no deployment hooks for litellm.completion), asking
     # for the TOON reply to come back as JSON text.

@@ -8,9 +8,8 @@ the Proxy's callback.
 
 from __future__ import annotations
 
-from kaizen_client.integrations import Savings
+from kaizen_client.integrations import KaizenCompressionError, Savings
 
-from ._errors import KaizenCompressionError
 from ._reply import adecode_stream, decode_stream, decode_text
 from ._request import DECODE_FLAG, RECORD_KEY
 from ._version import __version__

@@ -1,42 +1,22 @@
 """Turning a TOON/KTOF reply back into JSON text, whole or streamed.
 
 A caller that asked the model to answer in TOON (fewer output tokens) still wants JSON
-text back. A reply that does not decode is left exactly as it came: decoding is a
-convenience, never a reason to lose an answer.
+text back. What counts as data (fences, decoders, prose) is the core's rule
+(``kaizen_client.integrations.replies``), shared with LangChain's parser; this module is the
+LiteLLM glue: response objects and streamed chunks. A reply that does not decode is left
+exactly as it came: decoding is a convenience, never a reason to lose an answer.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any
 
-from kaizen_client.ktof import decode
+from kaizen_client.integrations.replies import reply_as_json
 
-# A fenced block (```toon, ```ktof, ```json or unlabelled) and its body.
-_FENCE = re.compile(r"```[ \t]*(toon|ktof|json)?[ \t]*\n(.*?)\n[ \t]*```", re.S | re.I)
-
-
-def decode_text(text: str) -> str | None:
-    """``text`` as JSON text if it is TOON/KTOF (bare or fenced) or JSON, else ``None``.
-
-    Only objects and arrays count: a lone word or number is prose, not data.
-    """
-    match = _FENCE.search(text)
-    body = match.group(2) if match else text.strip()
-    if not body:
-        return None
-    try:
-        value = json.loads(body)
-    except ValueError:
-        try:
-            value = decode(body)
-        except ValueError:
-            return None
-    if not isinstance(value, (dict, list)):
-        return None
-    return json.dumps(value, ensure_ascii=False)
+#: ``text`` as JSON text if it holds an object or array (TOON/KTOF or JSON, bare or in a data
+#: fence), else ``None``.
+decode_text = reply_as_json
 
 
 def decode_response(response: Any) -> bool:

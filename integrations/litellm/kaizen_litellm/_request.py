@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from kaizen_client.integrations import Savings
@@ -35,24 +36,32 @@ def messages_of(data: Mapping[str, Any]) -> list[Any] | None:
     return messages if isinstance(messages, list) and messages else None
 
 
-def metadata_of(data: dict[str, Any], *, create: bool = False) -> dict[str, Any] | None:
-    """The request's metadata dict (``metadata``, else ``litellm_metadata``).
-
-    With ``create`` an empty one is added and, in the SDK, linked into the logging
-    object's ``litellm_params`` so that loggers see what is written there.
-    """
+def metadata_of(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The request's metadata dict (``metadata``, else ``litellm_metadata``), read only."""
     for key in ("metadata", "litellm_metadata"):
         value = data.get(key)
         if isinstance(value, dict):
             return value
-    if not create:
-        return None
-    metadata: dict[str, Any] = {}
-    data["metadata"] = metadata
+    return None
+
+
+def update_metadata(data: dict[str, Any], **values: Any) -> dict[str, Any]:
+    """Put a copy of the request's metadata, with ``values`` added, into ``data``.
+
+    The caller's own dict is never written to (it may be shared between requests); in the
+    SDK the copy also replaces it in the logging object's ``litellm_params`` (or is linked
+    there when there was none), so that loggers see what is written.
+    """
+    key = next((k for k in ("metadata", "litellm_metadata") if isinstance(data.get(k), dict)), None)
+    old = data.get(key) if key is not None else None
+    new = {**(old or {}), **values}
+    data[key or "metadata"] = new
     params = getattr(data.get("litellm_logging_obj"), "litellm_params", None)
-    if isinstance(params, dict) and not isinstance(params.get("metadata"), dict):
-        params["metadata"] = metadata
-    return metadata
+    if isinstance(params, dict):
+        current = params.get("metadata")
+        if not isinstance(current, dict) or current is old:
+            params["metadata"] = new
+    return new
 
 
 def request_metadata(data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -84,10 +93,7 @@ def already_compressed(data: dict[str, Any], messages: list[Any]) -> bool:
 def take_decode_flag(data: dict[str, Any]) -> None:
     """Move a top-level ``kaizen_decode_reply`` into the metadata (providers must not see it)."""
     if DECODE_FLAG in data:
-        flag = bool(data.pop(DECODE_FLAG))
-        metadata = metadata_of(data, create=True)
-        assert metadata is not None
-        metadata[DECODE_FLAG] = flag
+        update_metadata(data, **{DECODE_FLAG: bool(data.pop(DECODE_FLAG))})
 
 
 def wants_decoding(data: Mapping[str, Any], default: bool) -> bool:
@@ -99,14 +105,33 @@ def wants_decoding(data: Mapping[str, Any], default: bool) -> bool:
 
 
 def record(data: dict[str, Any], savings: Savings, messages: list[Any]) -> None:
-    """Write the savings into the request metadata and its ``spend_logs_metadata``."""
-    metadata = metadata_of(data, create=True)
-    assert metadata is not None
-    metadata[RECORD_KEY] = {**savings.to_dict(), "digest": digest(messages)}
-    spend = metadata.get("spend_logs_metadata")
-    metadata["spend_logs_metadata"] = {
-        **(spend if isinstance(spend, Mapping) else {}),
-        "kaizen_tokens_before": savings.tokens_before,
-        "kaizen_tokens_after": savings.tokens_after,
-        "kaizen_tokens_saved": savings.tokens_saved,
-    }
+    """Write the savings into (a copy of) the request metadata and its ``spend_logs_metadata``."""
+    spend = (metadata_of(data) or {}).get("spend_logs_metadata")
+    update_metadata(
+        data,
+        **{
+            RECORD_KEY: {**savings.to_dict(), "digest": digest(messages)},
+            "spend_logs_metadata": {
+                **(spend if isinstance(spend, Mapping) else {}),
+                "kaizen_tokens_before": savings.tokens_before,
+                "kaizen_tokens_after": savings.tokens_after,
+                "kaizen_tokens_saved": savings.tokens_saved,
+            },
+        },
+    )
+
+
+#: True while :func:`kaizen_litellm.completion` makes its sync call: its messages were
+#: already handled, so the hook's warning about unhooked sync calls does not apply.
+IN_SYNC_WRAPPER: ContextVar[bool] = ContextVar("kaizen_litellm_in_sync_wrapper", default=False)
+
+
+def is_unhooked_sync_call(kwargs: Mapping[str, Any]) -> bool:
+    """Whether LiteLLM's pre-API-call log describes a sync chat call no hook compressed."""
+    params = kwargs.get("litellm_params")
+    is_async = isinstance(params, Mapping) and bool(params.get("acompletion"))
+    return (
+        not is_async
+        and call_type_name(kwargs.get("call_type")) == "completion"
+        and not IN_SYNC_WRAPPER.get()
+    )

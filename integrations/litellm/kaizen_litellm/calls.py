@@ -51,7 +51,11 @@ def completion(
     data = hook.compress_request({"model": model, "messages": messages, **kwargs})
     decode = req.wants_decoding(data, hook.decode_replies)
     call = router.completion if router is not None else litellm.completion
-    response = call(**data)
+    token = req.IN_SYNC_WRAPPER.set(True)
+    try:
+        response = call(**data)
+    finally:
+        req.IN_SYNC_WRAPPER.reset(token)
     if not decode:
         return response
     if data.get("stream"):

@@ -9,22 +9,29 @@ here, not inherited), and sync callers use :meth:`KaizenHook.compress_request` t
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncGenerator
-from typing import Any, Literal
+from typing import Any
 
 from litellm.integrations.custom_logger import CustomLogger
 
 from kaizen_client import KaizenClient, KaizenSyncClient
-from kaizen_client.engine import CompressionOptions
-from kaizen_client.integrations import Savings, describe_error, make_backend
+from kaizen_client.integrations import (
+    CompressionGuard,
+    IntegrationSettings,
+    Mode,
+    OnError,
+    Savings,
+    SavingsLedger,
+    SavingsTotals,
+)
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from . import _request as req
-from ._errors import KaizenCompressionError, warn_fallback
 from ._reply import adecode_stream, decode_response
 
-OnError = Literal["fallback", "raise"]
+logger = logging.getLogger("kaizen_litellm")
 
 
 class KaizenHook(CustomLogger):
@@ -32,9 +39,11 @@ class KaizenHook(CustomLogger):
 
     Local engine by default; ``client=`` (a ``KaizenClient``/``KaizenSyncClient``),
     ``base_url=`` or ``api_key=`` select a Kaizen server. On failure the request goes out
-    unchanged and ``failures`` counts it; ``on_error="raise"`` raises instead.
-    ``decode_replies=True`` decodes every TOON reply (else only requests flagged with
-    ``kaizen_decode_reply``).
+    unchanged and ``failures`` counts it; ``on_error="raise"`` raises
+    ``KaizenCompressionError`` instead. ``decode_replies=True`` decodes every TOON reply
+    (else only requests flagged with ``kaizen_decode_reply``). A plain ``litellm.completion``
+    (sync) cannot be compressed by a hook: the first one seen logs a warning naming
+    :func:`kaizen_litellm.completion`.
     """
 
     def __init__(
@@ -43,7 +52,7 @@ class KaizenHook(CustomLogger):
         model: str = DEFAULT_MODEL,
         min_tokens_saved: int = DEFAULT_MIN_TOKENS_SAVED,
         min_percent_saved: float = DEFAULT_MIN_PERCENT_SAVED,
-        mode: Literal["auto", "toon"] = "auto",
+        mode: Mode = "auto",
         preserve_prefix: int = 0,
         respect_cache_control: bool = True,
         on_error: OnError = "fallback",
@@ -53,33 +62,58 @@ class KaizenHook(CustomLogger):
         api_key: str | None = None,
     ) -> None:
         super().__init__()
-        if on_error not in ("fallback", "raise"):
-            raise ValueError("on_error must be 'fallback' or 'raise'")
-        self.on_error: OnError = on_error
-        self.decode_replies = decode_replies
-        self.compressions = 0
-        self.failures = 0
-        self.tokens_before = 0
-        self.tokens_after = 0
-        self._lock = threading.Lock()
-        options = CompressionOptions(
+        self.settings = IntegrationSettings(
+            model=model,
             min_tokens_saved=min_tokens_saved,
             min_percent_saved=min_percent_saved,
             mode=mode,
             preserve_prefix=preserve_prefix,
             respect_cache_control=respect_cache_control,
+            on_error=on_error,
+            client=client,
+            base_url=base_url,
+            api_key=api_key,  # type: ignore[arg-type]  # a str is kept as a SecretStr
         )
-        self._secrets = [api_key, client.config.api_key if client is not None else None]
-        self._backend = make_backend(
-            model, options, client=client, base_url=base_url, api_key=api_key
+        self.decode_replies = decode_replies
+        self.ledger = SavingsLedger(SavingsTotals)
+        self._guard = CompressionGuard(
+            on_error=on_error,
+            secrets=self.settings.secrets,
+            logger=logger,
+            what="messages",
+            ledger=self.ledger,
         )
+        self._backend = self.settings.backend()
+        self._warned_sync = threading.Event()
+
+    @property
+    def on_error(self) -> OnError:
+        return self.settings.on_error
 
     # --- counters ------------------------------------------------------------------------
 
     @property
+    def compressions(self) -> int:
+        """Requests compressed (whether or not the engine found JSON worth rewriting)."""
+        return self.ledger.total.compressions
+
+    @property
+    def failures(self) -> int:
+        """Requests whose compression failed (sent unchanged, or raised)."""
+        return self.ledger.total.failures
+
+    @property
+    def tokens_before(self) -> int:
+        return self.ledger.total.tokens_before
+
+    @property
+    def tokens_after(self) -> int:
+        return self.ledger.total.tokens_after
+
+    @property
     def tokens_saved(self) -> int:
         """Tokens saved over every compression this hook made."""
-        return self.tokens_before - self.tokens_after
+        return self.ledger.total.tokens_saved
 
     @property
     def backend(self) -> str:
@@ -87,19 +121,20 @@ class KaizenHook(CustomLogger):
 
     def stats(self) -> dict[str, int]:
         """The cumulative counters as a dict (for logs and dashboards)."""
-        with self._lock:
-            return {
-                "compressions": self.compressions,
-                "failures": self.failures,
-                "tokens_before": self.tokens_before,
-                "tokens_after": self.tokens_after,
-                "tokens_saved": self.tokens_saved,
-            }
+        total = self.ledger.total
+        return {
+            "compressions": total.compressions,
+            "failures": total.failures,
+            "tokens_before": total.tokens_before,
+            "tokens_after": total.tokens_after,
+            "tokens_saved": total.tokens_saved,
+        }
 
     def __repr__(self) -> str:
+        total = self.ledger.total
         return (
-            f"KaizenHook(backend={self.backend!r}, compressions={self.compressions}, "
-            f"tokens_saved={self.tokens_saved}, failures={self.failures})"
+            f"KaizenHook(backend={self.backend!r}, compressions={total.compressions}, "
+            f"tokens_saved={total.tokens_saved}, failures={total.failures})"
         )
 
     # --- request side --------------------------------------------------------------------
@@ -115,21 +150,10 @@ class KaizenHook(CustomLogger):
         return messages
 
     def _apply(self, data: dict[str, Any], out: list[Any], savings: Savings) -> dict[str, Any]:
-        with self._lock:
-            self.compressions += 1
-            self.tokens_before += savings.tokens_before
-            self.tokens_after += savings.tokens_after
+        self.ledger.add(SavingsTotals.of_call(savings, items=len(out)))
         data["messages"] = out
         req.record(data, savings, out)
         return data
-
-    def _failed(self, exc: Exception, where: str) -> None:
-        with self._lock:
-            self.failures += 1
-        description = describe_error(exc, self._secrets)
-        if self.on_error == "raise":
-            raise KaizenCompressionError(f"Kaizen compression failed: {description}") from None
-        warn_fallback(where, description)
 
     def compress_request(
         self, data: dict[str, Any], call_type: Any = "completion"
@@ -138,12 +162,8 @@ class KaizenHook(CustomLogger):
         messages = self._prepare(data, call_type)
         if messages is None:
             return data
-        try:
-            out, savings = self._backend.compress(messages)
-        except Exception as exc:
-            self._failed(exc, "compress_request")
-            return data
-        return self._apply(data, out, savings)
+        done = self._guard.run(lambda: self._backend.compress(messages), None, "compress_request")
+        return data if done.value is None else self._apply(data, *done.value)
 
     async def acompress_request(
         self, data: dict[str, Any], call_type: Any = "acompletion"
@@ -152,12 +172,10 @@ class KaizenHook(CustomLogger):
         messages = self._prepare(data, call_type)
         if messages is None:
             return data
-        try:
-            out, savings = await self._backend.acompress(messages)
-        except Exception as exc:
-            self._failed(exc, "acompress_request")
-            return data
-        return self._apply(data, out, savings)
+        done = await self._guard.arun(
+            lambda: self._backend.acompress(messages), None, "acompress_request"
+        )
+        return data if done.value is None else self._apply(data, *done.value)
 
     async def async_pre_call_deployment_hook(
         self, kwargs: dict[str, Any], call_type: Any
@@ -170,6 +188,17 @@ class KaizenHook(CustomLogger):
     ) -> dict[str, Any]:
         """Proxy: every request, before routing (``/chat/completions`` is ``"acompletion"``)."""
         return await self.acompress_request(data, call_type)
+
+    def log_pre_api_call(self, model: Any, messages: Any, kwargs: dict[str, Any]) -> None:
+        """Sync calls: LiteLLM runs no pre-call hook for them, so say so once."""
+        if self._warned_sync.is_set() or not req.is_unhooked_sync_call(kwargs):
+            return
+        self._warned_sync.set()
+        logger.warning(
+            "KaizenHook cannot compress litellm.completion (sync): LiteLLM runs pre-call hooks "
+            "for async calls only, so these messages were sent uncompressed. Call "
+            "kaizen_litellm.completion(...) (same arguments) or litellm.acompletion instead."
+        )
 
     # --- reply side ----------------------------------------------------------------------
 

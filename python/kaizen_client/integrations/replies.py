@@ -101,6 +101,8 @@ def parse_reply(text: str, *, strict: bool = False, shape: Shape = "any") -> Any
     also enforces TOON's declared row and item counts.
     """
     body, fenced, _ = locate(text)
+    if not body.strip():
+        raise ReplyShapeError(shape, body)  # an empty reply holds nothing, not ``{}``
     value = _decode(body, strict=strict)
     if shape != "any" and (not matches(value, shape) or _reads_as_prose(body, fenced, value)):
         raise ReplyShapeError(shape, value)

@@ -80,16 +80,17 @@ async def test_mock_response_path_records_savings_in_metadata() -> None:
     await litellm.acompletion(
         model="gpt-4o", messages=chat(), mock_response="hi", metadata=metadata
     )
-    record = metadata[RECORD_KEY]
-    assert record["tokens_saved"] == hook.tokens_saved > 0
-    assert record["tokens_before"] - record["tokens_after"] == record["tokens_saved"]
-    assert record["backend"] == "local" and record["fragments_compressed"] == 1
+    assert metadata == {"team": "a"}  # the caller's own dict is never written to
     await GLOBAL_LOGGING_WORKER.flush()
     for _ in range(50):
         if seen:
             break
         await asyncio.sleep(0.05)
-    assert seen["params"][RECORD_KEY]["tokens_saved"] == record["tokens_saved"]
+    record = seen["params"][RECORD_KEY]
+    assert seen["params"]["team"] == "a"  # loggers see the caller's metadata and the record
+    assert record["tokens_saved"] == hook.tokens_saved > 0
+    assert record["tokens_before"] - record["tokens_after"] == record["tokens_saved"]
+    assert record["backend"] == "local" and record["fragments_compressed"] == 1
     spend = seen["payload"]["spend_logs_metadata"]
     assert spend["kaizen_tokens_saved"] == record["tokens_saved"]
     assert spend["kaizen_tokens_before"] == record["tokens_before"]
@@ -178,7 +179,37 @@ async def test_on_error_raise() -> None:
     with pytest.raises(KaizenCompressionError, match="Kaizen compression failed") as info:
         await hook.acompress_request({"model": "m", "messages": chat()}, "acompletion")
     assert "sk-kaizen-secret-123456" not in str(info.value)
+    assert info.value.where == "acompress_request"
+    assert info.value.__cause__ is not None  # the original failure is chained
     assert hook.failures == 1
+
+
+def test_compression_error_is_the_cores() -> None:
+    """One exception for ``on_error="raise"`` in every integration; the old name still works."""
+    from kaizen_client.errors import KaizenError
+    from kaizen_client.integrations import KaizenCompressionError as CoreError
+
+    assert KaizenCompressionError is CoreError
+    assert issubclass(KaizenCompressionError, KaizenError)
+    assert issubclass(KaizenCompressionError, RuntimeError)  # as in kaizen-litellm 0.1.0
+
+
+async def test_the_callers_metadata_is_copied_not_written() -> None:
+    hook = KaizenHook()
+    mine: dict[str, Any] = {"team": "a", "spend_logs_metadata": {"cost_center": 7}}
+    data: dict[str, Any] = {
+        "model": "gpt-4o",
+        "messages": chat(),
+        "metadata": mine,
+        "kaizen_decode_reply": True,
+    }
+    await hook.async_pre_call_deployment_hook(data, "acompletion")
+    assert mine == {"team": "a", "spend_logs_metadata": {"cost_center": 7}}
+    assert data["metadata"] is not mine
+    assert data["metadata"]["team"] == "a" and data["metadata"]["kaizen_decode_reply"] is True
+    assert data["metadata"][RECORD_KEY]["tokens_saved"] == hook.tokens_saved > 0
+    spend = data["metadata"]["spend_logs_metadata"]
+    assert spend["cost_center"] == 7 and spend["kaizen_tokens_saved"] == hook.tokens_saved
 
 
 async def test_content_parts_and_embedded_json_are_compressed() -> None:
