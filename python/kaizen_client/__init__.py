@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         KaizenRateLimitError,
         KaizenRequestError,
         KaizenServerError,
+        KaizenTimeoutError,
         KaizenValidationError,
     )
     from .models import (
@@ -53,6 +54,7 @@ _LAZY: dict[str, str] = {
     "KaizenPayloadTooLargeError": ".errors",
     "KaizenRateLimitError": ".errors",
     "KaizenServerError": ".errors",
+    "KaizenTimeoutError": ".errors",
     "EncodeOptions": ".models",
     "DecodeOptions": ".models",
     "EncodeRequest": ".models",
@@ -94,6 +96,7 @@ __all__ = [
     "KaizenRequestError",
     "KaizenServerError",
     "KaizenSyncClient",
+    "KaizenTimeoutError",
     "KaizenValidationError",
     "OptimizeRequestPayload",
     "OptimizeResponsePayload",

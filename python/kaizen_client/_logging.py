@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 logger = logging.getLogger("kaizen_client")
+
+#: Loggers of the HTTP stack whose DEBUG traces print raw response headers (where a server
+#: may echo the key back); a filter on them masks every key a client was built with.
+HTTP_LOGGERS = ("httpx", "httpcore.http11", "httpcore.http2", "httpcore.connection")
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
 
 REDACTED = "***"
 #: Header names (lower case) whose values are credentials.
@@ -55,6 +62,44 @@ def redact_value(value: Any, secrets: Iterable[str | None]) -> Any:
     return value
 
 
+class SecretFilter(logging.Filter):
+    """Rewrites a record whose text contains a registered key, with the key masked.
+
+    Filters run only for records that pass the level check, so this costs nothing unless
+    the HTTP stack's DEBUG logging is on.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = list(_secrets)
+        if not secrets:
+            return True
+        try:
+            text = record.getMessage()
+        except Exception:  # a malformed record is the logging module's business
+            return True
+        if any(secret in text for secret in secrets):
+            record.msg = redact_text(text, secrets)
+            record.args = None
+        return True
+
+
+_FILTER = SecretFilter()
+
+
+def register_secret(secret: str | None) -> None:
+    """Mask ``secret`` in the HTTP stack's log records from now on (idempotent)."""
+    if not secret or len(secret) < 4:
+        return
+    with _secrets_lock:
+        if secret in _secrets:
+            return
+        _secrets.add(secret)
+        for name in HTTP_LOGGERS:
+            http_logger = logging.getLogger(name)
+            if _FILTER not in http_logger.filters:
+                http_logger.addFilter(_FILTER)
+
+
 def log_request(*, method: str, path: str, request_id: str, mode: str, attempt: int) -> None:
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug(
@@ -90,4 +135,12 @@ def log_retry(*, method: str, path: str, request_id: str, delay: float, reason: 
     )
 
 
-__all__ = ["logger", "redact_header_pairs", "redact_headers", "redact_text", "redact_value"]
+__all__ = [
+    "SecretFilter",
+    "logger",
+    "redact_header_pairs",
+    "redact_headers",
+    "redact_text",
+    "redact_value",
+    "register_secret",
+]

@@ -9,6 +9,10 @@ handled inline, because a thread hop (tens of microseconds plus GIL hand-offs) w
 than the work. Bodies above ``thread_threshold`` bytes go to a worker thread through
 ``anyio.to_thread`` (anyio already ships with httpx and works under asyncio and trio), so one
 multi-megabyte encode does not stall every other coroutine on the loop.
+
+Idempotency: like the reference server, the transport answers a POST whose
+``Idempotency-Key`` it has already answered (same API key, same request) with the first
+result, from a bounded, expiring :class:`~kaizen_client.idempotency.ResultCache`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import Any
 
 import anyio.to_thread
 import httpx
+
+from .idempotency import REPLAYED_HEADER, ResultCache, StoredResult, fingerprint, valid_key
 
 #: Bodies larger than this are handled on a worker thread by the async transport.
 DEFAULT_THREAD_THRESHOLD = 64 * 1024
@@ -34,20 +40,64 @@ def _engine_call(method: str, path: str, body: bytes | None, request_id: str) ->
 class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Serves both ``httpx.Client`` and ``httpx.AsyncClient`` from the in-process engine."""
 
-    def __init__(self, *, thread_threshold: int = DEFAULT_THREAD_THRESHOLD) -> None:
+    def __init__(
+        self,
+        *,
+        thread_threshold: int = DEFAULT_THREAD_THRESHOLD,
+        idempotency: ResultCache | None = None,
+    ) -> None:
         self.thread_threshold = thread_threshold
+        self.idempotency = idempotency if idempotency is not None else ResultCache()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
-        return self._respond(request, *self._call(request, body))
+        replay = self._replay(request, body)
+        if replay is not None:
+            return replay
+        return self._respond(request, *self._remember(request, body, self._call(request, body)))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
+        replay = self._replay(request, body)
+        if replay is not None:
+            return replay
         if len(body) > self.thread_threshold:
             result = await anyio.to_thread.run_sync(self._call, request, body)
         else:
             result = self._call(request, body)
-        return self._respond(request, *result)
+        return self._respond(request, *self._remember(request, body, result))
+
+    @staticmethod
+    def _scope(request: httpx.Request) -> tuple[str, str] | None:
+        """``(owner, key)`` of an idempotent POST, or None."""
+        key = request.headers.get("idempotency-key")
+        if request.method != "POST" or not key or not valid_key(key):
+            return None
+        return request.headers.get("x-api-key", ""), key
+
+    def _replay(self, request: httpx.Request, body: bytes) -> httpx.Response | None:
+        scope = self._scope(request)
+        if scope is None:
+            return None
+        stored = self.idempotency.get(*scope)
+        if stored is None:
+            return None
+        if stored.fingerprint != fingerprint(request.method, request.url.path, body):
+            return self._respond(request, *_key_reused(self._request_id(request)))
+        return self._respond(request, stored.status, stored.payload, replayed=True)
+
+    def _remember(
+        self, request: httpx.Request, body: bytes, result: tuple[int, Any]
+    ) -> tuple[int, Any]:
+        """Keep a successful answer for its key; return the first answer the key got."""
+        status, payload = result
+        scope = self._scope(request)
+        if scope is None or status != 200:
+            return result
+        size = len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+        stored = StoredResult(status, payload, fingerprint("POST", request.url.path, body), size)
+        first = self.idempotency.put_first(*scope, stored)
+        return first.status, first.payload
 
     @staticmethod
     def _request_id(request: httpx.Request) -> str:
@@ -58,16 +108,31 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             request.method, request.url.path, body or None, self._request_id(request)
         )
 
-    def _respond(self, request: httpx.Request, status: int, payload: Any) -> httpx.Response:
+    def _respond(
+        self, request: httpx.Request, status: int, payload: Any, *, replayed: bool = False
+    ) -> httpx.Response:
         content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {
             "content-type": "application/json",
             "x-request-id": self._request_id(request),
         }
+        if replayed:
+            headers[REPLAYED_HEADER.lower()] = "true"
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def __repr__(self) -> str:
         return f"LocalEngineTransport(thread_threshold={self.thread_threshold})"
+
+
+def _key_reused(request_id: str) -> tuple[int, Any]:
+    """422 for a key sent again with a different request (the server answers the same)."""
+    error = {
+        "code": "idempotency_key_reused",
+        "message": "Idempotency-Key was already used with a different request",
+        "request_id": request_id,
+        "detail": None,
+    }
+    return 422, {"error": error}
 
 
 __all__ = ["DEFAULT_THREAD_THRESHOLD", "LocalEngineTransport"]

@@ -8,13 +8,14 @@ They differ only in how they perform I/O: ``send`` and ``sleep`` with or without
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, cast
 
 import anyio
 import httpx
 
-from ._base_client import BaseKaizenClient, Flow, Payload, ResponseT, Send, Sleep
+from ._base_client import BaseKaizenClient, DeadlineExceeded, Flow, Payload, ResponseT, Send, Sleep
+from ._legacy import LegacyClientTransport, is_legacy
 from .config import DEFAULT_BASE_URL, KaizenClientConfig
 from .models import (
     DecodeRequest,
@@ -37,15 +38,20 @@ class KaizenSyncClient(BaseKaizenClient[httpx.Client]):
         self,
         config: KaizenClientConfig | None = None,
         *,
-        client: httpx.Client | None = None,
+        client: httpx.Client | Any | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] | None = None,
         now: Callable[[], float] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        super().__init__(config, random=random, now=now, clock=clock)
+        super().__init__(
+            config, random=random, now=now, clock=clock, client_supplied=client is not None
+        )
         self._sleep = sleep if sleep is not None else time.sleep
+        if client is not None and is_legacy(client):
+            # A 0.1.4-style object with only ``request()``: ours to wrap, its to close.
+            transport, client = LegacyClientTransport(client), None
         self._owns_client = client is None
         self._client = (
             client if client is not None else httpx.Client(**self._httpx_options(transport))
@@ -76,7 +82,7 @@ class KaizenSyncClient(BaseKaizenClient[httpx.Client]):
                     continue
                 assert isinstance(step, Send)
                 try:
-                    response = self._client.send(step.request)
+                    response = self._send(step)
                 except httpx.HTTPError as exc:
                     step = flow.throw(exc)
                 else:
@@ -86,56 +92,136 @@ class KaizenSyncClient(BaseKaizenClient[httpx.Client]):
         finally:
             flow.close()
 
+    def _send(self, step: Send) -> httpx.Response:
+        if step.deadline is None:
+            return self._client.send(step.request)
+        response = self._client.send(step.request, stream=True)
+        try:
+            inner = response.stream
+            assert isinstance(inner, httpx.SyncByteStream)
+            response.stream = _SyncDeadlineStream(inner, step.deadline, self._clock, step.request)
+            response.read()
+        finally:
+            response.close()
+        return response
+
     def _call(
-        self, op: str, model: type[ResponseT], payload: Payload | None, request_id: str | None
+        self,
+        op: str,
+        model: type[ResponseT],
+        payload: Payload | None,
+        request_id: str | None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> ResponseT:
-        return self._run(self._flow(op, model, payload, request_id))
+        return self._run(self._flow(op, model, payload, request_id, idempotency_key, total_timeout))
 
     def compress(
-        self, payload: EncodeRequest | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: EncodeRequest | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """JSON -> KTOF with size stats (``POST /v1/compress``)."""
-        return self._call("compress", KaizenResponse, payload, request_id)
+        return self._call(
+            "compress", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
     def decompress(
-        self, payload: DecodeRequest | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: DecodeRequest | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """KTOF -> JSON (``POST /v1/decompress``)."""
-        return self._call("decompress", KaizenResponse, payload, request_id)
+        return self._call(
+            "decompress", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
     def optimize(
-        self, payload: EncodeRequest | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: EncodeRequest | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """Encode and count tokens (``POST /v1/optimize``)."""
-        return self._call("optimize", KaizenResponse, payload, request_id)
+        return self._call(
+            "optimize", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
     def optimize_request(
-        self, payload: OptimizeRequestPayload | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: OptimizeRequestPayload | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> OptimizeRequestResponse:
         """Compress an outbound provider request (``POST /v1/optimize/request``)."""
-        return self._call("optimize_request", OptimizeRequestResponse, payload, request_id)
+        return self._call(
+            "optimize_request",
+            OptimizeRequestResponse,
+            payload,
+            request_id,
+            idempotency_key,
+            total_timeout,
+        )
 
     def optimize_response(
-        self, payload: OptimizeResponsePayload | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: OptimizeResponsePayload | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """Expand KTOF in a provider response (``POST /v1/optimize/response``)."""
-        return self._call("optimize_response", KaizenResponse, payload, request_id)
+        return self._call(
+            "optimize_response", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
     def prompts_encode(
-        self, payload: PromptEncodePayload | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: PromptEncodePayload | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> PromptsEncodeResponse:
         """Find JSON inside a prompt and re-encode it as KTOF (``POST /v1/prompts/encode``)."""
-        return self._call("prompts_encode", PromptsEncodeResponse, payload, request_id)
+        return self._call(
+            "prompts_encode",
+            PromptsEncodeResponse,
+            payload,
+            request_id,
+            idempotency_key,
+            total_timeout,
+        )
 
     def prompts_decode(
-        self, payload: PromptDecodePayload | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: PromptDecodePayload | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """Restore an encoded prompt (``POST /v1/prompts/decode``)."""
-        return self._call("prompts_decode", KaizenResponse, payload, request_id)
+        return self._call(
+            "prompts_decode", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
-    def health(self, *, request_id: str | None = None) -> HealthResponse:
+    def health(
+        self, *, request_id: str | None = None, total_timeout: float | None = None
+    ) -> HealthResponse:
         """Liveness check (``GET /``)."""
-        return self._call("health", HealthResponse, None, request_id)
+        return self._call("health", HealthResponse, None, request_id, None, total_timeout)
 
 
 class KaizenClient(BaseKaizenClient[httpx.AsyncClient]):
@@ -145,15 +231,20 @@ class KaizenClient(BaseKaizenClient[httpx.AsyncClient]):
         self,
         config: KaizenClientConfig | None = None,
         *,
-        client: httpx.AsyncClient | None = None,
+        client: httpx.AsyncClient | Any | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         random: Callable[[], float] | None = None,
         now: Callable[[], float] | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        super().__init__(config, random=random, now=now, clock=clock)
+        super().__init__(
+            config, random=random, now=now, clock=clock, client_supplied=client is not None
+        )
         self._sleep = sleep if sleep is not None else anyio.sleep
+        if client is not None and is_legacy(client):
+            # A 0.1.4-style object with only ``request()``: ours to wrap, its to close.
+            transport, client = LegacyClientTransport(client), None
         self._owns_client = client is None
         self._client = (
             client if client is not None else httpx.AsyncClient(**self._httpx_options(transport))
@@ -184,7 +275,7 @@ class KaizenClient(BaseKaizenClient[httpx.AsyncClient]):
                     continue
                 assert isinstance(step, Send)
                 try:
-                    response = await self._client.send(step.request)
+                    response = await self._send(step)
                 except httpx.HTTPError as exc:
                     step = flow.throw(exc)
                 else:
@@ -194,56 +285,186 @@ class KaizenClient(BaseKaizenClient[httpx.AsyncClient]):
         finally:
             flow.close()
 
+    async def _send(self, step: Send) -> httpx.Response:
+        if step.deadline is None:
+            return await self._client.send(step.request)
+        response = await self._client.send(step.request, stream=True)
+        try:
+            inner = response.stream
+            assert isinstance(inner, httpx.AsyncByteStream)
+            response.stream = _AsyncDeadlineStream(inner, step.deadline, self._clock, step.request)
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
+
     async def _call(
-        self, op: str, model: type[ResponseT], payload: Payload | None, request_id: str | None
+        self,
+        op: str,
+        model: type[ResponseT],
+        payload: Payload | None,
+        request_id: str | None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> ResponseT:
-        return await self._run(self._flow(op, model, payload, request_id))
+        return await self._run(
+            self._flow(op, model, payload, request_id, idempotency_key, total_timeout)
+        )
 
     async def compress(
-        self, payload: EncodeRequest | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: EncodeRequest | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """JSON -> KTOF with size stats (``POST /v1/compress``)."""
-        return await self._call("compress", KaizenResponse, payload, request_id)
+        return await self._call(
+            "compress", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
     async def decompress(
-        self, payload: DecodeRequest | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: DecodeRequest | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """KTOF -> JSON (``POST /v1/decompress``)."""
-        return await self._call("decompress", KaizenResponse, payload, request_id)
+        return await self._call(
+            "decompress", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
     async def optimize(
-        self, payload: EncodeRequest | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: EncodeRequest | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """Encode and count tokens (``POST /v1/optimize``)."""
-        return await self._call("optimize", KaizenResponse, payload, request_id)
+        return await self._call(
+            "optimize", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
     async def optimize_request(
-        self, payload: OptimizeRequestPayload | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: OptimizeRequestPayload | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> OptimizeRequestResponse:
         """Compress an outbound provider request (``POST /v1/optimize/request``)."""
-        return await self._call("optimize_request", OptimizeRequestResponse, payload, request_id)
+        return await self._call(
+            "optimize_request",
+            OptimizeRequestResponse,
+            payload,
+            request_id,
+            idempotency_key,
+            total_timeout,
+        )
 
     async def optimize_response(
-        self, payload: OptimizeResponsePayload | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: OptimizeResponsePayload | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """Expand KTOF in a provider response (``POST /v1/optimize/response``)."""
-        return await self._call("optimize_response", KaizenResponse, payload, request_id)
+        return await self._call(
+            "optimize_response", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
     async def prompts_encode(
-        self, payload: PromptEncodePayload | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: PromptEncodePayload | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> PromptsEncodeResponse:
         """Find JSON inside a prompt and re-encode it as KTOF (``POST /v1/prompts/encode``)."""
-        return await self._call("prompts_encode", PromptsEncodeResponse, payload, request_id)
+        return await self._call(
+            "prompts_encode",
+            PromptsEncodeResponse,
+            payload,
+            request_id,
+            idempotency_key,
+            total_timeout,
+        )
 
     async def prompts_decode(
-        self, payload: PromptDecodePayload | Mapping[str, Any], *, request_id: str | None = None
+        self,
+        payload: PromptDecodePayload | Mapping[str, Any],
+        *,
+        request_id: str | None = None,
+        idempotency_key: str | None = None,
+        total_timeout: float | None = None,
     ) -> KaizenResponse:
         """Restore an encoded prompt (``POST /v1/prompts/decode``)."""
-        return await self._call("prompts_decode", KaizenResponse, payload, request_id)
+        return await self._call(
+            "prompts_decode", KaizenResponse, payload, request_id, idempotency_key, total_timeout
+        )
 
-    async def health(self, *, request_id: str | None = None) -> HealthResponse:
+    async def health(
+        self, *, request_id: str | None = None, total_timeout: float | None = None
+    ) -> HealthResponse:
         """Liveness check (``GET /``)."""
-        return await self._call("health", HealthResponse, None, request_id)
+        return await self._call("health", HealthResponse, None, request_id, None, total_timeout)
+
+
+class _SyncDeadlineStream(httpx.SyncByteStream):
+    """A response body that stops with :class:`DeadlineExceeded` once the deadline passed."""
+
+    def __init__(
+        self,
+        inner: httpx.SyncByteStream,
+        deadline: float,
+        clock: Callable[[], float],
+        request: httpx.Request,
+    ) -> None:
+        self._inner, self._deadline, self._clock, self._request = inner, deadline, clock, request
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._clock() >= self._deadline:
+            raise DeadlineExceeded("total_timeout exceeded", request=self._request)
+        for chunk in self._inner:
+            if self._clock() >= self._deadline:
+                raise DeadlineExceeded("total_timeout exceeded", request=self._request)
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _AsyncDeadlineStream(httpx.AsyncByteStream):
+    """The async twin of :class:`_SyncDeadlineStream`."""
+
+    def __init__(
+        self,
+        inner: httpx.AsyncByteStream,
+        deadline: float,
+        clock: Callable[[], float],
+        request: httpx.Request,
+    ) -> None:
+        self._inner, self._deadline, self._clock, self._request = inner, deadline, clock, request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._clock() >= self._deadline:
+            raise DeadlineExceeded("total_timeout exceeded", request=self._request)
+        async for chunk in self._inner:
+            if self._clock() >= self._deadline:
+                raise DeadlineExceeded("total_timeout exceeded", request=self._request)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 __all__ = ["DEFAULT_BASE_URL", "KaizenClient", "KaizenClientConfig", "KaizenSyncClient"]

@@ -53,12 +53,18 @@ class KaizenClientConfig:
     verify_ssl: bool | str = True
     default_headers: dict[str, str] = field(default_factory=dict)
 
-    # Retries: all API operations are idempotent, so transient failures are retried.
+    # Retries (openai-python's policy, see ``_retry``): transient failures are retried, and
+    # every POST carries one ``Idempotency-Key`` so a retry never does the work twice.
     max_retries: int = 2
+    #: First backoff in seconds; each retry doubles it, up to ``backoff_max``, minus <= 25 %.
     backoff_base: float = 0.5
     backoff_max: float = 8.0
-    #: Longest ``Retry-After`` the client will honour (longer hints are cut to this).
-    retry_after_max: float = 60.0
+    #: Longest ``retry-after``/``retry-after-ms`` wait honoured; a server asking for longer
+    #: is not retried: the error is raised at once with its ``retry_after``.
+    retry_after_max: float = 120.0
+    #: Overall deadline of one call in seconds, every attempt and backoff sleep included
+    #: (``timeout`` is per connect/read/write). None: no overall deadline.
+    total_timeout: float | None = None
 
     # Split timeouts; each falls back to ``timeout`` when None.
     connect_timeout: float | None = None
@@ -88,6 +94,10 @@ class KaizenClientConfig:
             self.base_url = LOCAL
         if self.max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        if self.total_timeout is not None and not self.total_timeout > 0:
+            raise ValueError(
+                f"total_timeout must be > 0 seconds or None, got {self.total_timeout!r}"
+            )
 
     @property
     def mode(self) -> Mode:
@@ -130,7 +140,8 @@ class KaizenClientConfig:
         key = "'***'" if self.api_key else "None"
         return (
             f"KaizenClientConfig(mode={self.mode!r}, base_url={self.base_url!r}, api_key={key}, "
-            f"timeout={self.timeout!r}, max_retries={self.max_retries!r}, "
+            f"timeout={self.timeout!r}, total_timeout={self.total_timeout!r}, "
+            f"max_retries={self.max_retries!r}, "
             f"verify_ssl={self.verify_ssl!r}, proxy={self.proxy!r}, "
             f"default_headers={redact_headers(self.default_headers)!r})"
         )

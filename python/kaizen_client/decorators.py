@@ -70,9 +70,16 @@ def with_kaizen_client(config: KaizenClientConfig | None = None) -> Callable[[F]
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 if supplied(args, kwargs):
                     return await func(*args, **kwargs)
-                async with KaizenClient(config) as kaizen:
+                # As 0.1.4: create, call, then ``close()`` - so a stand-in client (a test
+                # double with only ``close``) works as well as the real one.
+                kaizen = KaizenClient(config=config)
+                try:
                     a, kw = _with_client(args, kwargs, kaizen, position, positional_only)
                     return await func(*a, **kw)
+                finally:
+                    closing = kaizen.close()
+                    if inspect.isawaitable(closing):
+                        await closing
 
             return async_wrapper  # type: ignore[return-value]
 
@@ -80,9 +87,12 @@ def with_kaizen_client(config: KaizenClientConfig | None = None) -> Callable[[F]
         def sync_wrapper(*args: Any, **kwargs: Any) -> Any:
             if supplied(args, kwargs):
                 return func(*args, **kwargs)
-            with KaizenSyncClient(config) as kaizen:
+            kaizen = KaizenSyncClient(config=config)
+            try:
                 a, kw = _with_client(args, kwargs, kaizen, position, positional_only)
                 return func(*a, **kw)
+            finally:
+                kaizen.close()
 
         return sync_wrapper  # type: ignore[return-value]
 

@@ -46,12 +46,20 @@ class KaizenRequestError(KaizenError):
         return (_rebuild_request_error, (type(self), self.message, self.original, self.request_id))
 
 
+class KaizenTimeoutError(KaizenRequestError):
+    """No complete answer in time: a per-read timeout, or the call's overall ``total_timeout``
+    (which includes every retry and every backoff sleep) ran out."""
+
+
 class KaizenAPIError(KaizenError):
     """The API answered with an error status (or an unreadable body).
 
     ``payload`` is the parsed JSON body (or the raw text when it was not JSON), ``code`` and
     ``message`` come from the API's ``{"error": {...}}`` envelope when present.
+    ``retry_after`` is the server's ``retry-after(-ms)`` hint in seconds, when it sent one.
     """
+
+    retry_after: float | None = None
 
     def __init__(
         self,
@@ -215,6 +223,7 @@ __all__ = [
     "KaizenRateLimitError",
     "KaizenRequestError",
     "KaizenServerError",
+    "KaizenTimeoutError",
     "KaizenValidationError",
     "api_error_class",
 ]

@@ -9,6 +9,7 @@ from .errors import (
     KaizenRateLimitError,
     KaizenRequestError,
     KaizenServerError,
+    KaizenTimeoutError,
     KaizenValidationError,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "KaizenRateLimitError",
     "KaizenRequestError",
     "KaizenServerError",
+    "KaizenTimeoutError",
     "KaizenValidationError",
 ]

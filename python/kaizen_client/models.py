@@ -16,10 +16,11 @@ responses keep unknown fields and behave like the plain ``dict`` 0.1.4 returned:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 # The engine owns its vocabulary and defaults; the wire schema re-exports them.
 from .engine.defaults import (
@@ -177,8 +178,12 @@ class ResponseModel(BaseModel):
         return [(key, self[key]) for key in self.keys()]
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object this response was read from (or would be sent as)."""
-        return self.model_dump(mode="json", exclude_unset=True)
+        """The JSON object this response was read from (or would be sent as).
+
+        ``warnings=False``: a leniently built model (see :func:`construct_lenient`) holds
+        values as the server sent them, which is what should come back out, silently.
+        """
+        return self.model_dump(mode="json", exclude_unset=True, warnings=False)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ResponseModel):
@@ -284,6 +289,45 @@ class ErrorResponse(ResponseModel):
     error: ErrorBody
 
 
+# --- lenient parsing ---------------------------------------------------------------------
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@functools.lru_cache(maxsize=256)
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    annotation = model.model_fields[name].annotation
+    return TypeAdapter(annotation if annotation is not None else Any)
+
+
+def construct_lenient(model: type[ModelT], data: Mapping[str, Any]) -> ModelT:
+    """``model`` built from ``data`` without rejecting it, as openai-python's ``construct``.
+
+    Used when ``model_validate`` fails on a well-formed JSON object: each declared field that
+    is present is validated on its own and kept as sent if that fails; absent fields take
+    their default, or None when they have none; unknown keys are kept as extras. The result
+    still compares equal to ``data`` and answers ``resp["key"]`` for exactly its keys.
+    """
+    values: dict[str, Any] = {}
+    present: set[str] = set()
+    declared: set[str] = set()
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        declared.add(key)
+        if key in data:
+            present.add(name)
+            try:
+                values[name] = _field_adapter(model, name).validate_python(data[key])
+            except ValidationError:
+                values[name] = data[key]
+        elif info.is_required():
+            values[name] = None
+        else:
+            values[name] = info.get_default(call_default_factory=True)
+    extras = {key: value for key, value in data.items() if key not in declared}
+    return model.model_construct(_fields_set=present | set(extras), **values, **extras)
+
+
 # --- operation tables --------------------------------------------------------------------
 
 ROUTES: dict[str, tuple[str, str]] = {
@@ -357,4 +401,5 @@ __all__ = [
     "ResponseModel",
     "Stats",
     "TokenStats",
+    "construct_lenient",
 ]

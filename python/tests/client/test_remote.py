@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 from typing import Any
@@ -26,7 +27,12 @@ from kaizen_client.models import HealthResponse, KaizenResponse
 from .conftest import API_KEY, BASE, error_body, ok_body
 
 
-def reply(status: int, body: Any = None, **headers: str) -> httpx.Response:
+def reply(
+    status: int, body: Any = None, *, content: str | None = None, **headers: str
+) -> httpx.Response:
+    if content is not None:
+        headers.setdefault("content-type", "application/json")
+        return httpx.Response(status, content=content.encode(), headers=headers)
     if isinstance(body, (dict, list)):
         return httpx.Response(status, json=body, headers=headers)
     return httpx.Response(status, content=(body or "").encode(), headers=headers)
@@ -105,51 +111,120 @@ async def test_headers_key_user_agent_and_defaults(make: Any) -> None:
 
 
 # ------------------------------------------------------------------------- retries
+# The policy is openai-python's: backoff 0.5 * 2**n capped at 8 s, minus at most 25 % jitter
+# (the harness's random() is 0.5, so each backoff is 0.875 of its base); retry-after-ms /
+# retry-after honoured only when 0 < value <= 120 s; a longer ask is not retried at all.
+JITTERED = 1 - 0.25 * 0.5
+
+
 async def test_retries_503_then_succeeds(make: Any) -> None:
     h = make(sequence(reply(503, error_body(503, "unavailable")), reply(200, ok_body())))
     resp = await h.call("compress", {"data": 1})
     assert resp["result"] == "KTOF"
     assert len(h.requests) == 2
-    assert h.sleeps == [0.25]  # full jitter: random()=0.5 * backoff_base 0.5 * 2**0
+    assert h.sleeps == [0.5 * JITTERED]  # never a near-zero "full jitter" sleep
 
 
-async def test_backoff_grows_exponentially_and_is_capped(make: Any) -> None:
+async def test_backoff_doubles_from_half_a_second_and_is_capped_at_8(make: Any) -> None:
+    h = make(sequence(reply(500, error_body(500))), max_retries=6)
+    with pytest.raises(KaizenServerError):
+        await h.call("compress", {"data": 1})
+    assert h.sleeps == [b * JITTERED for b in (0.5, 1.0, 2.0, 4.0, 8.0, 8.0)]
+    assert len(h.requests) == 7
+
+
+async def test_backoff_knobs_from_config(make: Any) -> None:
     h = make(
-        sequence(reply(500, error_body(500))),
-        max_retries=5,
-        backoff_base=1.0,
-        backoff_max=3.0,
+        sequence(reply(500, error_body(500))), max_retries=4, backoff_base=1.0, backoff_max=3.0
     )
     with pytest.raises(KaizenServerError):
         await h.call("compress", {"data": 1})
-    assert h.sleeps == [0.5, 1.0, 1.5, 1.5, 1.5]  # 0.5 * min(3, 1 * 2**n)
-    assert len(h.requests) == 6
+    assert h.sleeps == [b * JITTERED for b in (1.0, 2.0, 3.0, 3.0)]
 
 
-@pytest.mark.parametrize(("value", "expected"), [("7", 7.0), ("0.5", 0.5), ("3600", 10.0)])
-async def test_429_retry_after_seconds_honoured_and_capped(
-    make: Any, value: str, expected: float
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Retry-After": "7"}, 7.0),
+        ({"Retry-After": "0.5"}, 0.5),
+        ({"Retry-After": "120"}, 120.0),
+        ({"retry-after-ms": "1500"}, 1.5),
+        ({"retry-after-ms": "250", "Retry-After": "9"}, 0.25),  # the precise one wins
+        ({"Retry-After": "0"}, 0.5 * JITTERED),  # zero: our own backoff, not a hot loop
+        ({"Retry-After": "-3"}, 0.5 * JITTERED),
+        ({"Retry-After": "soon"}, 0.5 * JITTERED),
+        ({"Retry-After": "nan"}, 0.5 * JITTERED),
+    ],
+    ids=["7s", "0.5s", "120s", "ms", "ms-wins", "zero", "negative", "garbage", "nan"],
+)
+async def test_429_retry_after_honoured_when_reasonable(
+    make: Any, headers: dict[str, str], expected: float
 ) -> None:
     h = make(
-        sequence(
-            reply(429, error_body(429, "rate_limited"), **{"Retry-After": value}),
-            reply(200, ok_body()),
-        ),
-        retry_after_max=10.0,
+        sequence(reply(429, error_body(429, "rate_limited"), **headers), reply(200, ok_body()))
     )
     await h.call("compress", {"data": 1})
-    assert h.sleeps == [expected]
+    assert h.sleeps == [expected] and len(h.requests) == 2
 
 
-async def test_retry_after_http_date(make: Any) -> None:
+@pytest.mark.parametrize("headers", [{"Retry-After": "3600"}, {"retry-after-ms": "120001"}])
+async def test_429_asking_for_more_than_two_minutes_is_raised_at_once(
+    make: Any, headers: dict[str, str]
+) -> None:
+    h = make(sequence(reply(429, error_body(429, "rate_limited"), **headers)))
+    with pytest.raises(KaizenRateLimitError) as info:
+        await h.call("compress", {"data": 1})
+    assert len(h.requests) == 1 and h.sleeps == []  # was: 60 s slept twice, then raised
+    assert info.value.retry_after == pytest.approx(float(headers.get("Retry-After", 120.001)))
+    assert info.value.code == "rate_limited"
+
+
+async def test_503_asking_for_a_long_wait_is_raised_at_once_with_its_hint(make: Any) -> None:
+    h = make(sequence(reply(503, error_body(503, "unavailable"), **{"Retry-After": "600"})))
+    with pytest.raises(KaizenServerError) as info:
+        await h.call("compress", {"data": 1})
+    assert len(h.requests) == 1 and h.sleeps == [] and info.value.retry_after == 600.0
+
+
+async def test_retry_after_max_is_configurable(make: Any) -> None:
+    h = make(sequence(reply(429, error_body(429), **{"Retry-After": "30"})), retry_after_max=10.0)
+    with pytest.raises(KaizenRateLimitError):
+        await h.call("compress", {"data": 1})
+    assert h.sleeps == [] and len(h.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected"),
+    [(30, 30.0), (-30, 0.5 * JITTERED), (600, None)],
+    ids=["future", "past", "too-far"],
+)
+async def test_retry_after_http_date(make: Any, offset: int, expected: float | None) -> None:
     now = 1_700_000_000.0
-    date = email.utils.formatdate(now + 30, usegmt=True)
+    date = email.utils.formatdate(now + offset, usegmt=True)
     h = make(
         sequence(reply(429, error_body(429), **{"Retry-After": date}), reply(200, ok_body())),
         now=lambda: now,
     )
-    await h.call("compress", {"data": 1})
-    assert h.sleeps == [30.0]
+    if expected is None:
+        with pytest.raises(KaizenRateLimitError) as info:
+            await h.call("compress", {"data": 1})
+        assert h.sleeps == [] and info.value.retry_after == 600.0
+    else:
+        await h.call("compress", {"data": 1})
+        assert h.sleeps == [expected]
+
+
+@pytest.mark.parametrize(
+    ("status", "hint", "tries"), [(503, "false", 1), (400, "true", 2), (409, None, 2)]
+)
+async def test_x_should_retry_overrides_and_409_is_retried(
+    make: Any, status: int, hint: str | None, tries: int
+) -> None:
+    headers = {"x-should-retry": hint} if hint else {}
+    h = make(sequence(reply(status, error_body(status), **headers), reply(200, ok_body())))
+    with contextlib.suppress(KaizenAPIError):
+        await h.call("compress", {"data": 1})
+    assert len(h.requests) == tries
 
 
 async def test_408_is_retried(make: Any) -> None:
@@ -158,7 +233,7 @@ async def test_408_is_retried(make: Any) -> None:
     assert len(h.requests) == 2
 
 
-@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 410, 413, 422])
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 410, 413, 422])
 async def test_other_4xx_are_never_retried(make: Any, status: int) -> None:
     h = make(sequence(reply(status, error_body(status))))
     with pytest.raises(KaizenAPIError):
@@ -274,11 +349,41 @@ async def test_malformed_json_success_body(make: Any) -> None:
     assert len(h.requests) == 1
 
 
-async def test_response_with_wrong_shape(make: Any) -> None:
-    h = make(sequence(reply(200, {"status": "ok"})))
+async def test_response_of_unexpected_shape_is_kept_as_sent_and_logged(
+    make: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Was: invalid_response. As openai-python: a well-formed object is never rejected.
+    body = {"status": "done", "stats": {"original_bytes": 3}, "renamed_result": "KTOF", "n": 1}
+    h = make(sequence(reply(200, body)))
+    with caplog.at_level("DEBUG", logger="kaizen_client"):
+        resp = await h.call("compress", {"data": 1})
+    assert isinstance(resp, KaizenResponse)
+    assert resp == body and resp.to_dict() == body  # equal to the plain dict it came from
+    assert resp["renamed_result"] == "KTOF" and resp.get("n") == 1  # unknown fields kept
+    assert resp.result is None and resp.operation is None  # missing fields are None
+    assert "result" not in resp and resp.get("result", "absent") == "absent"
+    assert resp.status == "done" and resp.stats == {"original_bytes": 3}  # kept as sent
+    (record,) = [r for r in caplog.records if "does not match" in r.getMessage()]
+    assert record.levelname == "DEBUG" and "KaizenResponse" in record.getMessage()
+    assert "renamed_result" not in record.getMessage()  # locations only, never values
+
+
+async def test_fields_that_fit_are_still_typed_when_others_do_not(make: Any) -> None:
+    body = ok_body(status="later", token_stats={"gpt-4o": {"original": 9, "compressed": 4}})
+    h = make(sequence(reply(200, body)))
+    resp = await h.call("compress", {"data": 1})
+    assert resp.status == "later" and resp.stats.reduction_ratio == 0.4
+    assert resp.token_stats is not None and resp.token_stats["gpt-4o"].compressed == 4
+    assert resp == body
+
+
+@pytest.mark.parametrize("body", [[1, 2], "text", 3])
+async def test_json_that_is_not_an_object_is_invalid_response(make: Any, body: Any) -> None:
+    h = make(sequence(reply(200, content=json.dumps(body))))
     with pytest.raises(KaizenAPIError) as info:
         await h.call("compress", {"data": 1})
     assert info.value.code == "invalid_response" and "compress" in info.value.message
+    assert info.value.__cause__ is None and info.value.__context__ is None
 
 
 # ------------------------------------------------------------------------- request id
