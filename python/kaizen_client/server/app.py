@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 from .. import __version__
 from ..models import ROUTES
 from .gateway import Gateway
+from .idempotency import IdempotencyStore, InMemoryIdempotencyStore
 from .middleware import RequestContextMiddleware
 from .ratelimit import TokenBucketLimiter
 from .responses import error_response
@@ -62,12 +63,15 @@ def create_app(
     settings: ServerSettings | None = None,
     *,
     store: PayloadStore | None = None,
+    idempotency: IdempotencyStore | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> KaizenAPI:
     """A ready app; ``settings`` default to the environment (``ServerSettings.from_env``).
 
-    ``store`` replaces the in-memory payload store (e.g. a Redis one); ``clock`` drives the
-    rate limiter and the default store, so tests can move time without sleeping.
+    ``store`` replaces the in-memory payload store (e.g. a Redis one) and ``idempotency`` the
+    in-memory ``Idempotency-Key`` store (both default on when ``payload_ttl > 0``, with that
+    TTL and byte budget each); ``clock`` drives the rate limiter and the default stores, so
+    tests can move time without sleeping.
     """
     settings = settings if settings is not None else ServerSettings.from_env()
     _warn_about(settings)
@@ -75,12 +79,16 @@ def create_app(
         store = InMemoryPayloadStore(
             ttl=settings.payload_ttl, max_bytes=settings.payload_max_bytes, clock=clock
         )
+    if idempotency is None and settings.payload_ttl > 0:
+        idempotency = InMemoryIdempotencyStore(
+            ttl=settings.payload_ttl, max_bytes=settings.payload_max_bytes, clock=clock
+        )
     limiter = (
         TokenBucketLimiter(settings.rate_limit, clock=clock)
         if settings.rate_limit is not None
         else None
     )
-    gateway = Gateway(settings, store=store, limiter=limiter)
+    gateway = Gateway(settings, store=store, limiter=limiter, idempotency=idempotency)
 
     spec = load_spec()
     info = spec["info"] if spec is not None else {"title": "Kaizen API", "version": __version__}

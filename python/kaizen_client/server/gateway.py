@@ -12,6 +12,9 @@ local mode runs too); the gateway adds only what a server owes a network caller,
 6. the engine; then ``prompts.encode`` results are stored (``payload_id`` added) and
    ``health`` says ``mode: "server"``.
 
+A POST with an ``Idempotency-Key`` runs steps 5-6 once per key and principal: a repeat gets
+the first 200 answer (``Idempotent-Replayed: true``), see :mod:`.idempotency`.
+
 Large bodies run the engine on a worker thread so one big encode does not stall the loop.
 """
 
@@ -27,11 +30,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .._transports import DEFAULT_THREAD_THRESHOLD
+from ..idempotency import REPLAYED_HEADER, StoredResult, fingerprint, valid_key
 from ..models import ROUTES, PromptDecodePayload
 from ..service.routing import handle_request, normalize_path
 from .auth import ANONYMOUS, Authenticator
 from .body import BodyTooLarge, read_body
 from .faults import FirstRequestFaults
+from .idempotency import IdempotencyStore
 from .ratelimit import TokenBucketLimiter
 from .responses import error_response, json_response
 from .settings import ServerSettings
@@ -53,6 +58,7 @@ class Gateway:
         store: PayloadStore | None,
         limiter: TokenBucketLimiter | None,
         thread_threshold: int = DEFAULT_THREAD_THRESHOLD,
+        idempotency: IdempotencyStore | None = None,
     ) -> None:
         self.settings = settings
         self.auth = Authenticator(settings.api_keys)
@@ -60,6 +66,7 @@ class Gateway:
         self.store = store
         self.faults = FirstRequestFaults(settings.fail_first)
         self.thread_threshold = thread_threshold
+        self.idempotency = idempotency
 
     async def handle(self, request: Request) -> Response:
         """The endpoint of every route."""
@@ -93,15 +100,61 @@ class Gateway:
         if self.faults.should_fail(path):
             return error_response(503, "unavailable", "injected fault (test only)", request_id)
         op = _OPERATIONS.get(path)
+        key = request.headers.get("idempotency-key")
+        if key is not None and self.idempotency is not None and request.method == "POST":
+            return await self._idempotent(key, op, path, body, owner, request_id)
+        answer = await self._answer(op, request.method, path, body, owner, request_id)
+        if isinstance(answer, Response):
+            return answer
+        return json_response(*answer, request_id, _allow_header(*answer))
+
+    async def _answer(
+        self, op: str | None, method: str, path: str, body: bytes, owner: str, request_id: str
+    ) -> Response | tuple[int, dict[str, Any]]:
+        """Steps 5-6: the operation's status and JSON body (or a finished 410 response)."""
         if op == PROMPTS_DECODE:
             resolved = await self._resolve_payload(body, owner, request_id)
             if isinstance(resolved, Response):
                 return resolved
             body = resolved
-        status, payload = await self._engine(request.method, path, body, request_id)
+        status, payload = await self._engine(method, path, body, request_id)
         if status == 200:
             await self._finish(op, payload, owner)
-        return json_response(status, payload, request_id, _allow_header(status, payload))
+        return status, payload
+
+    async def _idempotent(
+        self, key: str, op: str | None, path: str, body: bytes, owner: str, request_id: str
+    ) -> Response:
+        """A POST with an ``Idempotency-Key``: the first 200 answer for it, or a new one."""
+        assert self.idempotency is not None
+        if not valid_key(key):
+            message = "Idempotency-Key must be 1 to 255 visible ASCII characters"
+            return error_response(400, "invalid_idempotency_key", message, request_id)
+        digest = fingerprint("POST", path, body)
+        claim = await self.idempotency.claim(owner, key, digest)
+        if claim.state == "conflict":
+            message = "Idempotency-Key was already used with a different request"
+            return error_response(422, "idempotency_key_reused", message, request_id)
+        if claim.state == "replay":
+            assert claim.result is not None
+            replayed = {REPLAYED_HEADER.lower(): "true"}
+            return json_response(claim.result.status, claim.result.payload, request_id, replayed)
+        try:
+            answer = await self._answer(op, "POST", path, body, owner, request_id)
+        except BaseException:
+            await self.idempotency.release(owner, key)
+            raise
+        if isinstance(answer, Response) or answer[0] != 200:
+            await self.idempotency.release(owner, key)
+            if isinstance(answer, Response):
+                return answer
+            return json_response(*answer, request_id, _allow_header(*answer))
+        status, payload = answer
+        size = len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+        kept = await self.idempotency.complete(
+            owner, key, StoredResult(status, payload, digest, size)
+        )
+        return json_response(kept.status, kept.payload, request_id)
 
     def _rate_limited(self, request: Request, principal: str, request_id: str) -> Response | None:
         if self.limiter is None:
