@@ -5,6 +5,8 @@
 * :class:`KaizenCallbackHandler` / :class:`AsyncKaizenCallbackHandler` — what was saved.
 * :class:`KaizenMiddleware` — the same compression for ``create_agent`` agents; loaded on
   first use because it needs ``langchain`` (the ``agents`` extra).
+* :func:`load_options` — ``loads(text, allowed_objects="core", **load_options())`` loads a
+  saved chain that contains Kaizen steps.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ._version import __version__
 from .callbacks import AsyncKaizenCallbackHandler, KaizenCallbackHandler, KaizenUsage
 from .compressor import KaizenCompressor
 from .output_parser import KaizenOutputParser
+from .serialization import SERIALIZABLE_MAPPING, load_options
 
 if TYPE_CHECKING:
     from .middleware import KaizenMiddleware
@@ -32,6 +35,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "COMPRESSION_EVENT",
     "ERROR_EVENT",
+    "SERIALIZABLE_MAPPING",
     "AsyncKaizenCallbackHandler",
     "KaizenCallbackHandler",
     "KaizenCompressor",
@@ -39,4 +43,5 @@ __all__ = [
     "KaizenOutputParser",
     "KaizenUsage",
     "__version__",
+    "load_options",
 ]

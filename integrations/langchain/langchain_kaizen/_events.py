@@ -18,13 +18,5 @@ ERROR_EVENT = "kaizen_compression_error"
 """Custom event sent when compression failed and the original input went through."""
 
 
-def warn_fallback(source: str, description: str) -> None:
-    logger.warning(
-        "Kaizen compression failed in %s (%s); the original input was sent unchanged",
-        source,
-        description,
-    )
-
-
 def error_event(source: str, description: str) -> dict[str, Any]:
     return {"source": source, "error": description}

@@ -17,6 +17,8 @@ from uuid import UUID
 from langchain_core.callbacks import AsyncCallbackHandler, BaseCallbackHandler
 from langchain_core.outputs import ChatGeneration, LLMResult
 
+from kaizen_client.integrations import SavingsTotals
+
 from ._events import COMPRESSION_EVENT, ERROR_EVENT
 
 
@@ -24,16 +26,13 @@ from ._events import COMPRESSION_EVENT, ERROR_EVENT
 class KaizenUsage:
     """Counters for one top-level run, or for all of them.
 
-    ``tokens_before``/``tokens_after`` count the JSON fragments the engine looked at (the
-    rest of the prompt is not changed, so it saves nothing); ``input_tokens`` and
-    ``output_tokens`` are what the model reported it was billed for.
+    ``savings`` is the core's running total of the Kaizen compressions (``tokens_before`` /
+    ``tokens_after`` count the JSON fragments the engine looked at; the rest of the prompt is
+    not changed, so it saves nothing); ``input_tokens`` and ``output_tokens`` are what the
+    model reported it was billed for.
     """
 
-    compressions: int = 0
-    failures: int = 0
-    fragments_compressed: int = 0
-    tokens_before: int = 0
-    tokens_after: int = 0
+    savings: SavingsTotals = field(default_factory=SavingsTotals)
     model_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
@@ -41,22 +40,39 @@ class KaizenUsage:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def compressions(self) -> int:
+        return self.savings.compressions
+
+    @property
+    def failures(self) -> int:
+        return self.savings.failures
+
+    @property
+    def fragments_compressed(self) -> int:
+        return self.savings.fragments_compressed
+
+    @property
+    def tokens_before(self) -> int:
+        return self.savings.tokens_before
+
+    @property
+    def tokens_after(self) -> int:
+        return self.savings.tokens_after
+
+    @property
     def tokens_saved(self) -> int:
-        return self.tokens_before - self.tokens_after
+        return self.savings.tokens_saved
 
     @property
     def percent_saved(self) -> float:
         """Share of the JSON fragments' tokens saved (0 when there were none)."""
-        return 100.0 * self.tokens_saved / self.tokens_before if self.tokens_before else 0.0
+        return self.savings.percent_saved
 
     def add_compression(self, data: dict[str, Any]) -> None:
-        self.compressions += 1
-        self.fragments_compressed += int(data.get("fragments_compressed", 0))
-        self.tokens_before += int(data.get("tokens_before", 0))
-        self.tokens_after += int(data.get("tokens_after", 0))
+        self.savings += SavingsTotals.of_call(data)
 
     def add_failure(self, data: dict[str, Any]) -> None:
-        self.failures += 1
+        self.savings += SavingsTotals.of_failure()
         self.errors.append(str(data.get("error", "")))
 
     def add_usage(self, usage: dict[str, Any]) -> None:

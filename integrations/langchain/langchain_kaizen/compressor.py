@@ -8,7 +8,6 @@ config like any other step, and can be saved with ``dumpd``/``dumps`` without it
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any, Literal, Union
 
@@ -20,14 +19,15 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self, override
 
 from kaizen_client import KaizenClient, KaizenSyncClient
-from kaizen_client.engine import CompressionOptions
 from kaizen_client.integrations import (
     Backend,
+    CompressionGuard,
+    IntegrationSettings,
+    Savings,
+    SavingsLedger,
+    SavingsTotals,
+    SettingsFrozenError,
     client_settings,
-    describe_error,
-    is_remote,
-    make_backend,
-    secret_value,
 )
 from kaizen_client.models import (
     DEFAULT_MIN_PERCENT_SAVED,
@@ -36,7 +36,7 @@ from kaizen_client.models import (
 )
 
 from ._convert import unpack
-from ._events import COMPRESSION_EVENT, ERROR_EVENT, error_event, warn_fallback
+from ._events import COMPRESSION_EVENT, ERROR_EVENT, error_event, logger
 
 CompressorInput = Union[PromptValue, str, Sequence[Union[BaseMessage, dict[str, Any]]]]  # noqa: UP007
 """What the step takes and gives back (the same kind): a prompt value, messages or text."""
@@ -50,7 +50,9 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
     Runs the local engine unless given ``client=`` (a ``KaizenClient`` or
     ``KaizenSyncClient``), ``base_url=`` or ``api_key=``. If compression fails the input goes
     through unchanged, a warning is logged and ``failures`` counts it; ``on_error="raise"``
-    raises instead. Settings are read when the object is built.
+    raises ``KaizenCompressionError`` (the original error chained). Settings are fixed when
+    the object is built (assigning one raises ``SettingsFrozenError``); use
+    :meth:`with_settings` for a changed copy.
     """
 
     model: str = DEFAULT_MODEL
@@ -72,42 +74,62 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
+    _settings: IntegrationSettings = PrivateAttr()
     _backend: Backend = PrivateAttr()
-    _failures: int = PrivateAttr(default=0)
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _guard: CompressionGuard = PrivateAttr()
+    _ledger: SavingsLedger[SavingsTotals] = PrivateAttr()
 
     @model_validator(mode="after")
     def _adopt_client_settings(self) -> Self:
         if self.client is not None:
-            self.base_url, self.api_key = client_settings(self.client, self.base_url, self.api_key)
+            url, key = client_settings(self.client, self.base_url, self.api_key)
+            object.__setattr__(self, "base_url", url)  # before the settings freeze
+            object.__setattr__(self, "api_key", key)
+            self.__pydantic_fields_set__.update(("base_url", "api_key"))
         return self
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
-        self._backend = self._make_backend()
+        self._settings = IntegrationSettings.of(self)
+        self._backend = self._settings.backend()
+        self._ledger = SavingsLedger(SavingsTotals)
+        self._guard = CompressionGuard(
+            on_error=self.on_error,
+            secrets=self._settings.secrets,
+            logger=logger,
+            ledger=self._ledger,
+        )
 
-    def _make_backend(self) -> Backend:
-        options = CompressionOptions(
-            min_tokens_saved=self.min_tokens_saved,
-            min_percent_saved=self.min_percent_saved,
-            preserve_prefix=self.preserve_prefix,
-            respect_cache_control=self.respect_cache_control,
-            mode=self.mode,
-        )
-        return make_backend(
-            self.model, options, client=self.client, base_url=self.base_url, api_key=self.api_key
-        )
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in IntegrationSettings.names():
+            raise SettingsFrozenError(type(self).__name__, name)
+        super().__setattr__(name, value)
+
+    def with_settings(self, **changes: Any) -> KaizenCompressor:
+        """A new compressor with these settings changed (the client kept unless given)."""
+        current = {name: getattr(self, name) for name in IntegrationSettings.names()}
+        return type(self)(**{**current, **changes})
 
     # ------------------------------------------------------------------ public state
     @property
     def is_remote(self) -> bool:
         """Whether calls go to a Kaizen server rather than the in-process engine."""
-        return is_remote(self.client, self.base_url, self.api_key)
+        return self._settings.is_remote
+
+    @property
+    def settings(self) -> IntegrationSettings:
+        """The settings this compressor was built with (frozen)."""
+        return self._settings
+
+    @property
+    def savings(self) -> SavingsTotals:
+        """Running totals over every call of this compressor (thread-safe)."""
+        return self._ledger.total
 
     @property
     def failures(self) -> int:
         """How many compressions failed and let the original input through."""
-        return self._failures
+        return self._ledger.total.failures
 
     # ------------------------------------------------------------------ serialization
     @classmethod
@@ -122,31 +144,33 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
     def compress(self, value: Any, source: str = "KaizenCompressor") -> tuple[Any, Event]:
         """``value`` compressed (or unchanged on fallback) and the event to report."""
         messages, rebuild = unpack(value)
-        try:
-            compressed, savings = self._backend.compress(messages)
-            out = value if _same(compressed, messages) else rebuild(compressed)
-        except Exception as exc:
-            return value, self._failed(exc, source)
-        return out, (COMPRESSION_EVENT, {"source": source, **savings.to_dict()})
+        done = self._guard.run(lambda: self._backend.compress(messages), None, source)
+        return self._outcome(value, messages, rebuild, done.value, done.error, source)
 
     async def acompress(self, value: Any, source: str = "KaizenCompressor") -> tuple[Any, Event]:
         """Async twin of :meth:`compress` (native async for a ``KaizenClient``)."""
         messages, rebuild = unpack(value)
-        try:
-            compressed, savings = await self._backend.acompress(messages)
-            out = value if _same(compressed, messages) else rebuild(compressed)
-        except Exception as exc:
-            return value, self._failed(exc, source)
-        return out, (COMPRESSION_EVENT, {"source": source, **savings.to_dict()})
+        done = await self._guard.arun(lambda: self._backend.acompress(messages), None, source)
+        return self._outcome(value, messages, rebuild, done.value, done.error, source)
 
-    def _failed(self, exc: Exception, source: str) -> Event:
-        if self.on_error == "raise":
-            raise exc
-        description = describe_error(exc, [secret_value(self.api_key)])
-        with self._lock:
-            self._failures += 1
-        warn_fallback(source, description)
-        return ERROR_EVENT, error_event(source, description)
+    def _outcome(
+        self,
+        value: Any,
+        messages: list[Any],
+        rebuild: Any,
+        result: tuple[list[Any], Savings] | None,
+        error: str | None,
+        source: str,
+    ) -> tuple[Any, Event]:
+        if result is None:
+            return value, (ERROR_EVENT, error_event(source, error or ""))
+        compressed, savings = result
+        changed = not _same(compressed, messages)
+        self._ledger.add(
+            SavingsTotals.of_call(savings, items=len(messages), items_compressed=int(changed))
+        )
+        out = rebuild(compressed) if changed else value
+        return out, (COMPRESSION_EVENT, {"source": source, **savings.to_dict()})
 
     def _invoke(self, value: Any, run_manager: CallbackManagerForChainRun) -> Any:
         out, (name, data) = self.compress(value, self.get_name())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import pydantic
 from langchain_core.exceptions import OutputParserException
@@ -18,9 +18,15 @@ from langchain_core.outputs import ChatGenerationChunk, Generation, GenerationCh
 from pydantic import SkipValidation
 from typing_extensions import override
 
+from kaizen_client.integrations.replies import (
+    ReplyShapeError,
+    Shape,
+    matches,
+    parse_partial_reply,
+    parse_reply,
+)
 from kaizen_client.ktof import KTOFDecodeError
 
-from . import _reply
 from ._instructions import format_instructions
 
 
@@ -28,13 +34,30 @@ class KaizenOutputParser(BaseCumulativeTransformOutputParser[Any]):
     """Parse KTOF/TOON, JSON, or either inside a fenced block, into data.
 
     With ``pydantic_object`` the data is validated into that model. Streaming yields the data
-    read so far each time it grows (a new row, a new key). A reply that does not parse raises
-    ``OutputParserException`` naming the decoder's line, so retry and fixing parsers work.
+    read so far each time it grows (a new row, a new key). A reply that does not parse, or is
+    not the ``expected_shape`` (prose such as ``"No orders are open."`` or
+    ``"Sorry: I could not find any orders."``), raises ``OutputParserException`` naming
+    the problem, so retry and fixing parsers work. The fence and decoder rules are the
+    core's (``kaizen_client.integrations.replies``).
     """
 
     pydantic_object: Annotated[type[pydantic.BaseModel] | None, SkipValidation()] = None
     strict: bool = False
     """Also enforce TOON's declared row/item counts (models sometimes miscount)."""
+    expected_shape: Literal["object", "array", "any"] | None = None
+    """What a reply must hold: ``"object"``, ``"array"`` or ``"any"`` value (scalars too).
+    Unset: what ``pydantic_object`` implies (an array for a list root model, else an
+    object), or without one an object or an array."""
+
+    @property
+    def shape(self) -> Shape:
+        """The shape replies are held to (``expected_shape``, or its default)."""
+        if self.expected_shape is not None:
+            return self.expected_shape
+        if self.pydantic_object is None:
+            return "container"
+        root = self.pydantic_object.model_json_schema().get("type")
+        return "array" if root == "array" else "object"
 
     @classmethod
     def is_lc_serializable(cls) -> bool:
@@ -51,7 +74,9 @@ class KaizenOutputParser(BaseCumulativeTransformOutputParser[Any]):
         if partial:
             return self._partial(text, finished=False)
         try:
-            value = _reply.parse(text, strict=self.strict)
+            value = parse_reply(text, strict=self.strict, shape=self.shape)
+        except ReplyShapeError as exc:
+            raise OutputParserException(f"Invalid output: {exc}", llm_output=text) from exc
         except KTOFDecodeError as exc:
             where = f" at line {exc.line}" if exc.line else ""
             msg = f"Invalid TOON/KTOF output{where}: {exc.msg}"
@@ -62,8 +87,10 @@ class KaizenOutputParser(BaseCumulativeTransformOutputParser[Any]):
         return self._validated(value, text)
 
     def _partial(self, text: str, *, finished: bool) -> Any:
-        value = _reply.parse_partial(text, finished=finished)
-        if value is None or self.pydantic_object is None:
+        value = parse_partial_reply(text, finished=finished)
+        if value is None or not matches(value, self.shape):
+            return None
+        if self.pydantic_object is None:
             return value
         try:
             return self.pydantic_object.model_validate(value)

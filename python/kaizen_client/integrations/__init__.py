@@ -31,7 +31,7 @@ from .backend import (
 from .replies import ReplyShapeError, Shape, parse_partial_reply, parse_reply, reply_as_json
 from .run import CompressionGuard, KaizenCompressionError, Outcome, describe_error
 from .savings import Savings, SavingsLedger, SavingsTotals
-from .settings import IntegrationSettings, Mode, OnError
+from .settings import IntegrationSettings, Mode, OnError, SettingsFrozenError
 
 __all__ = [
     "Backend",
@@ -47,6 +47,7 @@ __all__ = [
     "Savings",
     "SavingsLedger",
     "SavingsTotals",
+    "SettingsFrozenError",
     "Shape",
     "client_settings",
     "describe_error",

@@ -26,6 +26,19 @@ Mode = Literal["auto", "toon"]
 """``auto``: fewest tokens, lossless KTOF; ``toon``: plain TOON 4.0 only."""
 
 
+class SettingsFrozenError(AttributeError):
+    """A setting was assigned after the integration was built (it would be ignored)."""
+
+    def __init__(self, owner: str, name: str) -> None:
+        super().__init__(
+            f"{owner}.{name} cannot be changed after it is built: its backend was made from the "
+            f"settings it was given, so the new value would be ignored. Build a new one instead "
+            f"(for example {owner}.with_settings({name}=...))."
+        )
+        self.owner = owner
+        self.name = name
+
+
 @dataclass(frozen=True)
 class IntegrationSettings:
     """What an integration was asked to do; validated when built, never changed after.
@@ -128,4 +141,4 @@ class IntegrationSettings:
         )
 
 
-__all__ = ["IntegrationSettings", "Mode", "OnError"]
+__all__ = ["IntegrationSettings", "Mode", "OnError", "SettingsFrozenError"]

@@ -22,6 +22,7 @@ from langchain_core.prompt_values import ChatPromptValue, StringPromptValue
 from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
 
 from kaizen_client import KaizenClientConfig, KaizenSyncClient
+from kaizen_client.integrations import KaizenCompressionError, SettingsFrozenError
 from kaizen_client.ktof import decode
 from langchain_kaizen import KaizenCompressor
 from langchain_kaizen.compressor import CompressorInput
@@ -260,8 +261,27 @@ def test_bad_data_falls_back_and_on_error_raise_raises() -> None:
     assert remote.failures == 1
 
     strict = KaizenCompressor(client=remote.client, on_error="raise")
-    with pytest.raises(ValueError):
+    with pytest.raises(KaizenCompressionError, match="in KaizenCompressor") as info:
         strict.invoke(weird)
+    assert isinstance(info.value.__cause__, ValueError)  # the original, chained
+    assert strict.failures == 1
+
+
+def test_settings_are_frozen_with_a_clear_error() -> None:
+    """A setting changed after construction would be silently ignored: it is refused."""
+    compressor = KaizenCompressor(min_tokens_saved=5)
+    with pytest.raises(SettingsFrozenError, match="min_tokens_saved cannot be changed"):
+        compressor.min_tokens_saved = 500
+    with pytest.raises(AttributeError, match=r"with_settings\(base_url="):
+        compressor.base_url = "http://kaizen.test"
+    assert compressor.min_tokens_saved == 5 and not compressor.is_remote
+    changed = compressor.with_settings(min_tokens_saved=99_999, mode="toon")
+    assert (changed.min_tokens_saved, changed.mode) == (99_999, "toon")
+    assert changed.settings.options.min_tokens_saved == 99_999  # its backend uses it
+    big = [HumanMessage(rows_json())]
+    assert compressor.invoke(big) is not big and changed.invoke(big) is big
+    compressor.name = "renamed"  # not a setting: allowed
+    assert compressor.get_name() == "renamed"
 
 
 def test_repr_and_str_hide_the_key() -> None:

@@ -16,7 +16,9 @@ EXPECTED_ALL = [
     "KaizenMiddleware",
     "KaizenOutputParser",
     "KaizenUsage",
+    "SERIALIZABLE_MAPPING",
     "__version__",
+    "load_options",
 ]
 
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pydantic
 import pytest
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -172,3 +173,95 @@ async def test_token_level_async_streaming_and_root_arrays() -> None:
     assert inline == [[1, 2, 3]]
     json_list = [v async for v in parser.atransform(agen("[1, 2, 3]"))]
     assert json_list[-1] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "No orders are open.",
+        "Sorry: I could not find any orders.",
+        "",
+    ],
+)
+def test_prose_is_not_data(prose: str) -> None:
+    """Prose raises, so ``with_retry`` on ``OutputParserException`` gets to ask again."""
+    with pytest.raises(OutputParserException, match="expected the reply to hold") as caught:
+        KaizenOutputParser().parse(prose)
+    assert caught.value.llm_output == prose
+
+
+def test_a_code_fence_is_not_data() -> None:
+    """Only ```toon, ```ktof, ```json and bare fences hold data (the rule LiteLLM shares)."""
+    with pytest.raises(OutputParserException, match="Invalid TOON/KTOF output at line 1"):
+        KaizenOutputParser().parse("```python\nprint('not data')\n```")
+    reply = "```python\nx = 1\n```\nand the data:\n```toon\na: 1\n```"
+    assert KaizenOutputParser().parse(reply) == {"a": 1}
+
+
+def test_with_retry_fires_on_prose() -> None:
+    model = GenericFakeChatModel(
+        messages=iter([AIMessage("Sorry: I could not find any orders."), AIMessage("[0]:")])
+    )
+    chain = (model | KaizenOutputParser()).with_retry(
+        retry_if_exception_type=(OutputParserException,), stop_after_attempt=2
+    )
+    assert chain.invoke("go") == []
+
+
+def test_expected_shape() -> None:
+    rows = encode([{"id": 1}, {"id": 2}], mode="toon")
+    assert KaizenOutputParser(expected_shape="array").parse(rows) == [{"id": 1}, {"id": 2}]
+    with pytest.raises(OutputParserException, match="an array, got dict"):
+        KaizenOutputParser(expected_shape="array").parse("a: 1")
+    with pytest.raises(OutputParserException, match="an object, got list"):
+        KaizenOutputParser(expected_shape="object").parse(rows)
+    assert KaizenOutputParser(expected_shape="any").parse("No orders are open.") == (
+        "No orders are open."
+    )
+    # fenced, a one-line ``key: value`` answer is data
+    assert KaizenOutputParser().parse("```toon\nnote: all good here\n```") == {
+        "note": "all good here"
+    }
+
+
+def test_shape_defaults_follow_the_pydantic_object() -> None:
+    class Rows(pydantic.RootModel[list[Item]]):
+        pass
+
+    assert KaizenOutputParser().shape == "container"
+    assert KaizenOutputParser(pydantic_object=Basket).shape == "object"
+    assert KaizenOutputParser(pydantic_object=Rows).shape == "array"
+    parsed = KaizenOutputParser(pydantic_object=Rows).parse(encode([DATA["items"][0]]))
+    assert isinstance(parsed, Rows) and parsed.root[0].name == "Ada"
+    with pytest.raises(OutputParserException, match="an array"):
+        KaizenOutputParser(pydantic_object=Rows).parse(encode(DATA))
+
+
+def test_streamed_partials_keep_the_shape() -> None:
+    parser = KaizenOutputParser(expected_shape="object")
+    values = list(parser.transform(iter(_chunks("[2]{a,b}:\n  1,2\n  3,4", 3))))
+    assert values == []  # an array is never offered as a partial object
+    with pytest.raises(OutputParserException):
+        parser.parse("[2]{a,b}:\n  1,2\n  3,4")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(DATA, indent=2),
+        '{"a": "line\nbreak", "b": "esc\\"aped", "c": [1, {"d": null}], "e": "\\\\"}',
+    ],
+)
+def test_partial_json_reads_like_langchains(text: str) -> None:
+    """The core's partial-JSON reader (the core cannot import LangChain) agrees with it."""
+    from langchain_core.utils.json import parse_partial_json as langchains
+
+    from kaizen_client.integrations.replies import parse_partial_json
+
+    for end in range(1, len(text) + 1):
+        prefix = text[:end]
+        try:
+            expected = langchains(prefix)
+        except json.JSONDecodeError:
+            expected = None
+        assert parse_partial_json(prefix) == expected, prefix

@@ -68,3 +68,73 @@ def test_chain_dump_and_model_dump_hide_the_key() -> None:
     assert KEY not in compressor.model_dump_json()
     assert KEY not in str(compressor.model_dump(mode="json"))
     assert KEY not in repr(chain)
+
+
+def _saved_chain() -> str:
+    """A real chain: prompt -> compressor (remote, with a key) -> string parser."""
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    compressor = KaizenCompressor(
+        base_url="http://kaizen.test", api_key=SecretStr(KEY), min_tokens_saved=7, mode="toon"
+    )
+    chain = (
+        ChatPromptTemplate.from_messages([("system", "Be terse."), ("human", "{q}")])
+        | compressor
+        | StrOutputParser()
+    )
+    return dumps(chain)
+
+
+def test_a_saved_chain_loads_with_one_argument() -> None:
+    """``allowed_objects="core"`` plus ``load_options()``: no list of the chain's classes."""
+    from langchain_core.prompts import ChatPromptTemplate
+    from langchain_core.runnables import RunnableSequence
+
+    from langchain_kaizen import SERIALIZABLE_MAPPING, load_options
+
+    text = _saved_chain()
+    assert KEY not in text
+    loaded = loads(
+        text, allowed_objects="core", secrets_map={"KAIZEN_API_KEY": KEY}, **load_options()
+    )
+    assert isinstance(loaded, RunnableSequence)
+    assert isinstance(loaded.first, ChatPromptTemplate)
+    compressor = loaded.middle[0]
+    assert isinstance(compressor, KaizenCompressor) and compressor.is_remote
+    assert (compressor.min_tokens_saved, compressor.mode) == (7, "toon")
+    assert compressor.api_key is not None and compressor.api_key.get_secret_value() == KEY
+    # "all" admits partner chat models too; the Kaizen classes come along the same way
+    assert isinstance(
+        loads(text, allowed_objects="all", secrets_map={"KAIZEN_API_KEY": KEY}, **load_options()),
+        RunnableSequence,
+    )
+    assert set(SERIALIZABLE_MAPPING) == {tuple(dumpd(compressor)["id"])}
+
+
+def test_without_the_options_the_chain_is_refused() -> None:
+    """What the argument fixes: langchain-core's own allow-lists do not know this package."""
+    text = _saved_chain()
+    secrets = {"KAIZEN_API_KEY": KEY}
+    for allowed in ("core", "all"):
+        with pytest.raises(ValueError, match=r"not allowed|Invalid namespace"):
+            loads(text, allowed_objects=allowed, secrets_map=secrets)
+    with pytest.raises(ValueError, match="not allowed"):  # listing only Kaizen's class
+        loads(
+            text,
+            allowed_objects=[KaizenCompressor],
+            valid_namespaces=["langchain_kaizen"],
+            secrets_map=secrets,
+        )
+
+
+def test_load_options_merge_other_partners() -> None:
+    from langchain_kaizen import load_options
+
+    other = {("acme", "x", "Y"): ("acme", "x", "Y")}
+    options = load_options(valid_namespaces=["acme"], additional_import_mappings=other)
+    assert options["valid_namespaces"] == ["langchain_kaizen", "acme"]
+    assert ("acme", "x", "Y") in options["additional_import_mappings"]
+    assert ("langchain_kaizen", "compressor", "KaizenCompressor") in options[
+        "additional_import_mappings"
+    ]
