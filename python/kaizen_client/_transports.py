@@ -76,6 +76,11 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return request.headers.get("x-api-key", ""), key
 
     def _replay(self, request: httpx.Request, body: bytes) -> httpx.Response | None:
+        """The answer without running the engine: a replay, a key conflict or a bad key."""
+        key = request.headers.get("idempotency-key")
+        if request.method == "POST" and key is not None and not valid_key(key):
+            message = "Idempotency-Key must be 1 to 255 visible ASCII characters"
+            return self._respond(request, *_error(400, "invalid_idempotency_key", message, request))
         scope = self._scope(request)
         if scope is None:
             return None
@@ -83,7 +88,8 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if stored is None:
             return None
         if stored.fingerprint != fingerprint(request.method, request.url.path, body):
-            return self._respond(request, *_key_reused(self._request_id(request)))
+            message = "Idempotency-Key was already used with a different request"
+            return self._respond(request, *_error(422, "idempotency_key_reused", message, request))
         return self._respond(request, stored.status, stored.payload, replayed=True)
 
     def _remember(
@@ -124,15 +130,11 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         return f"LocalEngineTransport(thread_threshold={self.thread_threshold})"
 
 
-def _key_reused(request_id: str) -> tuple[int, Any]:
-    """422 for a key sent again with a different request (the server answers the same)."""
-    error = {
-        "code": "idempotency_key_reused",
-        "message": "Idempotency-Key was already used with a different request",
-        "request_id": request_id,
-        "detail": None,
-    }
-    return 422, {"error": error}
+def _error(status: int, code: str, message: str, request: httpx.Request) -> tuple[int, Any]:
+    """An error the transport answers itself, in the server's (and engine's) error shape."""
+    request_id = LocalEngineTransport._request_id(request)
+    error = {"code": code, "message": message, "request_id": request_id, "detail": None}
+    return status, {"error": error}
 
 
 __all__ = ["DEFAULT_THREAD_THRESHOLD", "LocalEngineTransport"]

@@ -99,3 +99,12 @@ def test_local_failures_are_not_remembered(monkeypatch: pytest.MonkeyPatch) -> N
             with pytest.raises(KaizenValidationError):
                 kaizen.compress({"nodata": 1}, idempotency_key="k")
     assert len(calls) == 2
+
+
+def test_local_bad_key_is_400_like_the_server() -> None:
+    with (
+        KaizenSyncClient(KaizenClientConfig(base_url="local")) as kaizen,
+        pytest.raises(KaizenValidationError) as info,
+    ):
+        kaizen.compress({"data": 1}, idempotency_key="has space")
+    assert info.value.status_code == 400 and info.value.code == "invalid_idempotency_key"
