@@ -169,3 +169,27 @@ def test_typed_subresponses() -> None:
         {"status": "ok", "operation": "health", "version": "0.2.0", "mode": "local"}
     )
     assert health["mode"] == "local" and "request_id" not in health
+
+
+def test_construct_lenient_keeps_every_key_and_types_what_fits() -> None:
+    from kaizen_client.models import KaizenResponse, Stats, construct_lenient
+
+    data = {
+        "status": "later",
+        "stats": {"original_bytes": 4, "compressed_bytes": 2, "reduction_ratio": 0.5},
+        "token_stats": "not a mapping",
+        "brand_new": [1, 2],
+    }
+    resp = construct_lenient(KaizenResponse, data)
+    assert resp == data and resp.to_dict() == data and dict(resp.items()) == data
+    assert isinstance(resp.stats, Stats) and resp.stats.compressed_bytes == 2
+    assert resp.token_stats == "not a mapping" and resp["brand_new"] == [1, 2]
+    assert resp.result is None and resp.operation is None and resp.metadata is None
+    assert sorted(resp.keys()) == sorted(data) and "result" not in resp
+
+
+def test_construct_lenient_of_an_empty_object_equals_it() -> None:
+    from kaizen_client.models import PromptsEncodeResponse, construct_lenient
+
+    resp = construct_lenient(PromptsEncodeResponse, {})
+    assert resp == {} and len(resp) == 0 and resp.messages is None and resp.report is None
