@@ -23,6 +23,7 @@ try:
     from llama_index.core.embeddings import MockEmbedding
     from llama_index.core.llms import MockLLM
     from llama_index.core.node_parser import SentenceSplitter
+    from llama_index.core.schema import MetadataMode
     from llama_index.core.workflow import StartEvent, StopEvent, step
 
     from kaizen_client.ktof import decode
@@ -31,6 +32,7 @@ try:
         KaizenCompressionWorkflow,
         KaizenNodePostprocessor,
         NodesCompressedEvent,
+        llm_text,
     )
 except ImportError as exc:
     sys.exit(f"{exc}. Run `python3 dev.py setup` (or pip install -e the two packages).")
@@ -102,7 +104,9 @@ class RAG(KaizenCompressionWorkflow):
 
     @step
     async def answer(self, ev: NodesCompressedEvent) -> StopEvent:
-        context = "\n\n".join(n.node.get_content() for n in ev.nodes)
+        # MetadataMode.LLM: what the LLM should read (compressed); get_content() alone gives
+        # the retrieved text, for showing sources
+        context = "\n\n".join(n.node.get_content(MetadataMode.LLM) for n in ev.nodes)
         reply = await MockLLM().acomplete(f"{context}\n\nQuestion: {ev.query}")
         return StopEvent(result=(reply.text, ev.tokens_saved))
 
@@ -133,16 +137,25 @@ def main() -> int:
     print(f"TokenCountingHandler prompt tokens: {plain_tokens} without Kaizen, {tokens} with it")
     print()
 
-    nodes = index.as_retriever(similarity_top_k=3).retrieve(QUESTION)
-    by_doc = {n.node.ref_doc_id: n.node.get_content() for n in kaizen.postprocess_nodes(nodes)}
+    nodes = kaizen.postprocess_nodes(index.as_retriever(similarity_top_k=3).retrieve(QUESTION))
+    by_doc = {n.node.ref_doc_id: llm_text(n.node) for n in nodes}
     lossless = decode(by_doc["invoices-api"]) == invoices()
     events = [json.loads(line) for line in documents()[1].text.splitlines()]
     lossless = lossless and decode(by_doc["events"]) == events
     print(f"== Lossless: decode(compressed node text) == original data: {lossless} ==")
+    shown = {n.node.ref_doc_id: n.node.get_content() for n in nodes}
+    sources_ok = json.loads(shown["invoices-api"]) == invoices()
+    print(f"== Source nodes show the stored JSON (citations): {sources_ok} ==")
 
     text, saved = asyncio.run(run_workflow(index))
     print(f"== Workflow: the answer step got {len(text)} characters; {saved} tokens saved ==")
-    ok = lossless and tokens < plain_tokens and saved > 0 and '"invoice": ' in plain_prompt
+    ok = (
+        lossless
+        and sources_ok
+        and tokens < plain_tokens
+        and saved > 0
+        and '"invoice": ' in plain_prompt
+    )
     return 0 if ok else 1
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .._logging import redact_text
 from ..errors import KaizenError
-from .savings import SavingsLedger, SavingsTotals
+from .savings import SavingsLedger
 from .settings import OnError
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ class CompressionGuard:
         secrets: Iterable[str | None],
         logger: logging.Logger,
         what: str = "input",
-        ledger: SavingsLedger[SavingsTotals] | None = None,
+        ledger: SavingsLedger[Any] | None = None,
     ) -> None:
         self.on_error = on_error
         self.secrets = tuple(secret for secret in secrets if secret)

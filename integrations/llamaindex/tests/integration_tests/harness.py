@@ -19,7 +19,7 @@ from llama_index.core.schema import NodeWithScore
 
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient, testing
 from kaizen_client.ktof import decode
-from llama_index.postprocessor.kaizen import KaizenNodePostprocessor
+from llama_index.postprocessor.kaizen import KaizenNodePostprocessor, llm_text
 
 from ..unit_tests.fakes import PROSE, api_response, echo_llm, index, rows
 
@@ -50,13 +50,15 @@ def _check(prompt: str, sources: list[NodeWithScore]) -> None:
         return {n.node.ref_doc_id: (n.score, n.node.metadata) for n in nodes}
 
     assert kept(sources) == kept(plain)  # (sync and async retrieval order ties differently)
-    by_doc = {n.node.ref_doc_id: n.node.get_content() for n in sources}
+    by_doc = {n.node.ref_doc_id: llm_text(n.node) for n in sources}
     assert decode(by_doc["api"]) == json.loads(api_response())
     assert decode(by_doc["export"]) == rows(20, 100)
     assert by_doc["prose"] == PROSE
     assert by_doc["api"] in prompt and '"email": ' not in prompt
+    shown = {n.node.ref_doc_id: n.node.get_content() for n in sources}
+    assert shown["api"] == api_response()  # the sources show what was retrieved
     local = KaizenNodePostprocessor().postprocess_nodes(plain)
-    assert {n.node.ref_doc_id: n.node.get_content() for n in local} == by_doc
+    assert {n.node.ref_doc_id: llm_text(n.node) for n in local} == by_doc
 
 
 async def sync_query(base_url: str) -> None:

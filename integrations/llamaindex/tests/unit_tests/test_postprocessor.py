@@ -11,11 +11,18 @@ from typing import Any
 
 import pytest
 from llama_index.core import Document
-from llama_index.core.schema import NodeRelationship, NodeWithScore, RelatedNodeInfo, TextNode
+from llama_index.core.schema import (
+    MetadataMode,
+    NodeRelationship,
+    NodeWithScore,
+    RelatedNodeInfo,
+    TextNode,
+)
 from pydantic import SecretStr
 
+from kaizen_client.integrations import KaizenCompressionError, SettingsFrozenError
 from kaizen_client.ktof import decode
-from llama_index.postprocessor.kaizen import KaizenNodePostprocessor
+from llama_index.postprocessor.kaizen import CompressedTextNode, KaizenNodePostprocessor, llm_text
 from llama_index.postprocessor.kaizen._backend import TextResult
 
 from .fakes import PROSE, api_response, jsonl, rows
@@ -48,7 +55,8 @@ def test_ids_scores_metadata_relationships_and_order_are_kept() -> None:
     assert [n.score for n in out] == [0.9, 0.8, 0.7, None]
     assert out[0].node.metadata == {"source": "users-api"}
     assert out[0].node.relationships == nodes[0].node.relationships
-    assert decode(out[0].node.get_content()) == json.loads(api_response())
+    assert decode(llm_text(out[0].node)) == json.loads(api_response())
+    assert out[0].node.get_content() == api_response()  # what sources and citations show
     # untouched nodes are the very same objects; the originals are not mutated
     assert out[1] is nodes[1] and out[3] is nodes[3]
     assert nodes[0].node.get_content() == api_response()
@@ -63,7 +71,7 @@ def test_nothing_to_compress_returns_the_same_list() -> None:
 
 def test_json_lines_become_one_table() -> None:
     out = KaizenNodePostprocessor().postprocess_nodes(_nodes())
-    text = out[2].node.get_content()
+    text = llm_text(out[2].node)
     assert decode(text) == rows(20, 100)  # the list of the records, one per line
     assert [json.loads(line) for line in jsonl().splitlines()] == decode(text)
 
@@ -72,11 +80,11 @@ def test_json_lines_off_or_mixed_lines_are_not_a_list() -> None:
     mixed = jsonl() + "this line is prose\n"
     nodes = [NodeWithScore(node=TextNode(text=mixed))]
     out = KaizenNodePostprocessor().postprocess_nodes(nodes)
-    assert "this line is prose" in out[0].node.get_content()  # prose kept, in place
+    assert "this line is prose" in llm_text(out[0].node)  # prose kept, in place
     nodes = [NodeWithScore(node=TextNode(text=jsonl()))]
     out = KaizenNodePostprocessor(jsonl=False).postprocess_nodes(nodes)
     with pytest.raises(Exception):  # noqa: B017 - no longer one KTOF document
-        assert decode(out[0].node.get_content()) == rows(20, 100)
+        assert decode(llm_text(out[0].node)) == rows(20, 100)
 
 
 def test_metadata_keys() -> None:
@@ -85,12 +93,19 @@ def test_metadata_keys() -> None:
     out = KaizenNodePostprocessor(metadata_keys=["payload", "record", "absent"]).postprocess_nodes(
         nodes
     )
-    new = out[0].node.metadata
+    node = out[0].node
+    assert isinstance(node, CompressedTextNode)
+    assert node.metadata == meta  # what sources show: the retrieved values
+    new = node.llm_metadata  # what the LLM gets
     assert decode(new["payload"]) == rows(10)
     assert decode(new["record"]) == {"rows": rows(10)}
-    assert new["other"] == rows(10)  # not listed: untouched
-    assert out[0].node.get_content() == PROSE and out[0].score == 0.5
+    assert "other" not in new  # not listed: untouched
+    llm_view = node.get_content(metadata_mode=MetadataMode.LLM)
+    assert new["payload"] in llm_view and json.dumps(rows(10)) not in llm_view
+    assert node.get_content() == PROSE and out[0].score == 0.5
     assert nodes[0].node.metadata["payload"] == json.dumps(rows(10))  # original kept
+    replaced = KaizenNodePostprocessor(metadata_keys=["payload"], keep_original_text=False)
+    assert decode(replaced.postprocess_nodes(nodes)[0].node.metadata["payload"]) == rows(10)
 
 
 def test_min_chars_and_thresholds() -> None:
@@ -156,10 +171,25 @@ async def test_failure_fails_open(caplog: pytest.LogCaptureFixture) -> None:
 
 async def test_on_error_raise() -> None:
     kaizen = _broken(on_error="raise")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(KaizenCompressionError, match="in KaizenNodePostprocessor") as info:
         kaizen.postprocess_nodes(_nodes())
-    with pytest.raises(RuntimeError):
+    assert isinstance(info.value.__cause__, RuntimeError)  # the original, chained
+    with pytest.raises(RuntimeError):  # KaizenCompressionError is one
         await kaizen.apostprocess_nodes(_nodes())
+    assert kaizen.savings.failures == 2
+
+
+def test_settings_are_frozen_with_a_clear_error() -> None:
+    kaizen = KaizenNodePostprocessor(min_tokens_saved=5)
+    with pytest.raises(SettingsFrozenError, match="min_tokens_saved cannot be changed"):
+        kaizen.min_tokens_saved = 99_999
+    changed = kaizen.with_settings(min_tokens_saved=99_999, metadata_keys=["payload"])
+    assert changed.settings.min_tokens_saved == 99_999 and changed.metadata_keys == ["payload"]
+    nodes = _nodes()
+    assert changed.postprocess_nodes(nodes) is nodes  # its backend uses the new threshold
+    assert kaizen.postprocess_nodes(nodes) is not nodes
+    kaizen.min_chars = 10_000  # read per call, not a backend setting: allowed and applied
+    assert kaizen.postprocess_nodes(nodes) is nodes
 
 
 def test_the_key_never_shows() -> None:
@@ -193,7 +223,7 @@ async def test_async_path_does_not_block_the_loop() -> None:
     finally:
         task.cancel()
     assert ticks >= 10
-    assert decode(out[0].node.get_content()) == json.loads(api_response())
+    assert decode(llm_text(out[0].node)) == json.loads(api_response())
 
 
 def test_documents_as_nodes() -> None:
@@ -201,5 +231,5 @@ def test_documents_as_nodes() -> None:
     out = KaizenNodePostprocessor().postprocess_nodes([NodeWithScore(node=document, score=0.3)])
     new = out[0].node
     assert isinstance(new, Document) and new.node_id == "doc" and new.metadata == {"page": 3}
-    assert decode(new.get_content()) == rows(20) and out[0].score == 0.3
+    assert decode(new.get_content()) == rows(20) and out[0].score == 0.3  # not a plain TextNode
     assert document.get_content() == json.dumps(rows(20))  # the original is not mutated

@@ -11,7 +11,7 @@ from llama_index.core.schema import MetadataMode, NodeWithScore
 
 from kaizen_client.ktof import decode
 from kaizen_client.tokens import count_tokens
-from llama_index.postprocessor.kaizen import KaizenNodePostprocessor
+from llama_index.postprocessor.kaizen import KaizenNodePostprocessor, llm_text
 
 from .fakes import PROSE, api_response, echo_llm, index, jsonl, rows
 
@@ -30,12 +30,13 @@ def _check(prompt: str, sources: list[NodeWithScore], plain: list[NodeWithScore]
     assert [n.node.relationships for n in sources] == [n.node.relationships for n in plain]
     docs = _by_doc(sources)
     api, prose, export = docs["api"].node, docs["prose"].node, docs["export"].node
-    # the JSON nodes were compressed and decode back to the original data
-    assert decode(api.get_content()) == json.loads(api_response())
-    assert decode(export.get_content()) == rows(20, 100)
+    # the source nodes show what was retrieved (citations, "show sources")
+    assert api.get_content() == api_response() and export.get_content() == jsonl().strip()
     assert prose.get_content() == PROSE
-    # ... and that is what the LLM received
-    assert api.get_content() in prompt and export.get_content() in prompt
+    # the LLM got the JSON compressed, and it decodes back to the original data
+    assert decode(llm_text(api)) == json.loads(api_response())
+    assert decode(llm_text(export)) == rows(20, 100)
+    assert llm_text(api) in prompt and llm_text(export) in prompt
     assert PROSE in prompt
     assert '"email": ' not in prompt
     assert "source: users-api" in prompt  # metadata still reaches the LLM
@@ -92,5 +93,5 @@ def test_node_text_and_llm_text_agree() -> None:
     out = kaizen.postprocess_nodes(nodes)
     for node in out:
         text = node.node.get_content(metadata_mode=MetadataMode.LLM)
-        assert node.node.get_content() in text
-    assert count_tokens(out[0].node.get_content()) > 0
+        assert llm_text(node.node) in text
+    assert count_tokens(llm_text(out[0].node)) > 0

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from llama_index.core.llms import MockLLM
-from llama_index.core.schema import NodeWithScore
+from llama_index.core.schema import MetadataMode, NodeWithScore
 from llama_index.core.workflow import Context, StartEvent, StopEvent, Workflow, step
 
 from kaizen_client.ktof import decode
@@ -16,6 +16,7 @@ from llama_index.postprocessor.kaizen import (
     KaizenNodePostprocessor,
     NodesCompressedEvent,
     acompress_nodes,
+    llm_text,
 )
 
 from .fakes import api_response, index
@@ -31,7 +32,7 @@ class RAG(KaizenCompressionWorkflow):
 
     @step
     async def answer(self, ev: NodesCompressedEvent) -> StopEvent:
-        context = "\n\n".join(n.node.get_content() for n in ev.nodes)
+        context = "\n\n".join(n.node.get_content(MetadataMode.LLM) for n in ev.nodes)
         reply = await MockLLM().acomplete(f"{context}\n\nQ: {ev.query}")
         return StopEvent(result={"prompt": reply.text, "nodes": ev.nodes, "saved": ev.tokens_saved})
 
@@ -43,8 +44,9 @@ async def test_compression_workflow_step() -> None:
     )
     nodes: list[NodeWithScore] = result["nodes"]
     api = next(n for n in nodes if n.node.ref_doc_id == "api")
-    assert decode(api.node.get_content()) == json.loads(api_response())
-    assert api.node.get_content() in result["prompt"] and '"email": ' not in result["prompt"]
+    assert decode(llm_text(api.node)) == json.loads(api_response())
+    assert llm_text(api.node) in result["prompt"] and '"email": ' not in result["prompt"]
+    assert api.node.get_content() == api_response()
     assert result["saved"] == kaizen.savings.tokens_saved > 0
 
 

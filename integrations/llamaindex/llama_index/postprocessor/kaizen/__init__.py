@@ -3,11 +3,14 @@
 * :class:`KaizenNodePostprocessor`: ``index.as_query_engine(node_postprocessors=[...])``.
 * :mod:`.workflow`: the same compression as a step of a LlamaIndex Workflow.
 * :class:`KaizenCompressionEvent`: what each call saved, on LlamaIndex instrumentation.
+* :class:`CompressedTextNode`: what a compressed node becomes; it shows the retrieved text
+  (source nodes, citations) and gives the LLM the compressed one; :func:`llm_text` reads it.
 """
 
 from ._version import __version__
 from .base import KaizenNodePostprocessor
 from .events import KaizenCompressionErrorEvent, KaizenCompressionEvent, KaizenSavings
+from .node import CompressedTextNode, llm_text
 from .workflow import (
     CompressNodesEvent,
     KaizenCompressionWorkflow,
@@ -17,6 +20,7 @@ from .workflow import (
 
 __all__ = [
     "CompressNodesEvent",
+    "CompressedTextNode",
     "KaizenCompressionErrorEvent",
     "KaizenCompressionEvent",
     "KaizenCompressionWorkflow",
@@ -25,4 +29,5 @@ __all__ = [
     "NodesCompressedEvent",
     "__version__",
     "acompress_nodes",
+    "llm_text",
 ]

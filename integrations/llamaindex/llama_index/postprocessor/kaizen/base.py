@@ -10,7 +10,6 @@ order) is kept; nodes without JSON are returned as the very same objects.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -21,13 +20,12 @@ from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle, Te
 from typing_extensions import Self
 
 from kaizen_client import KaizenClient, KaizenSyncClient
-from kaizen_client.engine import CompressionOptions
 from kaizen_client.integrations import (
+    CompressionGuard,
+    IntegrationSettings,
+    SavingsLedger,
+    SettingsFrozenError,
     client_settings,
-    describe_error,
-    is_remote,
-    make_backend,
-    secret_value,
 )
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
@@ -38,8 +36,9 @@ from .events import (
     KaizenCompressionEvent,
     KaizenSavings,
     dispatcher,
-    warn_fallback,
+    logger,
 )
+from .node import compressed_copy, llm_text
 
 TEXT = ""
 """The slot name of a node's own text (other slots are metadata keys)."""
@@ -61,7 +60,11 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
 
     Local engine by default; ``client=``, ``base_url=`` or ``api_key=`` use a Kaizen server.
     Fails open: on an error the original nodes go through, a warning is logged and
-    ``savings.failures`` counts it; ``on_error="raise"`` raises instead.
+    ``savings.failures`` counts it; ``on_error="raise"`` raises ``KaizenCompressionError``.
+    Compressed nodes keep their retrieved text and metadata for everything but the LLM's
+    prompt (see :class:`~.node.CompressedTextNode`), so ``response.source_nodes`` show the
+    stored JSON. The engine settings are fixed when it is built (assigning one raises
+    ``SettingsFrozenError``; :meth:`with_settings` gives a changed copy).
     """
 
     model: str = DEFAULT_MODEL
@@ -76,16 +79,19 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
     """Metadata values to compress too (strings with JSON, or dicts/lists)."""
     jsonl: bool = True
     """Treat a text whose every non-empty line is JSON as one list of records."""
+    keep_original_text: bool = True
+    """Nodes keep the retrieved text and metadata (``get_content()``, source nodes, citations)
+    and the LLM gets the compressed form; ``False``: the compressed form replaces them."""
     on_error: Literal["fallback", "raise"] = "fallback"
     base_url: str | None = None
     """Kaizen server URL for remote mode (``"local"`` or unset: the in-process engine)."""
     api_key: SecretStr | None = Field(default=None, exclude=True, repr=False)
     client: KaizenClient | KaizenSyncClient | None = Field(default=None, exclude=True, repr=False)
 
+    _settings: IntegrationSettings = PrivateAttr()
     _backend: TextBackend = PrivateAttr()
-    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-    _total: KaizenSavings = PrivateAttr(default_factory=KaizenSavings)
-    _last: KaizenSavings = PrivateAttr(default_factory=KaizenSavings)
+    _guard: CompressionGuard = PrivateAttr()
+    _ledger: SavingsLedger[KaizenSavings] = PrivateAttr()
 
     @classmethod
     def class_name(cls) -> str:
@@ -94,51 +100,59 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
     @model_validator(mode="after")
     def _adopt_client_settings(self) -> Self:
         if self.client is not None:
-            self.base_url, self.api_key = client_settings(self.client, self.base_url, self.api_key)
+            url, key = client_settings(self.client, self.base_url, self.api_key)
+            object.__setattr__(self, "base_url", url)  # before the settings freeze
+            object.__setattr__(self, "api_key", key)
         return self
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
-        self._backend = self._make_backend()
-
-    def _make_backend(self) -> TextBackend:
-        options = CompressionOptions(
-            min_tokens_saved=self.min_tokens_saved,
-            min_percent_saved=self.min_percent_saved,
-            respect_cache_control=False,
-            mode=self.mode,
-        )
+        self._settings = IntegrationSettings.of(self, respect_cache_control=False)
         # A cold batch of many nodes is milliseconds of CPU: keep async calls off the loop.
-        backend = make_backend(
-            self.model,
-            options,
-            client=self.client,
-            base_url=self.base_url,
-            api_key=self.api_key,
-            offload=True,
+        self._backend = TextBackend(self._settings.backend(offload=True))
+        self._ledger = SavingsLedger(KaizenSavings)
+        self._guard = CompressionGuard(
+            on_error=self.on_error,
+            secrets=self._settings.secrets,
+            logger=logger,
+            what="nodes",
+            ledger=self._ledger,
         )
-        return TextBackend(backend)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in IntegrationSettings.names():
+            raise SettingsFrozenError(type(self).__name__, name)
+        super().__setattr__(name, value)
+
+    def with_settings(self, **changes: Any) -> KaizenNodePostprocessor:
+        """A new postprocessor with these settings changed (the others, client included, kept)."""
+        fields = type(self).model_fields
+        current = {name: getattr(self, name) for name in fields if name != "callback_manager"}
+        return type(self)(**{**current, **changes})
 
     # ------------------------------------------------------------------ public state
     @property
     def is_remote(self) -> bool:
         """Whether calls go to a Kaizen server rather than the in-process engine."""
-        return is_remote(self.client, self.base_url, self.api_key)
+        return self._settings.is_remote
+
+    @property
+    def settings(self) -> IntegrationSettings:
+        """The engine settings this postprocessor was built with (frozen)."""
+        return self._settings
 
     @property
     def savings(self) -> KaizenSavings:
         """Cumulative savings (and failures) over every call so far."""
-        return self._total
+        return self._ledger.total
 
     @property
     def last_savings(self) -> KaizenSavings:
         """Savings of the most recent call."""
-        return self._last
+        return self._ledger.last
 
     def reset_savings(self) -> None:
-        with self._lock:
-            self._total = KaizenSavings()
-            self._last = KaizenSavings()
+        self._ledger.reset()
 
     # ------------------------------------------------------------------ the hooks
     def _postprocess_nodes(
@@ -157,11 +171,14 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         jobs = self._jobs(nodes)
         if not jobs:
             return nodes, KaizenSavings()
-        try:
-            results = self._backend.compress([job.sent for job in jobs])
-        except Exception as exc:
-            return self._failed(exc, nodes)
-        return self._apply(nodes, jobs, results)
+        texts = [job.sent for job in jobs]
+        where, count = self.class_name(), len(nodes)
+        done = self._guard.run(lambda: self._backend.compress(texts), None, where, items=count)
+        return (
+            self._fell_back(nodes, done.error)
+            if done.value is None
+            else self._apply(nodes, jobs, done.value)
+        )
 
     async def acompress(
         self, nodes: list[NodeWithScore]
@@ -170,21 +187,26 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         jobs = self._jobs(nodes)
         if not jobs:
             return nodes, KaizenSavings()
-        try:
-            results = await self._backend.acompress([job.sent for job in jobs])
-        except Exception as exc:
-            return self._failed(exc, nodes)
-        return self._apply(nodes, jobs, results)
+        texts = [job.sent for job in jobs]
+        where, count = self.class_name(), len(nodes)
+        done = await self._guard.arun(
+            lambda: self._backend.acompress(texts), None, where, items=count
+        )
+        return (
+            self._fell_back(nodes, done.error)
+            if done.value is None
+            else self._apply(nodes, jobs, done.value)
+        )
 
     # ------------------------------------------------------------------ text helpers
     def compress_text(self, text: str) -> str:
         """``text`` with its JSON compressed (for workflow steps and custom prompts)."""
-        return _node_text(self.compress([NodeWithScore(node=TextNode(text=text))])[0][0])
+        return llm_text(self.compress([NodeWithScore(node=TextNode(text=text))])[0][0].node)
 
     async def acompress_text(self, text: str) -> str:
         """Async twin of :meth:`compress_text`; the engine runs off the event loop."""
         nodes, _ = await self.acompress([NodeWithScore(node=TextNode(text=text))])
-        return _node_text(nodes[0])
+        return llm_text(nodes[0].node)
 
     # ------------------------------------------------------------------ the work
     def _candidate(self, text: str) -> bool:
@@ -248,9 +270,8 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
                 changes.setdefault(job.node, {})[job.slot] = result.text
         out = list(nodes)
         for index, slots in changes.items():
-            out[index] = _replaced(nodes[index], slots)
-        call = KaizenSavings(1, 0, len(nodes), len(changes), before, after)
-        self._record(call)
+            out[index] = self._replaced(nodes[index], slots)
+        call = self._ledger.add(KaizenSavings(1, 0, len(nodes), len(changes), before, after))
         dispatcher.event(
             KaizenCompressionEvent(
                 model=self.model,
@@ -264,38 +285,19 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         )
         return (out if changes else nodes), call
 
-    def _record(self, call: KaizenSavings) -> None:
-        with self._lock:
-            self._last = call
-            self._total = self._total + call
-
-    def _failed(
-        self, exc: Exception, nodes: list[NodeWithScore]
+    def _fell_back(
+        self, nodes: list[NodeWithScore], description: str | None
     ) -> tuple[list[NodeWithScore], KaizenSavings]:
-        if self.on_error == "raise":
-            raise exc
-        description = describe_error(exc, [secret_value(self.api_key)])
-        call = KaizenSavings(1, 1, len(nodes))
-        self._record(call)
-        warn_fallback(description)
+        """The guard counted and logged the failure; tell instrumentation too."""
         dispatcher.event(
             KaizenCompressionErrorEvent(
-                backend=self._backend.name, nodes=len(nodes), error=description
+                backend=self._backend.name, nodes=len(nodes), error=description or ""
             )
         )
-        return nodes, call
+        return nodes, KaizenSavings.of_failure(items=len(nodes))
 
-
-def _replaced(item: NodeWithScore, slots: dict[str, Any]) -> NodeWithScore:
-    """A copy of ``item`` with new text and/or metadata values; ids and the rest kept."""
-    node = item.node.model_copy()
-    metadata = {key: value for key, value in slots.items() if key != TEXT}
-    if metadata:
-        node.metadata = {**item.node.metadata, **metadata}
-    if TEXT in slots:
-        node.set_content(slots[TEXT])
-    return NodeWithScore(node=node, score=item.score)
-
-
-def _node_text(item: NodeWithScore) -> str:
-    return item.node.get_content(metadata_mode=MetadataMode.NONE)
+    def _replaced(self, item: NodeWithScore, slots: dict[str, Any]) -> NodeWithScore:
+        """A copy of ``item`` with the LLM's text and/or metadata values; ids and the rest kept."""
+        metadata = {key: value for key, value in slots.items() if key != TEXT}
+        node = compressed_copy(item.node, slots.get(TEXT), metadata, self.keep_original_text)
+        return NodeWithScore(node=node, score=item.score)

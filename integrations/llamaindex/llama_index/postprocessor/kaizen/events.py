@@ -8,55 +8,36 @@ custom ``BaseEventHandler``) sees them next to the LLM events of the same query.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from llama_index.core.instrumentation.events import BaseEvent
 from llama_index_instrumentation import get_dispatcher
+
+from kaizen_client.integrations import SavingsTotals
 
 logger = logging.getLogger("llama_index.postprocessor.kaizen")
 dispatcher = get_dispatcher("llama_index.postprocessor.kaizen")
 
 
-@dataclass(frozen=True, slots=True)
-class KaizenSavings:
+class KaizenSavings(SavingsTotals):
     """Token totals over the JSON the postprocessor looked at (one call, or a running sum).
 
-    ``tokens_before``/``tokens_after`` count the JSON fragments only (not prose), with the
-    postprocessor's ``model`` tokenizer.
+    The core's :class:`~kaizen_client.integrations.SavingsTotals` with its items named:
+    ``nodes`` handed over and ``nodes_compressed``. ``tokens_before``/``tokens_after`` count
+    the JSON fragments only (not prose), with the postprocessor's ``model`` tokenizer.
     """
 
-    calls: int = 0
-    failures: int = 0
-    nodes: int = 0
-    nodes_compressed: int = 0
-    tokens_before: int = 0
-    tokens_after: int = 0
+    __slots__ = ()
 
     @property
-    def tokens_saved(self) -> int:
-        return self.tokens_before - self.tokens_after
+    def nodes(self) -> int:
+        return self.items
 
     @property
-    def percent_saved(self) -> float:
-        return 100.0 * self.tokens_saved / self.tokens_before if self.tokens_before else 0.0
+    def nodes_compressed(self) -> int:
+        return self.items_compressed
 
-    def __add__(self, other: KaizenSavings) -> KaizenSavings:
-        return KaizenSavings(
-            self.calls + other.calls,
-            self.failures + other.failures,
-            self.nodes + other.nodes,
-            self.nodes_compressed + other.nodes_compressed,
-            self.tokens_before + other.tokens_before,
-            self.tokens_after + other.tokens_after,
-        )
-
-    def summary(self) -> str:
-        return (
-            f"{self.tokens_before} -> {self.tokens_after} tokens of JSON "
-            f"({self.tokens_saved} saved, {self.percent_saved:.1f}%) in "
-            f"{self.nodes_compressed}/{self.nodes} nodes over {self.calls} call(s)"
-            + (f", {self.failures} failure(s)" if self.failures else "")
-        )
+    def summary(self, items: str = "node") -> str:
+        return super().summary(items)
 
 
 class KaizenCompressionEvent(BaseEvent):
@@ -85,9 +66,3 @@ class KaizenCompressionErrorEvent(BaseEvent):
     @classmethod
     def class_name(cls) -> str:
         return "KaizenCompressionErrorEvent"
-
-
-def warn_fallback(description: str) -> None:
-    logger.warning(
-        "Kaizen compression failed (%s); the original nodes were sent unchanged", description
-    )
