@@ -54,7 +54,7 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         replay = self._replay(request, body)
         if replay is not None:
             return replay
-        return self._respond(request, *self._remember(request, body, self._call(request, body)))
+        return self._finish(request, body, self._call(request, body))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
@@ -65,7 +65,7 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             result = await anyio.to_thread.run_sync(self._call, request, body)
         else:
             result = self._call(request, body)
-        return self._respond(request, *self._remember(request, body, result))
+        return self._finish(request, body, result)
 
     @staticmethod
     def _scope(request: httpx.Request) -> tuple[str, str] | None:
@@ -90,20 +90,21 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         if stored.fingerprint != fingerprint(request.method, request.url.path, body):
             message = "Idempotency-Key was already used with a different request"
             return self._respond(request, *_error(422, "idempotency_key_reused", message, request))
-        return self._respond(request, stored.status, stored.payload, replayed=True)
+        return self._send(request, stored.status, stored.payload, replayed=True)
 
-    def _remember(
+    def _finish(
         self, request: httpx.Request, body: bytes, result: tuple[int, Any]
-    ) -> tuple[int, Any]:
-        """Keep a successful answer for its key; return the first answer the key got."""
+    ) -> httpx.Response:
+        """The engine's answer as a response; a 200 to a key is kept, serialised once."""
         status, payload = result
+        content = _dumps(payload)
         scope = self._scope(request)
         if scope is None or status != 200:
-            return result
-        size = len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-        stored = StoredResult(status, payload, fingerprint("POST", request.url.path, body), size)
-        first = self.idempotency.put_first(*scope, stored)
-        return first.status, first.payload
+            return self._send(request, status, content)
+        digest = fingerprint("POST", request.url.path, body)
+        mine = StoredResult(status, content, digest, len(content))
+        kept = self.idempotency.put_first(*scope, mine)
+        return self._send(request, kept.status, kept.payload, replayed=kept is not mine)
 
     @staticmethod
     def _request_id(request: httpx.Request) -> str:
@@ -114,10 +115,12 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
             request.method, request.url.path, body or None, self._request_id(request)
         )
 
-    def _respond(
-        self, request: httpx.Request, status: int, payload: Any, *, replayed: bool = False
+    def _respond(self, request: httpx.Request, status: int, payload: Any) -> httpx.Response:
+        return self._send(request, status, _dumps(payload))
+
+    def _send(
+        self, request: httpx.Request, status: int, content: bytes, *, replayed: bool = False
     ) -> httpx.Response:
-        content = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {
             "content-type": "application/json",
             "x-request-id": self._request_id(request),
@@ -128,6 +131,10 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def __repr__(self) -> str:
         return f"LocalEngineTransport(thread_threshold={self.thread_threshold})"
+
+
+def _dumps(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _error(status: int, code: str, message: str, request: httpx.Request) -> tuple[int, Any]:

@@ -38,7 +38,7 @@ from .body import BodyTooLarge, read_body
 from .faults import FirstRequestFaults
 from .idempotency import IdempotencyStore
 from .ratelimit import TokenBucketLimiter
-from .responses import error_response, json_response
+from .responses import JSON, error_response, json_response
 from .settings import ServerSettings
 from .store import PayloadStore
 
@@ -137,8 +137,7 @@ class Gateway:
             return error_response(422, "idempotency_key_reused", message, request_id)
         if claim.state == "replay":
             assert claim.result is not None
-            replayed = {REPLAYED_HEADER.lower(): "true"}
-            return json_response(claim.result.status, claim.result.payload, request_id, replayed)
+            return _replay(claim.result, request_id)
         try:
             answer = await self._answer(op, "POST", path, body, owner, request_id)
         except BaseException:
@@ -149,12 +148,11 @@ class Gateway:
             if isinstance(answer, Response):
                 return answer
             return json_response(*answer, request_id, _allow_header(*answer))
-        status, payload = answer
-        size = len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-        kept = await self.idempotency.complete(
-            owner, key, StoredResult(status, payload, digest, size)
-        )
-        return json_response(kept.status, kept.payload, request_id)
+        response = json_response(*answer, request_id)
+        content = bytes(response.body)  # kept as sent: serialised once, replayed byte for byte
+        mine = StoredResult(answer[0], content, digest, len(content))
+        kept = await self.idempotency.complete(owner, key, mine)
+        return response if kept is mine else _replay(kept, request_id)
 
     def _rate_limited(self, request: Request, principal: str, request_id: str) -> Response | None:
         if self.limiter is None:
@@ -222,6 +220,12 @@ def _call_engine(
     method: str, path: str, body: bytes, request_id: str
 ) -> tuple[int, dict[str, Any]]:
     return handle_request(method, path, body or None, request_id=request_id)
+
+
+def _replay(result: StoredResult, request_id: str) -> Response:
+    """The kept answer to a key, as first sent, marked as a replay."""
+    headers = {"x-request-id": request_id, REPLAYED_HEADER.lower(): "true"}
+    return Response(result.payload, status_code=result.status, headers=headers, media_type=JSON)
 
 
 def _allow_header(status: int, payload: dict[str, Any]) -> dict[str, str] | None:
