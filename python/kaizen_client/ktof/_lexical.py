@@ -7,6 +7,7 @@ decoder reads back as the same value.
 from __future__ import annotations
 
 import re
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -140,36 +141,74 @@ def exponent_text(text: str) -> str:
 
 
 def int_text(value: int) -> str:
-    """Decimal text of an int of any size (sidesteps the int/str digit limit of Python 3.11+)."""
-    try:
-        return str(value)
-    except ValueError:
-        return format(Decimal(value), "f")
+    """Decimal text of an int; raises ValueError past Python's int/str digit limit.
+
+    The decoder reads integers with ``int()``, which refuses more digits than
+    ``sys.get_int_max_str_digits()`` allows, so the encoder refuses to write them too (the
+    encoder turns the ValueError into a KTOFEncodeError naming the path).
+    """
+    return str(value)
 
 
-def parse_int(text: str) -> int:
+_HAS_DIGIT_LIMIT = hasattr(sys, "get_int_max_str_digits")
+
+
+def int_digit_limit() -> int:
+    """Python's current int/str digit limit (0: none); 4300, CPython's default, where the
+    running Python predates the limit (int() there is quadratic in the digits)."""
+    get_limit = getattr(sys, "get_int_max_str_digits", None)
+    if get_limit is None:
+        return 4300
+    limit: int = get_limit()
+    return limit
+
+
+def parse_int(text: str, lineno: int = 0) -> int:
+    """``int(text)`` for a token that matches the number grammar, in linear time.
+
+    Python's ``int()`` rejects more digits than its limit before doing any quadratic work; that
+    rejection becomes a KTOFDecodeError. Where the running Python has no limit, the same
+    default of 4300 digits applies here.
+    """
+    if not _HAS_DIGIT_LIMIT and len(text) > 4300:
+        digits = len(text) - (text[:1] == "-")
+        if digits > 4300:
+            raise KTOFDecodeError(_too_many_digits(digits, 4300), lineno)
     try:
         return int(text)
     except ValueError:
-        return int(Decimal(text))
+        digits = len(text) - (text[:1] == "-")
+        raise KTOFDecodeError(_too_many_digits(digits, int_digit_limit()), lineno) from None
+
+
+def _too_many_digits(digits: int, limit: int) -> str:
+    return (
+        f"integer literal of {digits} digits exceeds Python's limit of {limit} digits "
+        "(sys.set_int_max_str_digits)"
+    )
 
 
 def scan_quoted(text: str, start: int, lineno: int) -> tuple[str, int]:
-    """Read the quoted string opening at ``text[start]``; return (value, index after its quote)."""
+    """Read the quoted string opening at ``text[start]``; return (value, index after its quote).
+
+    Linear in the string's length: the next quote is searched for again only once the scan
+    has passed the previous one (an escaped ``\\"``), never once per escape.
+    """
     i = start + 1
-    end = text.find('"', i)
-    if end == -1:
+    quote_at = text.find('"', i)
+    if quote_at == -1:
         raise KTOFDecodeError("unterminated string", lineno)
-    if text.find("\\", i, end) == -1:
-        return text[i:end], end + 1
+    if text.find("\\", i, quote_at) == -1:
+        return text[i:quote_at], quote_at + 1
     parts: list[str] = []
     n = len(text)
     while True:
-        backslash = text.find("\\", i)
-        quote_at = text.find('"', i)
-        if quote_at == -1:
-            raise KTOFDecodeError("unterminated string", lineno)
-        if backslash == -1 or quote_at < backslash:
+        if quote_at < i:
+            quote_at = text.find('"', i)
+            if quote_at == -1:
+                raise KTOFDecodeError("unterminated string", lineno)
+        backslash = text.find("\\", i, quote_at)
+        if backslash == -1:
             parts.append(text[i:quote_at])
             return "".join(parts), quote_at + 1
         parts.append(text[i:backslash])
@@ -209,7 +248,7 @@ def parse_primitive(token: str, lineno: int) -> Any:
             if number - number != 0.0:
                 raise KTOFDecodeError(f"number {token} is out of range for a float", lineno)
             return number
-        return parse_int(token)
+        return parse_int(token, lineno)
     if first in "tfn" and token in LITERALS:
         return LITERALS[token]
     return token
@@ -232,11 +271,18 @@ def _closing_quote(text: str, start: int) -> int:
 
 
 def find_unquoted(text: str, char: str, start: int = 0) -> int:
-    """Index of the first ``char`` outside double quotes at or after ``start``, or -1."""
+    """Index of the first ``char`` outside double quotes at or after ``start``, or -1.
+
+    Linear: the candidate ``char`` is searched for again only once a quoted string has
+    carried the scan past it (a line of many quoted cells and one late colon stays linear).
+    """
+    n = len(text)
     pos = start
+    hit = text.find(char, pos)
     while True:
-        hit = text.find(char, pos)
-        quote = text.find('"', pos, hit if hit != -1 else len(text))
+        if hit != -1 and hit < pos:
+            hit = text.find(char, pos)
+        quote = text.find('"', pos, hit if hit != -1 else n)
         if quote == -1:
             return hit
         close = _closing_quote(text, quote + 1)

@@ -325,7 +325,7 @@ class _Decoder:
         if match is None:
             inner = content[bracket + 1 : close]
             return self.malformed(f"invalid array length [{inner}]", lineno)
-        length = parse_int(match.group(1))
+        length = parse_int(match.group(1), lineno)
         keyed = bool(match.group(2))
         delimiter = match.group(3) or ","
         pos = close + 1
@@ -587,7 +587,7 @@ def _primitives(tokens: list[str], lineno: int) -> list[Any]:
         if token and token[0] in plain:
             cells.append(token)
         elif token.isdigit() and token.isascii() and (token[0] != "0" or len(token) == 1):
-            cells.append(parse_int(token))
+            cells.append(parse_int(token, lineno))
         else:
             cells.append(parse_primitive(token, lineno))
     return cells
@@ -705,22 +705,39 @@ def _build_marked(fields: Fields, cells: Any, lineno: int) -> Any:
     return result if result or not fields else _ABSENT
 
 
-def decode(text: str, *, strict: bool = True, indent: int = 2) -> Any:
+def decode(text: str | bytes | bytearray, *, strict: bool = True, indent: int = 2) -> Any:
     """Decode TOON 4.0 or KTOF text to a Python value.
 
-    ``strict`` enforces counts, indentation and the other checks of TOON §14; ``indent`` is the
-    number of spaces per level. Raises :class:`KTOFDecodeError` (a ``ValueError``) with the line.
+    ``text`` is a ``str``, or UTF-8 ``bytes``/``bytearray`` (a leading UTF-8 byte order mark is
+    skipped, as ``json.loads`` does). ``strict`` enforces counts, indentation and the other
+    checks of TOON §14; ``indent`` is the number of spaces per level. Everything it rejects,
+    bad UTF-8 and bad options included, raises :class:`KTOFDecodeError` (a ``ValueError``)
+    with the line (0 when no line is to blame); an argument of another type is a ``TypeError``.
     """
     if not isinstance(text, str):
-        raise TypeError(f"decode() needs str, not {type(text).__name__}")
-    if indent < 1:
-        raise ValueError("indent must be at least 1")
+        text = _text_of(text)
+    if type(indent) is not int or indent < 1:
+        raise KTOFDecodeError(f"option indent must be a positive int, not {indent!r}")
     if text[:2] == " {" or text.lstrip(" \t\r\n")[:1] == "[":
         value = _root_json(text, strict)
         if value is not _NOT_JSON:
             return value
     lines = _Lines(text, indent, strict)
     return _Decoder(lines, strict).document()
+
+
+def _text_of(data: Any) -> str:
+    """``bytes``/``bytearray`` as UTF-8 text; invalid UTF-8 is a KTOFDecodeError with its line."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(f"decode() needs str or UTF-8 bytes, not {type(data).__name__}")
+    raw = bytes(data)
+    start = 3 if raw[:3] == b"\xef\xbb\xbf" else 0
+    try:
+        return raw[start:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = start + exc.start
+        line = raw.count(b"\n", 0, where) + 1
+        raise KTOFDecodeError(f"invalid UTF-8 at byte {where}: {exc.reason}", line) from None
 
 
 def _root_json(text: str, strict: bool) -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from ..tokens import count_tokens
-from ._lexical import SURROGATE_RE
+from ._lexical import SURROGATE_RE, int_digit_limit
 from ._normalize import MAX_DEPTH, Normalizer, format_path
 from ._toon import NotJSON, TooDeep, ToonWriter
 from .errors import KTOFEncodeError
@@ -64,36 +64,84 @@ def _encode(
     default: Callable[[Any], Any] | None,
     compare_json: bool,
 ) -> tuple[str, int | None]:
-    active = _DELIMITERS.get(delimiter)
+    active = _DELIMITERS.get(delimiter) if type(delimiter) is str else None
     if active is None:
-        raise ValueError(f"delimiter must be ',', '\\t' or '|', not {delimiter!r}")
+        raise KTOFEncodeError(f"option delimiter must be ',', '\\t' or '|', not {delimiter!r}")
     if type(indent) is not int or indent < 1:
-        raise ValueError("indent must be a positive int")
-    tokens: int | None = None
-    if mode == "toon":
-        try:  # clean JSON data (the common case) needs no normalization pass
-            text = ToonWriter(indent, active).document(value)
-        except (NotJSON, RecursionError, TypeError):
-            clean = Normalizer(default, lossy_floats=True).value(value)
-            try:
-                text = ToonWriter(indent, active).document(clean)
-            except TooDeep:
-                raise KTOFEncodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
-    elif mode == "auto":
-        from ._auto import encode_auto
-
-        clean = Normalizer(default, lossy_floats=False).value(value)
-        text, tokens = encode_auto(
-            clean, model=model, indent=indent, delimiter=active, compare_json=compare_json
-        )
-    else:
-        raise ValueError(f"mode must be 'auto' or 'toon', not {mode!r}")
+        raise KTOFEncodeError(f"option indent must be a positive int, not {indent!r}")
+    if mode != "auto" and mode != "toon":
+        raise KTOFEncodeError(f"option mode must be 'auto' or 'toon', not {mode!r}")
+    if type(model) is not str:
+        raise KTOFEncodeError(f"option model must be a model name (str), not {model!r}")
+    try:
+        text, tokens = _write(value, mode, indent, active, model, default, compare_json)
+    except KTOFEncodeError:
+        raise
+    except ValueError as exc:
+        # The one ValueError a JSON-model value can still cause: an int with more digits than
+        # Python converts to text (sys.get_int_max_str_digits()), which decode would refuse.
+        clean = Normalizer(default, lossy_floats=True).value(value)
+        path = oversized_int_path(clean, [])
+        if path is None:
+            raise KTOFEncodeError(f"cannot encode: {exc}") from None
+        raise KTOFEncodeError(
+            f"integer with more than {int_digit_limit()} digits: Python's int/str digit limit "
+            "(sys.set_int_max_str_digits) would keep decode from reading it back",
+            format_path(path),
+        ) from None
     if SURROGATE_RE.search(text) is not None:
         path = surrogate_path(Normalizer(default, lossy_floats=True).value(value), [])
         raise KTOFEncodeError(
             "lone surrogate in a string: not valid Unicode text", format_path(path or [])
         )
     return text, tokens
+
+
+def _write(
+    value: Any,
+    mode: str,
+    indent: int,
+    active: str,
+    model: str,
+    default: Callable[[Any], Any] | None,
+    compare_json: bool,
+) -> tuple[str, int | None]:
+    """The text of ``value`` in ``mode`` (options already checked) and, in auto mode, its count."""
+    if mode == "toon":
+        try:  # clean JSON data (the common case) needs no normalization pass
+            return ToonWriter(indent, active).document(value), None
+        except (NotJSON, RecursionError, TypeError):
+            clean = Normalizer(default, lossy_floats=True).value(value)
+            try:
+                return ToonWriter(indent, active).document(clean), None
+            except TooDeep:
+                raise KTOFEncodeError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    from ._auto import encode_auto
+
+    clean = Normalizer(default, lossy_floats=False).value(value)
+    return encode_auto(
+        clean, model=model, indent=indent, delimiter=active, compare_json=compare_json
+    )
+
+
+def oversized_int_path(value: Any, path: list[str | int]) -> list[str | int] | None:
+    """Path of the first int whose decimal text Python refuses to produce (checked on failure)."""
+    if type(value) is int:
+        if value.bit_length() <= 3 * max(int_digit_limit(), 1):
+            return None  # 2**(3d) < 10**d: fewer than d digits
+        try:
+            str(value)
+        except ValueError:
+            return path
+        return None
+    items: Any = (
+        value.items() if type(value) is dict else enumerate(value) if type(value) is list else ()
+    )
+    for key, item in items:
+        found = oversized_int_path(item, [*path, key])
+        if found is not None:
+            return found
+    return None
 
 
 def surrogate_path(value: Any, path: list[str | int]) -> list[str | int] | None:

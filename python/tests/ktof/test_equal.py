@@ -177,7 +177,16 @@ def test_table_cell_fast_paths_type_like_parse_primitive(tokens: list[str]) -> N
     assert [type(v) for v in got] == [type(v) for v in expected] and got == expected
 
 
-@pytest.mark.parametrize("token", ["0", "00", "007", "10", "\u0661", "\u00b2", "9" * 5000, "-1"])
+@pytest.mark.parametrize("token", ["0", "00", "007", "10", "\u0661", "\u00b2", "9" * 4300, "-1"])
 def test_table_cell_fast_paths_on_edge_cases(token: str) -> None:
     assert _primitives([token], 1) == [parse_primitive(token, 1)]
     assert type(_primitives([token], 1)[0]) is type(parse_primitive(token, 1))
+
+
+@pytest.mark.parametrize("token", ["9" * 4301, "-" + "9" * 4301])
+def test_table_cell_fast_paths_reject_what_int_rejects(token: str) -> None:
+    """Past Python's int digit limit both paths raise the same KTOFDecodeError (issue 12)."""
+    for parse in (lambda: _primitives([token], 3), lambda: parse_primitive(token, 3)):
+        with pytest.raises(KTOFDecodeError, match="4301 digits") as info:
+            parse()
+        assert info.value.line == 3
