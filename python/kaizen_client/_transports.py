@@ -51,54 +51,56 @@ class LocalEngineTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
-        replay = self._replay(request, body)
-        if replay is not None:
-            return replay
-        return self._finish(request, body, self._call(request, body))
+        scope, early = self._before(request, body)
+        if early is not None:
+            return early
+        return self._finish(request, body, scope, self._call(request, body))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
-        replay = self._replay(request, body)
-        if replay is not None:
-            return replay
+        scope, early = self._before(request, body)
+        if early is not None:
+            return early
         if len(body) > self.thread_threshold:
             result = await anyio.to_thread.run_sync(self._call, request, body)
         else:
             result = self._call(request, body)
-        return self._finish(request, body, result)
+        return self._finish(request, body, scope, result)
 
-    @staticmethod
-    def _scope(request: httpx.Request) -> tuple[str, str] | None:
-        """``(owner, key)`` of an idempotent POST, or None."""
-        key = request.headers.get("idempotency-key")
-        if request.method != "POST" or not key or not valid_key(key):
-            return None
-        return request.headers.get("x-api-key", ""), key
-
-    def _replay(self, request: httpx.Request, body: bytes) -> httpx.Response | None:
-        """The answer without running the engine: a replay, a key conflict or a bad key."""
-        key = request.headers.get("idempotency-key")
-        if request.method == "POST" and key is not None and not valid_key(key):
+    def _before(
+        self, request: httpx.Request, body: bytes
+    ) -> tuple[tuple[str, str] | None, httpx.Response | None]:
+        """The ``(owner, key)`` scope of an idempotent POST (or None), and the answer when it
+        comes without running the engine: a replay, a key conflict or a malformed key."""
+        key = request.headers.get("idempotency-key") if request.method == "POST" else None
+        if key is None:
+            return None, None
+        if not valid_key(key):
             message = "Idempotency-Key must be 1 to 255 visible ASCII characters"
-            return self._respond(request, *_error(400, "invalid_idempotency_key", message, request))
-        scope = self._scope(request)
-        if scope is None:
-            return None
+            return None, self._respond(
+                request, *_error(400, "invalid_idempotency_key", message, request)
+            )
+        scope = (request.headers.get("x-api-key", ""), key)
         stored = self.idempotency.get(*scope)
         if stored is None:
-            return None
+            return scope, None
         if stored.fingerprint != fingerprint(request.method, request.url.path, body):
             message = "Idempotency-Key was already used with a different request"
-            return self._respond(request, *_error(422, "idempotency_key_reused", message, request))
-        return self._send(request, stored.status, stored.payload, replayed=True)
+            return None, self._respond(
+                request, *_error(422, "idempotency_key_reused", message, request)
+            )
+        return scope, self._send(request, stored.status, stored.payload, replayed=True)
 
     def _finish(
-        self, request: httpx.Request, body: bytes, result: tuple[int, Any]
+        self,
+        request: httpx.Request,
+        body: bytes,
+        scope: tuple[str, str] | None,
+        result: tuple[int, Any],
     ) -> httpx.Response:
         """The engine's answer as a response; a 200 to a key is kept, serialised once."""
         status, payload = result
         content = _dumps(payload)
-        scope = self._scope(request)
         if scope is None or status != 200:
             return self._send(request, status, content)
         digest = fingerprint("POST", request.url.path, body)
