@@ -1,8 +1,16 @@
 """Record and replay a Kaizen server with vcrpy without ever writing a key into a cassette.
 
-For test suites (ours, the integrations', and users' own): one VCR configuration and one scan,
-so every cassette in the project is made and checked the same way. Needs the test-only
-dependencies ``vcrpy`` and ``pyyaml`` (imported when first used).
+For test suites (ours, the integrations', and users' own): one VCR configuration, one scan,
+one standard test class and one record command, so every cassette in the project is made and
+checked the same way. Needs the test-only dependencies ``vcrpy``, ``pyyaml`` and ``pytest``
+(imported when first used).
+
+* :class:`CassetteSuite`: subclass it in a test module (``class TestCassettes(CassetteSuite)``)
+  with your cassette folder, scenarios and test keys, and get the standard tests: every
+  scenario replays with ``record_mode="none"``, every cassette belongs to a scenario, no
+  cassette holds a key, and the scan catches a planted one.
+* ``python -m kaizen_client.testing record path/to/test_cassettes.py [SCENARIO ...]``
+  re-records a suite's cassettes from a real server on loopback (the ``server`` extra).
 
 * URLs are rewritten to ``http://kaizen.test`` (a loopback port changes every run);
 * ``x-api-key`` and ``Authorization`` become ``<filtered>``; secret-named query parameters
@@ -14,12 +22,16 @@ dependencies ``vcrpy`` and ``pyyaml`` (imported when first used).
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import inspect
 import json
 import re
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 CANONICAL_URL = "http://kaizen.test"
@@ -154,13 +166,141 @@ def cassette_leaks(text: str, secrets: Sequence[str]) -> list[str]:
     return found
 
 
+def recording_config(base_url: str, api_key: str) -> Any:
+    """A client config for a scenario: ``base_url``, the test key, no retries (one request
+    per call, so a cassette holds exactly what the scenario asked for)."""
+    from .config import KaizenClientConfig
+
+    return KaizenClientConfig(base_url=base_url, api_key=api_key, max_retries=0)
+
+
+class CassetteSuite:
+    """The standard cassette tests; a package subclasses it once and sets the class attributes.
+
+    ``cassettes`` is the folder, ``scenarios`` what was recorded there, ``secrets`` the test
+    keys (the first is the key the recording server accepts; all are scrubbed and scanned
+    for). A subclass named ``Test...`` is collected by pytest; its tests are parametrized by
+    :meth:`pytest_generate_tests`, which pytest calls on test classes.
+    """
+
+    cassettes: ClassVar[Path]
+    scenarios: ClassVar[Sequence[Scenario]] = ()
+    secrets: ClassVar[Sequence[str]] = ()
+    planted: ClassVar[Sequence[str]] = ("- Bearer abcdef123456",)
+    """Lines that must trip the scan when planted in place of a filtered header value (the
+    test keys are always tried too)."""
+
+    @classmethod
+    def vcr(cls) -> Any:
+        """The one VCR configuration the recorder and the replay tests use."""
+        return cassette_vcr(cls.cassettes, cls.secrets)
+
+    @classmethod
+    def cassette_files(cls) -> list[Path]:
+        return sorted(Path(cls.cassettes).glob("*.yaml"))
+
+    def pytest_generate_tests(self, metafunc: Any) -> None:
+        if "scenario" in metafunc.fixturenames:
+            ids = [scenario.name for scenario in self.scenarios]
+            metafunc.parametrize("scenario", list(self.scenarios), ids=ids)
+        if "cassette_file" in metafunc.fixturenames:
+            files = self.cassette_files()
+            metafunc.parametrize("cassette_file", files, ids=[path.name for path in files])
+        if "planted" in metafunc.fixturenames:
+            lines = [*(f"- {key}" for key in self.secrets), *self.planted]
+            metafunc.parametrize("planted", lines)
+
+    async def test_scenario_replays(self, scenario: Scenario) -> None:
+        path = Path(self.cassettes) / scenario.cassette
+        assert path.is_file(), f"no {path.name}: python -m kaizen_client.testing record ..."
+        with self.vcr().use_cassette(scenario.cassette, record_mode="none") as cassette:
+            await scenario.run(CANONICAL_URL)
+        assert cassette.all_played, "the scenario made fewer requests than were recorded"
+
+    def test_every_cassette_belongs_to_a_scenario(self) -> None:
+        on_disk = {path.name for path in self.cassette_files()}
+        assert on_disk, f"no cassettes in {self.cassettes}"
+        assert on_disk == {scenario.cassette for scenario in self.scenarios}
+
+    def test_cassette_holds_no_key(self, cassette_file: Path) -> None:
+        text = cassette_file.read_text(encoding="utf-8")
+        assert cassette_leaks(text, self.secrets) == []
+        assert FILTERED in text  # the key header was there, and was filtered
+
+    def test_the_scan_catches_a_planted_key(self, planted: str) -> None:
+        text = self.cassette_files()[0].read_text(encoding="utf-8")
+        assert "- <filtered>" in text
+        assert cassette_leaks(text.replace("- <filtered>", planted, 1), self.secrets) != []
+
+
+def load_suites(path: str | Path) -> list[type[CassetteSuite]]:
+    """The :class:`CassetteSuite` subclasses defined in the test module at ``path``.
+
+    The module is imported under its package name (the folders above it that have an
+    ``__init__.py``), the way pytest imports it, so its relative imports work.
+    """
+    file = Path(path).resolve()
+    parts = [file.stem]
+    root = file.parent
+    while (root / "__init__.py").is_file():
+        parts.insert(0, root.name)
+        root = root.parent
+    # First on the path, even if it is there already: several packages may each have a
+    # top-level ``tests`` package (editable installs put their folders on the path too).
+    sys.path[:] = [str(root), *(entry for entry in sys.path if entry != str(root))]
+    module = importlib.import_module(".".join(parts))
+    return [
+        value
+        for value in vars(module).values()
+        if inspect.isclass(value)
+        and issubclass(value, CassetteSuite)
+        and value is not CassetteSuite
+        and value.__module__ == module.__name__
+    ]
+
+
+async def record_suite(suite: type[CassetteSuite], names: Sequence[str] = ()) -> list[Path]:
+    """Re-record a suite's scenarios (or those in ``names``): see :func:`record_scenarios`."""
+    key = suite.secrets[0]
+    return await record_scenarios(suite.scenarios, suite.cassettes, key, suite.secrets, names)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m kaizen_client.testing record TEST_MODULE [SCENARIO ...]``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) < 2 or args[0] != "record":
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    suites = load_suites(args[1])
+    if not suites:
+        print(f"no CassetteSuite subclass in {args[1]}", file=sys.stderr)
+        return 1
+    for suite in suites:
+        for path in asyncio.run(record_suite(suite, args[2:])):
+            print(f"recorded {path}")
+    return 0
+
+
 __all__ = [
     "CANONICAL_URL",
     "FILTERED",
     "SECRET_FIELDS",
+    "CassetteSuite",
     "Scenario",
     "canonical_uri",
     "cassette_leaks",
     "cassette_vcr",
+    "load_suites",
+    "main",
     "record_scenarios",
+    "record_suite",
+    "recording_config",
 ]
+
+
+if __name__ == "__main__":
+    # Run as a script this module is ``__main__``; the suites subclass the importable
+    # ``kaizen_client.testing.CassetteSuite``, so hand over to that module.
+    from kaizen_client import testing
+
+    sys.exit(testing.main())

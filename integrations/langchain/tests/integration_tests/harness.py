@@ -1,11 +1,8 @@
-"""Remote-mode scenarios, run against the real reference server (recording) or a cassette.
+"""Remote-mode scenarios: each drives the LangChain pieces against ``base_url``.
 
-Same conventions as the core's ``python/tests/cassettes/harness.py``: each scenario is one
-coroutine that drives the LangChain pieces against ``base_url`` and asserts what it sees;
-``record.py`` runs it against ``kaizen_client.server.running_server`` on a free loopback
-port with ``record_mode="all"``, the tests replay it with ``record_mode="none"``. Recorded
-URLs are rewritten to ``http://kaizen.test``; ``x-api-key`` and ``Authorization`` headers are
-filtered, and the test key is scrubbed from any body before anything is written.
+Replayed and scanned by ``test_cassettes.py`` (the core's ``CassetteSuite``); re-recorded
+from a real server on loopback with ``python -m kaizen_client.testing record
+integrations/langchain/tests/integration_tests/test_cassettes.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import vcr
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.output_parsers import StrOutputParser
 
@@ -25,21 +21,14 @@ from langchain_kaizen import KaizenCallbackHandler, KaizenCompressor
 from ..unit_tests.fakes import RecordingChatModel, rows, rows_json
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
-CANONICAL = testing.CANONICAL_URL
 #: The key the recording server accepts; it must never appear in a cassette.
 TEST_KEY = "sk-kaizen-langchain-cassette-9c2e71d4"
 WRONG_KEY = "sk-kaizen-langchain-wrong-5a0f3b88"
-FILTERED = testing.FILTERED
-
-
-def cassette_vcr() -> vcr.VCR:
-    """The one VCR configuration the recorder and the replay tests use (the core's)."""
-    vcr_config: vcr.VCR = testing.cassette_vcr(CASSETTES, (TEST_KEY, WRONG_KEY))
-    return vcr_config
 
 
 def _config(base_url: str, key: str = TEST_KEY) -> KaizenClientConfig:
-    return KaizenClientConfig(base_url=base_url, api_key=key, max_retries=0)
+    config: KaizenClientConfig = testing.recording_config(base_url, key)
+    return config
 
 
 def _conversation(offset: int) -> list[Any]:

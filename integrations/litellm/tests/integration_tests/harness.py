@@ -1,21 +1,20 @@
-"""Remote-mode scenarios, run against the real reference server (recording) or a cassette.
+"""Remote-mode scenarios: each drives LiteLLM with a remote ``KaizenHook`` against ``base_url``.
 
-Same conventions as ``integrations/langchain``: each scenario is one coroutine that drives
-LiteLLM with a remote ``KaizenHook`` against ``base_url`` and asserts what it sees;
-``record.py`` runs it against ``kaizen_client.server.running_server`` on a free loopback
-port with ``record_mode="all"``, the tests replay it with ``record_mode="none"``. The LLM
-side is LiteLLM's ``mock_response``, so only Kaizen's requests are recorded. Recorded URLs
-are rewritten to ``http://kaizen.test``; ``x-api-key`` and ``Authorization`` headers are
-filtered, and the test keys are scrubbed from any body before anything is written.
+The LLM side is LiteLLM's ``mock_response``, so only Kaizen's requests are recorded.
+Replayed and scanned by ``test_cassettes.py`` (the core's ``CassetteSuite``); re-recorded
+from a real server on loopback with ``python -m kaizen_client.testing record
+integrations/litellm/tests/integration_tests/test_cassettes.py``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # before litellm is imported
+
 import litellm
-import vcr
 from litellm.integrations.custom_logger import CustomLogger
 from litellm.router import Router
 
@@ -26,21 +25,14 @@ from kaizen_litellm import KaizenHook, completion
 from ..data import chat, rows
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
-CANONICAL = testing.CANONICAL_URL
 #: The key the recording server accepts; it must never appear in a cassette.
 TEST_KEY = "sk-kaizen-litellm-cassette-4b8d20e6"
 WRONG_KEY = "sk-kaizen-litellm-wrong-91c7aa35"
-FILTERED = testing.FILTERED
-
-
-def cassette_vcr() -> vcr.VCR:
-    """The one VCR configuration the recorder and the replay tests use (the core's)."""
-    vcr_config: vcr.VCR = testing.cassette_vcr(CASSETTES, (TEST_KEY, WRONG_KEY))
-    return vcr_config
 
 
 def _config(base_url: str, key: str = TEST_KEY) -> KaizenClientConfig:
-    return KaizenClientConfig(base_url=base_url, api_key=key, max_retries=0)
+    config: KaizenClientConfig = testing.recording_config(base_url, key)
+    return config
 
 
 class _Sent(CustomLogger):

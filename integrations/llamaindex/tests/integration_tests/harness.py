@@ -1,11 +1,9 @@
-"""Remote-mode scenarios, run against the real reference server (recording) or a cassette.
+"""Remote-mode scenarios: each runs a LlamaIndex query against ``base_url``.
 
-Same conventions as ``integrations/langchain``: each scenario is one coroutine that runs a
-LlamaIndex query against ``base_url`` and asserts what the (echoing) ``MockLLM`` received;
-``record.py`` runs it against ``kaizen_client.server.running_server`` on a free loopback
-port with ``record_mode="all"``, the tests replay it with ``record_mode="none"``. Recorded
-URLs are rewritten to ``http://kaizen.test``; ``x-api-key`` and ``Authorization`` headers are
-filtered, and the test keys are scrubbed from any body before anything is written.
+The LLM is an echoing ``MockLLM``, so a scenario sees the prompt it was given. Replayed and
+scanned by ``test_cassettes.py`` (the core's ``CassetteSuite``); re-recorded from a real
+server on loopback with ``python -m kaizen_client.testing record
+integrations/llamaindex/tests/integration_tests/test_cassettes.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import vcr
 from llama_index.core.schema import NodeWithScore
 
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient, testing
@@ -24,22 +21,15 @@ from llama_index.postprocessor.kaizen import KaizenNodePostprocessor, llm_text
 from ..unit_tests.fakes import PROSE, api_response, echo_llm, index, rows
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
-CANONICAL = testing.CANONICAL_URL
 #: The key the recording server accepts; it must never appear in a cassette.
 TEST_KEY = "sk-kaizen-llamaindex-cassette-3e8b51c0"
 WRONG_KEY = "sk-kaizen-llamaindex-wrong-d61f2a97"
-FILTERED = testing.FILTERED
 QUESTION = "Which users are active?"
 
 
-def cassette_vcr() -> vcr.VCR:
-    """The one VCR configuration the recorder and the replay tests use (the core's)."""
-    vcr_config: vcr.VCR = testing.cassette_vcr(CASSETTES, (TEST_KEY, WRONG_KEY))
-    return vcr_config
-
-
 def _config(base_url: str, key: str = TEST_KEY) -> KaizenClientConfig:
-    return KaizenClientConfig(base_url=base_url, api_key=key, max_retries=0)
+    config: KaizenClientConfig = testing.recording_config(base_url, key)
+    return config
 
 
 def _check(prompt: str, sources: list[NodeWithScore]) -> None:
