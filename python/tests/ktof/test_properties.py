@@ -232,6 +232,18 @@ def test_issue12_document_is_not_dearer_than_json(model: str) -> None:
     assert tokens <= count_tokens(compact_json(ISSUE12_PROTO), model), text
 
 
+@pytest.mark.parametrize("value", [{";/": [[]]}, {";/": [[]], "b": {"c": [[]]}}], ids=repr)
+def test_the_one_exception_costs_one_token_more_at_most(value: Any) -> None:
+    """docs/ktof.md §4: in cl100k ` {";/"` does not merge like `{";/"`; where no KTOF form beats
+    compact JSON either, the output is the root JSON form at exactly one token more."""
+    text = encode(value, model="gpt-4")
+    ours = count_tokens(text, "gpt-4")
+    assert ours <= count_tokens(" " + compact_json(value), "gpt-4")
+    assert ours <= count_tokens(compact_json(value), "gpt-4") + 1
+    assert_same_json(decode(text), value, exact_types=True)
+    assert count_tokens(encode(value), "gpt-4o") <= count_tokens(compact_json(value), "gpt-4o")
+
+
 def test_marked_object_cost_matches_a_full_count() -> None:
     """The root JSON form's count derived from compact JSON's equals counting it whole."""
     keys = ["a", "", ";/", ":", "{", " a", "1", "é", "\\", "/<", '"', "é;", "-1", "__x"]
