@@ -10,7 +10,6 @@ from pydantic import SecretStr
 
 from kaizen_client import KaizenClient, KaizenClientConfig, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
-from kaizen_client.ktof import decode
 from kaizen_client.integrations import (
     LocalBackend,
     RemoteBackend,
@@ -21,6 +20,7 @@ from kaizen_client.integrations import (
     make_backend,
     secret_value,
 )
+from kaizen_client.ktof import decode
 
 ROWS = [{"id": i, "sku": f"SKU-{i:04d}", "qty": i % 7, "price": i * 1.25} for i in range(40)]
 CHAT = [
