@@ -18,7 +18,7 @@ from langchain_core.outputs import ChatGenerationChunk, Generation, GenerationCh
 from pydantic import SkipValidation
 from typing_extensions import override
 
-from kaizen_client.integrations.replies import (
+from kaizen_client.integrations import (
     ReplyShapeError,
     Shape,
     matches,

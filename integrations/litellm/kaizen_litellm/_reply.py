@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any
 
-from kaizen_client.integrations.replies import reply_as_json
+from kaizen_client.integrations import reply_as_json
 
 #: ``text`` as JSON text if it holds an object or array (TOON/KTOF or JSON, bare or in a data
 #: fence), else ``None``.

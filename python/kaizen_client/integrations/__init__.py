@@ -28,7 +28,16 @@ from .backend import (
     make_backend,
     secret_value,
 )
-from .replies import ReplyShapeError, Shape, parse_partial_reply, parse_reply, reply_as_json
+from .replies import (
+    ReplyShapeError,
+    Shape,
+    matches,
+    parse_partial_json,
+    parse_partial_reply,
+    parse_reply,
+    reply_as_json,
+    reply_data,
+)
 from .run import CompressionGuard, KaizenCompressionError, Outcome, describe_error
 from .savings import Savings, SavingsLedger, SavingsTotals
 from .settings import IntegrationSettings, Mode, OnError, SettingsFrozenError
@@ -53,8 +62,11 @@ __all__ = [
     "describe_error",
     "is_remote",
     "make_backend",
+    "matches",
+    "parse_partial_json",
     "parse_partial_reply",
     "parse_reply",
     "reply_as_json",
+    "reply_data",
     "secret_value",
 ]

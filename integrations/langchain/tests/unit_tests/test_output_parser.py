@@ -256,7 +256,7 @@ def test_partial_json_reads_like_langchains(text: str) -> None:
     """The core's partial-JSON reader (the core cannot import LangChain) agrees with it."""
     from langchain_core.utils.json import parse_partial_json as langchains
 
-    from kaizen_client.integrations.replies import parse_partial_json
+    from kaizen_client.integrations import parse_partial_json
 
     for end in range(1, len(text) + 1):
         prefix = text[:end]
