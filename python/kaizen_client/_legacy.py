@@ -13,12 +13,20 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 #: Headers httpx adds on its own; 0.1.4 never sent them to ``request()``.
 _HTTPX_OWN = frozenset({"host", "content-length", "accept-encoding", "connection"})
+
+
+class LegacyRequestClient(Protocol):
+    """What 0.1.4 needed of ``client=``; ``request`` may be sync or async (awaited if so)."""
+
+    def request(
+        self, method: str, url: str, json: Any = None, headers: dict[str, str] | None = None
+    ) -> Any: ...
 
 
 def is_httpx_like(client: object) -> bool:
@@ -105,4 +113,20 @@ def _to_httpx(answer: Any, request: httpx.Request) -> httpx.Response:
     return httpx.Response(status, headers=headers, content=content, request=request)
 
 
-__all__ = ["LegacyClientTransport", "is_httpx_like", "is_legacy"]
+def adopt(client: Any, kind: str) -> tuple[Any, LegacyClientTransport | None]:
+    """``(client, None)`` for an httpx-like client, ``(None, transport)`` for a 0.1.4 one.
+
+    Anything else is refused here, naming what was passed, rather than failing on the first
+    call with an AttributeError deep inside httpx.
+    """
+    if client is None or is_httpx_like(client):
+        return client, None
+    if is_legacy(client):
+        return None, LegacyClientTransport(client)
+    raise TypeError(
+        f"client= must be an httpx.{kind} or an object with request(method, url, json=, "
+        f"headers=) as in kaizen-client 0.1.4, not {type(client).__name__}"
+    )
+
+
+__all__ = ["LegacyClientTransport", "LegacyRequestClient", "adopt", "is_httpx_like", "is_legacy"]

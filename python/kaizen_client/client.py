@@ -15,7 +15,7 @@ import anyio
 import httpx
 
 from ._base_client import BaseKaizenClient, DeadlineExceeded, Flow, Payload, ResponseT, Send, Sleep
-from ._legacy import LegacyClientTransport, is_legacy
+from ._legacy import LegacyRequestClient, adopt
 from .config import DEFAULT_BASE_URL, KaizenClientConfig
 from .models import (
     DecodeRequest,
@@ -38,7 +38,7 @@ class KaizenSyncClient(BaseKaizenClient[httpx.Client]):
         self,
         config: KaizenClientConfig | None = None,
         *,
-        client: httpx.Client | Any | None = None,
+        client: httpx.Client | LegacyRequestClient | None = None,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
         random: Callable[[], float] | None = None,
@@ -49,12 +49,13 @@ class KaizenSyncClient(BaseKaizenClient[httpx.Client]):
             config, random=random, now=now, clock=clock, client_supplied=client is not None
         )
         self._sleep = sleep if sleep is not None else time.sleep
-        if client is not None and is_legacy(client):
-            # A 0.1.4-style object with only ``request()``: ours to wrap, its to close.
-            transport, client = LegacyClientTransport(client), None
-        self._owns_client = client is None
+        # A 0.1.4-style object with only ``request()`` becomes our transport (not closed by us).
+        given, legacy = adopt(client, "Client")
+        if legacy is not None:
+            transport = legacy
+        self._owns_client = given is None
         self._client = (
-            client if client is not None else httpx.Client(**self._httpx_options(transport))
+            given if given is not None else httpx.Client(**self._httpx_options(transport))
         )
 
     @classmethod
@@ -231,7 +232,7 @@ class KaizenClient(BaseKaizenClient[httpx.AsyncClient]):
         self,
         config: KaizenClientConfig | None = None,
         *,
-        client: httpx.AsyncClient | Any | None = None,
+        client: httpx.AsyncClient | LegacyRequestClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         random: Callable[[], float] | None = None,
@@ -242,12 +243,13 @@ class KaizenClient(BaseKaizenClient[httpx.AsyncClient]):
             config, random=random, now=now, clock=clock, client_supplied=client is not None
         )
         self._sleep = sleep if sleep is not None else anyio.sleep
-        if client is not None and is_legacy(client):
-            # A 0.1.4-style object with only ``request()``: ours to wrap, its to close.
-            transport, client = LegacyClientTransport(client), None
-        self._owns_client = client is None
+        # A 0.1.4-style object with only ``request()`` becomes our transport (not closed by us).
+        given, legacy = adopt(client, "AsyncClient")
+        if legacy is not None:
+            transport = legacy
+        self._owns_client = given is None
         self._client = (
-            client if client is not None else httpx.AsyncClient(**self._httpx_options(transport))
+            given if given is not None else httpx.AsyncClient(**self._httpx_options(transport))
         )
 
     @classmethod

@@ -207,3 +207,9 @@ def test_sync_decorator_closes_a_close_only_client_even_on_error(
     with pytest.raises(RuntimeError):
         run()
     assert events == ["created", "closed"]
+
+
+@pytest.mark.parametrize("twin", [KaizenClient, KaizenSyncClient])
+def test_a_client_that_is_neither_is_refused_by_name(twin: Any) -> None:
+    with pytest.raises(TypeError, match=r"client= must be an httpx\..* not object"):
+        twin(client=object())
