@@ -12,6 +12,11 @@ table: per scenario (a chat whose JSON is about 8 KB), the p50/p99 latency of
 * ``cold-nv``: the same with ``verify=False`` (no decode-and-compare of each replacement),
   to show what the safety check costs.
 
+``--against PATH`` loads a second copy of ``kaizen_client`` from another checkout's
+``python/`` directory (e.g. a ``git worktree`` of the commit before a change) and times its
+engine in the same interleaved rounds, so before/after numbers come from one run: each
+scenario then has a row per engine, and the step-by-step table a row per engine too.
+
 Two tool-result shapes: pretty-printed (``indent=2``) and one line (``json.dumps(rows)``, what
 most tools return); 8 KB of one-line JSON holds more rows and tokens, so it is the harder case.
 
@@ -24,6 +29,8 @@ load average so such a run can be recognised.
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -37,8 +44,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script from anywhere
     sys.path.append(str(Path(__file__).resolve().parents[1]))  # a compiled codec on PYTHONPATH wins
 
-from kaizen_client.engine import clear_cache, compress_messages
-from kaizen_client.engine.messages import CompressionOptions
+from kaizen_client.engine.fragments import find_fragments
 
 TARGET_BYTES = 8 * 1024
 
@@ -124,84 +130,133 @@ KINDS = ("baseline", "warm", "cold", "cold-nv")
 Chats = dict[str, list[dict[str, Any]]]
 
 
+class Engine:
+    """One copy of the engine: its ``compress_messages``, ``clear_cache``, options, detector."""
+
+    def __init__(self, label: str, package: str) -> None:
+        engine = importlib.import_module(f"{package}.engine")
+        self.label = label
+        self.compress_messages: Callable[..., Any] = engine.compress_messages
+        self.clear_cache: Callable[[], None] = engine.clear_cache
+        self.options = engine.CompressionOptions()
+        self.unverified = engine.CompressionOptions(verify=False)
+        self.find_fragments: Callable[[str], Any] = importlib.import_module(
+            f"{package}.engine.fragments"
+        ).find_fragments
+
+
+def load_against(python_dir: Path, alias: str = "kaizen_against") -> str:
+    """Import the ``kaizen_client`` under ``python_dir`` as package ``alias``; return ``alias``.
+
+    The package imports itself relatively, so a second copy under another name is
+    independent of the first (its own caches and codec).
+    """
+    root = python_dir / "kaizen_client"
+    spec = importlib.util.spec_from_file_location(
+        alias, root / "__init__.py", submodule_search_locations=[str(root)]
+    )
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no kaizen_client package under {python_dir}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[alias] = module
+    spec.loader.exec_module(module)
+    return alias
+
+
+Row = tuple[str, int, dict[str, tuple[float, float]], str]
+
+
 def run(
-    chats: Chats, iterations: int, model: str
-) -> list[tuple[str, int, dict[str, tuple[float, float]], str]]:
+    chats: Chats, iterations: int, model: str, engines: list[Engine] | None = None
+) -> list[Row]:
     """Time every scenario and kind, interleaved: each round takes one sample of every cell (in
     alternating order), so a noisy stretch of a shared machine hits all cells alike.
 
     Each call gets freshly parsed messages (new string objects, as a real request has), so
-    ``warm`` pays for hashing its strings as a real repeat would.
+    ``warm`` pays for hashing its strings as a real repeat would. With several ``engines``
+    each scenario has a row per engine (named ``scenario [label]``), all in the same rounds.
     """
-    options = CompressionOptions()
-    unverified = CompressionOptions(verify=False)
+    engines = engines or [Engine("", "kaizen_client")]
     cells: list[tuple[str, str, Callable[[Any], object], Callable[[], Any]]] = []
     reports = {}
     sizes = {}
     for name, messages in chats.items():
         text = json.dumps(messages)
-        sizes[name] = len(text.encode())
 
         def same_text(text: str = text) -> Any:
             return text
 
-        def seen_before(text: str = text) -> Any:
-            compress_messages(json.loads(text), model=model, options=options)  # now cached
-            return json.loads(text)
-
-        def first_sight(text: str = text) -> Any:
-            clear_cache()
-            return json.loads(text)
-
         def baseline(text: str) -> object:
             return json.dumps(json.loads(text))
 
-        def engine(chat: list[dict[str, Any]]) -> object:
-            return compress_messages(chat, model=model, options=options)
+        for eng in engines:
+            row = f"{name} [{eng.label}]" if eng.label else name
+            sizes[row] = len(text.encode())
 
-        def engine_nv(chat: list[dict[str, Any]]) -> object:
-            return compress_messages(chat, model=model, options=unverified)
+            def seen_before(text: str = text, eng: Engine = eng) -> Any:
+                eng.compress_messages(json.loads(text), model=model, options=eng.options)
+                return json.loads(text)  # now cached
 
-        clear_cache()
-        _, reports[name] = compress_messages(messages, model=model, options=options)
-        cells += [
-            (name, "baseline", baseline, same_text),
-            (name, "warm", engine, seen_before),
-            (name, "cold", engine, first_sight),
-            (name, "cold-nv", engine_nv, first_sight),
-        ]
-    samples: dict[tuple[str, str], list[int]] = {(name, kind): [] for name, kind, _, _ in cells}
+            def first_sight(text: str = text, eng: Engine = eng) -> Any:
+                eng.clear_cache()
+                return json.loads(text)
+
+            def engine(chat: list[dict[str, Any]], eng: Engine = eng) -> object:
+                return eng.compress_messages(chat, model=model, options=eng.options)
+
+            def engine_nv(chat: list[dict[str, Any]], eng: Engine = eng) -> object:
+                return eng.compress_messages(chat, model=model, options=eng.unverified)
+
+            eng.clear_cache()
+            _, reports[row] = eng.compress_messages(messages, model=model, options=eng.options)
+            cells += [
+                (row, "baseline", baseline, same_text),
+                (row, "warm", engine, seen_before),
+                (row, "cold", engine, first_sight),
+                (row, "cold-nv", engine_nv, first_sight),
+            ]
+    samples: dict[tuple[str, str], list[int]] = {(row, kind): [] for row, kind, _, _ in cells}
     clock = time.perf_counter_ns
     for round_ in range(iterations):
-        for name, kind, fn, prepare in cells if round_ % 2 == 0 else cells[::-1]:
+        for row, kind, fn, prepare in cells if round_ % 2 == 0 else cells[::-1]:
             argument = prepare()
             start = clock()
             fn(argument)
-            samples[name, kind].append(clock() - start)
+            samples[row, kind].append(clock() - start)
     rows = []
-    for name, report in reports.items():
-        results = {kind: percentiles(samples[name, kind]) for kind in KINDS}
+    for row, report in reports.items():
+        results = {kind: percentiles(samples[row, kind]) for kind in KINDS}
         saved = f"{report.tokens_before}->{report.tokens_after}"
-        rows.append((name, sizes[name], results, saved))
+        rows.append((row, sizes[row], results, saved))
     return rows
 
 
-STEPS = ("parse", "count", "encode", "decode", "compare")
-"""The gate's steps for one fragment, in order: what a cold call is made of."""
+STEPS = ("parse", "detect", "count", "encode", "decode", "compare")
+"""The gate's steps for one fragment, in order: what a cold call is made of. ``parse`` is
+plain ``json.loads``; ``detect`` is the engine's fragment detection (its own parse, with the
+source-exactness checks), so ``detect - parse`` is what those checks cost."""
 
 
-def breakdown(chats: Chats, iterations: int, model: str) -> str:
+def breakdown(
+    chats: Chats, iterations: int, model: str, engines: list[Engine] | None = None
+) -> str:
     """Where a cold call's time goes: each step of the gate, timed alone on the tool results."""
-    header = f"{'cold call, step by step':<26} " + " ".join(f"{step:>8}" for step in STEPS)
+    engines = engines or [Engine("", "kaizen_client")]
+    width = 34
+    header = f"{'cold call, step by step':<{width}} " + " ".join(f"{step:>8}" for step in STEPS)
     lines = [header, "-" * len(header)]
     for name, messages in chats.items():
         if name.startswith("tool result"):
-            p50s = step_times(messages[-1]["content"], iterations, model)
-            lines.append(f"{name:<26} " + " ".join(f"{p50:>8.0f}" for p50 in p50s))
+            for eng in engines:
+                p50s = step_times(messages[-1]["content"], iterations, model, eng.find_fragments)
+                row = f"{name} [{eng.label}]" if eng.label else name
+                lines.append(f"{row:<{width}} " + " ".join(f"{p50:>8.0f}" for p50 in p50s))
     return "\n".join(lines)
 
 
-def step_times(text: str, iterations: int, model: str) -> list[float]:
+def step_times(
+    text: str, iterations: int, model: str, detect: Callable[[str], Any] = find_fragments
+) -> list[float]:
     """p50 microseconds of each of :data:`STEPS` on the JSON ``text``."""
     from kaizen_client import ktof
     from kaizen_client.ktof._equal import same_json
@@ -213,6 +268,7 @@ def step_times(text: str, iterations: int, model: str) -> list[float]:
     decoded = ktof.decode(encoded)
     calls: dict[str, Callable[[Any], object]] = {
         "parse": json.loads,
+        "detect": detect,
         "count": lambda t: count_tokens(t, model),
         "encode": lambda _: encode_counted(value, model=model, compare_json=False),
         "decode": lambda _: ktof.decode(encoded),
@@ -221,15 +277,16 @@ def step_times(text: str, iterations: int, model: str) -> list[float]:
     return [percentiles(timed(calls[step], iterations, lambda: text))[0] for step in STEPS]
 
 
-def render(rows: list[tuple[str, int, dict[str, tuple[float, float]], str]]) -> str:
+def render(rows: list[Row]) -> str:
     kinds = KINDS
-    header = f"{'scenario':<26} {'bytes':>6} "
+    width = max([26] + [len(row[0]) for row in rows])
+    header = f"{'scenario':<{width}} {'bytes':>6} "
     header += " ".join(f"{kind + ' p50/p99':>17}" for kind in kinds)
     header += f" {'tokens':>10}"
     lines = [header, "-" * len(header)]
     for name, size, r, saved in rows:
         cells = " ".join(f"{r[k][0]:>8.0f}/{r[k][1]:<8.0f}" for k in kinds)
-        lines.append(f"{name:<26} {size:>6} {cells} {saved:>10}")
+        lines.append(f"{name:<{width}} {size:>6} {cells} {saved:>10}")
     return "\n".join(lines)
 
 
@@ -237,16 +294,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--model", default="gpt-4o")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="PYTHON_DIR",
+        help="also time the kaizen_client under this directory (another checkout's python/)",
+    )
     args = parser.parse_args(argv)
+    engines = [Engine("", "kaizen_client")]
+    if args.against is not None:
+        engines = [Engine("this", "kaizen_client"), Engine("against", load_against(args.against))]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
         f"python {platform.python_version()} on {platform.machine()} ({os.cpu_count()} CPUs, "
         f"load {load}), model {args.model}, {args.iterations} iterations per cell, microseconds"
     )
     chats = scenarios()
-    print(render(run(chats, args.iterations, args.model)))
+    print(render(run(chats, args.iterations, args.model, engines)))
     print()
-    print(breakdown(chats, args.iterations, args.model))
+    print(breakdown(chats, args.iterations, args.model, engines))
     return 0
 
 

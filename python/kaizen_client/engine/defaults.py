@@ -27,6 +27,9 @@ FragmentReason = Literal[
     "bypassed",
     "cache_prefix",
     "error",
+    "not_lossless",
+    "duplicate_keys",
+    "malformed",
 ]
 """Why a fragment was (not) replaced; ``docs/engine.md`` defines each one."""
 

@@ -13,18 +13,32 @@ Detection only; nothing here encodes or decides. Three kinds, checked in this or
 Scanning is linear: candidate openers are found with one regular expression, each parse
 uses the C JSON scanner from that opener, a successful parse skips past its end, and the
 characters examined by failed parses are charged to a budget proportional to the text.
-``NaN``/``Infinity`` are not JSON here, so every value found round-trips through a codec
-that speaks JSON.
+
+Source-exact: a fragment is offered for compression only if it is a complete JSON value
+whose parsed value says what its text says. Otherwise it is still reported, with
+``problem`` set to the reason it must be kept as it is:
+
+* ``not_lossless``: a float literal that its float does not write back digit for digit
+  (``0.123456789012345678``, ``1e400``; see :mod:`.exact`);
+* ``duplicate_keys``: an object that names a key twice (parsing would drop one value);
+* ``malformed``: JSON that breaks off: the text from an opener parses as JSON for at least
+  :data:`MIN_EMBEDDED_CHARS` characters and then fails (a tool output cut at 2000
+  characters). The broken container runs to its matching bracket, or to the end of the
+  text; nothing inside it is extracted, so the model never reads half JSON, half KTOF;
+* ``not_json``: a ``json`` fence, or a string shaped like one object/array, that is not
+  JSON from the start, or JSON with ``NaN``/``Infinity``.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
-from .defaults import FragmentKind
+from .defaults import FragmentKind, FragmentReason
+from .exact import FAST_MAX_CHARS, MIN_NORMAL, float_is_exact
 
 MIN_EMBEDDED_CHARS: Final = 24
 """Embedded objects/arrays shorter than this (``[1]``, ``{}``) are prose, not data."""
@@ -32,11 +46,19 @@ MIN_EMBEDDED_CHARS: Final = 24
 _SCAN_BUDGET_FACTOR: Final = 8
 _SCAN_BUDGET_FLOOR: Final = 4096
 _RECURSION_COST: Final = 1024
+_FIRST_WINDOW: Final = 256
+_WINDOW_GROWTH: Final = 8
+_CUT_MARGIN: Final = 8
+"""A parse cut short at a window's end fails within this many characters of the cut."""
 
 # An opener that can start a JSON object/array: '{' then '"' or '}', '[' then a value start.
 _OPENER: Final = re.compile(r'\{\s*["}]|\[\s*[\[{"\-0-9tfn\]]')
 # A fence line: three backticks at the start of a line, then an optional info string.
 _FENCE_LINE: Final = re.compile(r"^```(?!`)[ \t]*([^\n`]*)$", re.MULTILINE)
+
+
+# A JSON string (to skip) or a bracket (to count), for finding where a broken container ends.
+_STRING_OR_BRACKET: Final = re.compile(r'"(?:[^"\\\n]|\\.)*"|[\[\]{}]')
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -52,6 +74,8 @@ class Fragment:
 
     ``json_text`` is the JSON itself (the fence body for fenced blocks); ``value`` is its
     parsed value when ``parsed`` is true. ``label`` is the fence's info word (fenced only).
+    ``problem`` is set when the fragment must be kept as it is, and says why; ``parsed``
+    is true exactly when ``problem`` is ``None``.
     """
 
     kind: FragmentKind
@@ -61,6 +85,7 @@ class Fragment:
     value: Any
     parsed: bool
     label: str = ""
+    problem: FragmentReason | None = None
 
 
 def parse_json(text: str) -> tuple[bool, Any]:
@@ -69,6 +94,134 @@ def parse_json(text: str) -> tuple[bool, Any]:
         return True, _DECODER.decode(text)
     except (ValueError, RecursionError):
         return False, None
+
+
+class _SourceParser:
+    """Parses JSON while noting what would make its value differ from its text.
+
+    One per :func:`find_fragments` call (the counters are per parse, so never shared
+    between threads). ``consumed`` after a failure is how far the text parsed as JSON.
+    """
+
+    __slots__ = ("constants", "consumed", "decoder", "duplicates", "inexact")
+
+    def __init__(self) -> None:
+        self.inexact = 0
+        self.duplicates = 0
+        self.constants = 0
+        self.consumed = 0
+        self.decoder = json.JSONDecoder(
+            parse_float=self._float,
+            parse_constant=self._constant,
+            object_pairs_hook=self._object,
+        )
+
+    def _float(self, literal: str) -> float:
+        value = float(literal)
+        # float_is_exact's fast path, inlined: most literals stop at these two checks.
+        if len(literal) <= FAST_MAX_CHARS and MIN_NORMAL <= abs(value) < math.inf:
+            return value
+        if not float_is_exact(literal, value):
+            self.inexact += 1
+        return value
+
+    def _constant(self, name: str) -> float:
+        self.constants += 1
+        return math.nan
+
+    def _object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            self.duplicates += 1
+        return obj
+
+    def _problem(self) -> FragmentReason | None:
+        if self.constants:
+            return "not_json"
+        if self.duplicates:
+            return "duplicate_keys"
+        if self.inexact:
+            return "not_lossless"
+        return None
+
+    def raw_decode(self, text: str, start: int) -> tuple[Any, int, FragmentReason | None]:
+        """``(value, end, problem)`` of the JSON value at ``start``; raises like ``raw_decode``.
+
+        On ``json.JSONDecodeError``, ``consumed`` holds how many characters parsed as JSON.
+        """
+        self.inexact = self.duplicates = self.constants = 0
+        self.consumed = 0
+        try:
+            value, stop = self.decoder.raw_decode(text, start)
+        except json.JSONDecodeError as exc:
+            self.consumed = exc.pos - start
+            raise
+        return value, stop, self._problem()
+
+    def raw_decode_windowed(self, text: str, start: int) -> tuple[Any, int, FragmentReason | None]:
+        """:meth:`raw_decode` on a window of ``text`` that grows until the outcome is sure.
+
+        ``JSONDecodeError`` computes its line and column by scanning the document from 0
+        to the error, so failed parses deep into a long text would cost quadratic time;
+        a window starting at ``start`` makes each failure cost what it examined. A parse
+        that fails at the window's cut (or in a string the cut left open) is retried with
+        a window ``_WINDOW_GROWTH`` times larger, so the total stays linear.
+        """
+        size = len(text)
+        window = _FIRST_WINDOW
+        while True:
+            limit = start + window
+            if limit >= size:
+                value, stop, problem = self.raw_decode(text[start:] if start else text, 0)
+                return value, start + stop, problem
+            chunk = text[start:limit]
+            try:
+                value, stop, problem = self.raw_decode(chunk, 0)
+            except json.JSONDecodeError as exc:
+                cut = exc.pos >= window - _CUT_MARGIN or exc.msg.startswith("Unterminated")
+                if not cut:
+                    raise
+                window *= _WINDOW_GROWTH
+                continue
+            return value, start + stop, problem
+
+    def parse(self, text: str) -> tuple[bool, Any, FragmentReason | None]:
+        """Parse all of ``text`` (surrounding whitespace allowed).
+
+        ``(True, value, problem)`` for a complete value; ``(False, None, reason)`` when it is
+        not one, ``reason`` being ``malformed`` when it broke off after enough valid JSON.
+        """
+        begin = len(text) - len(text.lstrip())
+        try:
+            value, stop, problem = self.raw_decode(text, begin)
+        except json.JSONDecodeError:
+            reason: FragmentReason = (
+                "malformed" if self.consumed >= MIN_EMBEDDED_CHARS else "not_json"
+            )
+            return False, None, reason
+        except (ValueError, RecursionError):
+            return False, None, "not_json"
+        if text[stop:].strip():
+            return False, None, "not_json"  # a value followed by more: not one value
+        return True, value, problem
+
+
+def container_end(text: str, start: int, end: int) -> int:
+    """Where the container opening at ``text[start]`` closes (exclusive), or ``end``.
+
+    Counts brackets outside JSON strings, whatever their kind: a container that does not
+    parse has no reliable structure, only an extent. Linear in the characters it passes.
+    """
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text, start, end):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == 0:
+                return match.end()
+    return end
 
 
 def _looks_like_container(text: str) -> bool:
@@ -81,23 +234,42 @@ def find_fragments(text: str) -> list[Fragment]:
     """All fragments of ``text`` in order, non-overlapping; empty when there is no JSON."""
     if not text:
         return []
+    parser = _SourceParser()
     whole_candidate = _looks_like_container(text)
     if whole_candidate:
-        ok, value = parse_json(text)
-        if ok:
-            return [Fragment("whole", 0, len(text), text, value, True)]
+        ok, value, problem = parser.parse(text)
+        if ok or problem == "malformed":
+            return [_fragment("whole", 0, len(text), text, value, problem)]
     fragments: list[Fragment] = []
     cursor = 0
     for fence in _fences(text):
-        fragments.extend(_embedded(text, cursor, fence[0]))
-        fragment = _fenced(text, *fence)
+        fragments.extend(_embedded(parser, text, cursor, fence[0]))
+        fragment = _fenced(parser, text, *fence)
         if fragment is not None:
             fragments.append(fragment)
         cursor = fence[1]
-    fragments.extend(_embedded(text, cursor, len(text)))
+    fragments.extend(_embedded(parser, text, cursor, len(text)))
     if not fragments and whole_candidate:
-        return [Fragment("whole", 0, len(text), text, None, False)]
+        return [_fragment("whole", 0, len(text), text, None, "not_json")]
+    if len(fragments) == 1 and fragments[0].kind == "embedded" and fragments[0].problem:
+        only = fragments[0]
+        if not text[: only.start].strip() and not text[only.end :].strip():
+            return [_fragment("whole", 0, len(text), text, None, only.problem)]
     return fragments
+
+
+def _fragment(
+    kind: FragmentKind,
+    start: int,
+    end: int,
+    json_text: str,
+    value: Any,
+    problem: FragmentReason | None,
+    label: str = "",
+) -> Fragment:
+    if problem is not None:  # a value that does not say what its text says is not offered
+        return Fragment(kind, start, end, json_text, None, False, label, problem)
+    return Fragment(kind, start, end, json_text, value, True, label)
 
 
 def _fences(text: str) -> list[tuple[int, int, int, int, str]]:
@@ -121,7 +293,13 @@ def _fences(text: str) -> list[tuple[int, int, int, int, str]]:
 
 
 def _fenced(
-    text: str, start: int, end: int, body_start: int, body_end: int, label: str
+    parser: _SourceParser,
+    text: str,
+    start: int,
+    end: int,
+    body_start: int,
+    body_end: int,
+    label: str,
 ) -> Fragment | None:
     """The fragment of one fenced block, or ``None`` when the block is not JSON."""
     if label not in ("json", ""):
@@ -129,40 +307,51 @@ def _fenced(
     body = text[body_start:body_end]
     if label == "" and not _looks_like_container(body):
         return None
-    ok, value = parse_json(body)
-    if not ok and label == "":
+    ok, value, problem = parser.parse(body)
+    if not ok and label == "" and problem != "malformed":
         return None
-    return Fragment("fenced", start, end, body, value, ok, label)
+    return _fragment("fenced", start, end, body, value, problem, label)
 
 
-def _embedded(text: str, start: int, end: int) -> list[Fragment]:
+def _embedded(parser: _SourceParser, text: str, start: int, end: int) -> list[Fragment]:
     """Outermost JSON objects/arrays in ``text[start:end]``, within a linear work budget."""
     if end - start < MIN_EMBEDDED_CHARS:
         return []
     found: list[Fragment] = []
     budget = _SCAN_BUDGET_FACTOR * (end - start) + _SCAN_BUDGET_FLOOR
     pos = start
-    raw_decode = _DECODER.raw_decode
     while budget > 0:
         match = _OPENER.search(text, pos, end)
         if match is None:
             break
         begin = match.start()
         try:
-            value, stop = raw_decode(text, begin)
-        except json.JSONDecodeError as exc:
-            budget -= max(1, exc.pos - begin)
-            pos = begin + 1
+            value, stop, problem = parser.raw_decode_windowed(text, begin)
+        except json.JSONDecodeError:
+            budget -= max(1, parser.consumed)
+            if parser.consumed < MIN_EMBEDDED_CHARS:
+                pos = begin + 1  # prose that merely starts like JSON
+                continue
+            # JSON that breaks off: keep the whole broken container, extract nothing inside.
+            stop = container_end(text, begin, end)
+            budget -= stop - begin
+            found.append(_fragment("embedded", begin, stop, text[begin:stop], None, "malformed"))
+            pos = stop
             continue
-        except (ValueError, RecursionError):
-            budget -= _RECURSION_COST
-            pos = begin + 1
+        except (ValueError, RecursionError):  # too deep, or an integer beyond int()'s limit
+            stop = container_end(text, begin, end)
+            budget -= _RECURSION_COST + stop - begin
+            if stop - begin < MIN_EMBEDDED_CHARS:
+                pos = begin + 1
+                continue
+            found.append(_fragment("embedded", begin, stop, text[begin:stop], None, "malformed"))
+            pos = stop
             continue
         if stop > end:  # ran into a fence: not a fragment of this segment
             budget -= stop - begin
             pos = begin + 1
             continue
         if stop - begin >= MIN_EMBEDDED_CHARS:
-            found.append(Fragment("embedded", begin, stop, text[begin:stop], value, True))
+            found.append(_fragment("embedded", begin, stop, text[begin:stop], value, problem))
         pos = stop
     return found

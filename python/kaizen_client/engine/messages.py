@@ -23,8 +23,11 @@ copied):
 Round-trip guarantee: text outside fragments is byte-identical; in auto mode (the default)
 each compressed fragment's replacement decodes with ``ktof.decode`` to exactly
 ``json.loads(original_fragment)`` (types and key order included), and this is checked
-before a replacement is used (``verify``). The original whitespace and formatting of the
-JSON text is not preserved. ``mode="toon"`` is plain TOON 4.0, which writes 1.0 as 1.
+before a replacement is used (``verify``). Only source-exact fragments are offered
+(:mod:`.fragments`): no float literal its float cannot write back, no duplicate keys, no
+broken JSON; others are kept and reported with that reason. The original whitespace and
+formatting of the JSON text is not preserved. ``mode="toon"`` is plain TOON 4.0, which
+writes 1.0 as 1.
 
 A fenced block keeps its fence, relabelled ```` ```toon ```` when the text is exactly
 plain TOON 4.0 and ```` ```ktof ```` otherwise. A multi-line replacement of an
@@ -267,9 +270,9 @@ def _replace(
     skip: FragmentReason | None,
 ) -> tuple[str | None, _Item]:
     """The replacement for ``fragment`` (``None`` to keep it) and its report item."""
-    if not fragment.parsed:
+    if fragment.problem is not None:  # not a complete, source-exact JSON value: keep it
         tokens = count(fragment.json_text, model)
-        return None, (fragment.kind, "not_json", tokens, tokens)
+        return None, (fragment.kind, fragment.problem, tokens, tokens)
     if skip is not None:
         tokens = count(fragment.json_text, model)
         return None, (fragment.kind, skip, tokens, tokens)

@@ -64,11 +64,18 @@ def test_embedded_after_prose_outermost_and_in_order() -> None:
     assert text[first.start : first.end] == a
 
 
-def test_embedded_tiny_and_non_json_are_ignored() -> None:
+def test_embedded_tiny_are_ignored_and_nan_is_not_json() -> None:
     assert find_fragments('pick one of [1, 2] or {"a": 1} please, thanks a lot') == []
+    assert find_fragments('short {"a": NaN} here, and that is all there is') == []
     not_json = '{"alpha": NaN, "beta": "long enough to be data"}'
     assert len(not_json) >= MIN_EMBEDDED_CHARS
-    assert find_fragments(f"value is {not_json} here") == []
+    [fragment] = find_fragments(f"value is {not_json} here")
+    assert (fragment.kind, fragment.json_text, fragment.problem) == (
+        "embedded",
+        not_json,
+        "not_json",
+    )
+    assert not fragment.parsed and fragment.value is None
 
 
 def test_json_inside_a_code_fence_is_not_embedded() -> None:
@@ -85,4 +92,5 @@ def test_adversarial_inputs_finish() -> None:
         '{"k": "' + "v" * 100_000,
         ("[1, 2, " * 5_000) + "oops",
     ):
-        assert all(f.kind == "embedded" for f in find_fragments(text))
+        # Each is JSON that never completes: kept as it is, nothing extracted from inside.
+        assert all(not f.parsed for f in find_fragments(text))

@@ -164,3 +164,25 @@ def test_optimize_response_decodes() -> None:
     answer = call("optimize_response", {"ktof": text, "options": {"strict": True}})
     assert answer["operation"] == "optimize.response"
     assert answer["result"] == {"answer": table(5)}
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            '{"status":"partial","status":"complete","rows":' + json.dumps(table(20)) + "}",
+            "duplicate_keys",
+        ),
+        (
+            pretty(table(20)).replace('"price": 0.0', '"price": 0.123456789012345678', 1),
+            "not_lossless",
+        ),
+        (pretty(table(60))[:2000], "malformed"),
+    ],
+)
+def test_source_exact_reasons_reach_the_wire(content: str, reason: str) -> None:
+    prompt = {"messages": [{"role": "user", "content": content}]}
+    answer = call("optimize_request", {"prompt": prompt})
+    [fragment] = answer["report"]["fragments"]
+    assert (fragment["action"], fragment["reason"]) == ("skipped", reason)
+    assert answer["result"] == prompt  # kept exactly as sent
