@@ -438,9 +438,9 @@ class BaseKaizenClient(Generic[HttpxClientT]):
             if self.mode == "local"
             else f"Kaizen API at {self._config.endpoint}"
         )
-        return KaizenRequestError(
-            f"Failed to reach {where}{tries} ({detail})", exc, request_id=request_id
-        )
+        # Timeouts get their own subclass: callers may catch them apart from refusals.
+        cls = KaizenTimeoutError if isinstance(exc, httpx.TimeoutException) else KaizenRequestError
+        return cls(f"Failed to reach {where}{tries} ({detail})", exc, request_id=request_id)
 
 
 #: Marks a body that did not parse (``None`` is a valid JSON body).

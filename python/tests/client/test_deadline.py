@@ -121,7 +121,7 @@ async def test_total_timeout_ends_a_dripping_call(kind: str, drip: DripServer, w
     with pytest.raises(KaizenTimeoutError) as info:
         await call(kind, KaizenClientConfig(**options), **kwargs)
     elapsed = time.monotonic() - started
-    assert budget <= elapsed < budget + 0.5  # was: len(BODY) * DRIP = 3+ s
+    assert budget <= elapsed < budget + 1.5  # was: len(BODY) * DRIP = 3+ s
     assert "total_timeout=0.6" in str(info.value)
 
 

@@ -20,6 +20,7 @@ from kaizen_client import (
     KaizenRateLimitError,
     KaizenRequestError,
     KaizenServerError,
+    KaizenTimeoutError,
     KaizenValidationError,
 )
 from kaizen_client.models import HealthResponse, KaizenResponse
@@ -269,6 +270,7 @@ async def test_transport_failures_retried_then_request_error(make: Any, exc: Exc
     assert len(h.requests) == 3 and len(h.sleeps) == 2
     err = info.value
     assert err.original is exc and err.__cause__ is exc
+    assert isinstance(err, KaizenTimeoutError) is isinstance(exc, httpx.TimeoutException)
     assert "after 3 attempts" in err.message and BASE in str(err)
     assert err.request_id == h.requests[0].headers["x-request-id"]
 
