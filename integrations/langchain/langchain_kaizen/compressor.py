@@ -15,19 +15,16 @@ from langchain_core.callbacks import AsyncCallbackManagerForChainRun, CallbackMa
 from langchain_core.messages import BaseMessage
 from langchain_core.prompt_values import PromptValue
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
-from typing_extensions import Self, override
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr
+from typing_extensions import override
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.integrations import (
-    Backend,
-    CompressionGuard,
+    IntegrationRuntime,
     IntegrationSettings,
     Savings,
-    SavingsLedger,
     SavingsTotals,
-    SettingsFrozenError,
-    client_settings,
+    SettingsFields,
 )
 from kaizen_client.models import (
     DEFAULT_MIN_PERCENT_SAVED,
@@ -44,7 +41,7 @@ CompressorInput = Union[PromptValue, str, Sequence[Union[BaseMessage, dict[str, 
 Event = tuple[str, dict[str, Any]]
 
 
-class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
+class KaizenCompressor(SettingsFields, RunnableSerializable[CompressorInput, CompressorInput]):
     """Compress the JSON inside a prompt; roles, ids and all other text stay as they are.
 
     Runs the local engine unless given ``client=`` (a ``KaizenClient`` or
@@ -74,62 +71,31 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    _settings: IntegrationSettings = PrivateAttr()
-    _backend: Backend = PrivateAttr()
-    _guard: CompressionGuard = PrivateAttr()
-    _ledger: SavingsLedger[SavingsTotals] = PrivateAttr()
-
-    @model_validator(mode="after")
-    def _adopt_client_settings(self) -> Self:
-        if self.client is not None:
-            url, key = client_settings(self.client, self.base_url, self.api_key)
-            object.__setattr__(self, "base_url", url)  # before the settings freeze
-            object.__setattr__(self, "api_key", key)
-            self.__pydantic_fields_set__.update(("base_url", "api_key"))
-        return self
+    _kaizen: IntegrationRuntime[SavingsTotals] = PrivateAttr()
 
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
-        self._settings = IntegrationSettings.of(self)
-        self._backend = self._settings.backend()
-        self._ledger = SavingsLedger(SavingsTotals)
-        self._guard = CompressionGuard(
-            on_error=self.on_error,
-            secrets=self._settings.secrets,
-            logger=logger,
-            ledger=self._ledger,
-        )
+        self._kaizen = IntegrationRuntime(self.freeze_settings(), SavingsTotals, logger=logger)
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in IntegrationSettings.names():
-            raise SettingsFrozenError(type(self).__name__, name)
-        super().__setattr__(name, value)
-
-    def with_settings(self, **changes: Any) -> KaizenCompressor:
-        """A new compressor with these settings changed (the client kept unless given)."""
-        current = {name: getattr(self, name) for name in IntegrationSettings.names()}
-        return type(self)(**{**current, **changes})
-
-    # ------------------------------------------------------------------ public state
     @property
     def is_remote(self) -> bool:
         """Whether calls go to a Kaizen server rather than the in-process engine."""
-        return self._settings.is_remote
+        return self._kaizen.settings.is_remote
 
     @property
     def settings(self) -> IntegrationSettings:
         """The settings this compressor was built with (frozen)."""
-        return self._settings
+        return self._kaizen.settings
 
     @property
     def savings(self) -> SavingsTotals:
         """Running totals over every call of this compressor (thread-safe)."""
-        return self._ledger.total
+        return self._kaizen.ledger.total
 
     @property
     def failures(self) -> int:
         """How many compressions failed and let the original input through."""
-        return self._ledger.total.failures
+        return self.savings.failures
 
     # ------------------------------------------------------------------ serialization
     @classmethod
@@ -144,13 +110,15 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
     def compress(self, value: Any, source: str = "KaizenCompressor") -> tuple[Any, Event]:
         """``value`` compressed (or unchanged on fallback) and the event to report."""
         messages, rebuild = unpack(value)
-        done = self._guard.run(lambda: self._backend.compress(messages), None, source)
+        backend = self._kaizen.backend
+        done = self._kaizen.guard.run(lambda: backend.compress(messages), None, source)
         return self._outcome(value, messages, rebuild, done.value, done.error, source)
 
     async def acompress(self, value: Any, source: str = "KaizenCompressor") -> tuple[Any, Event]:
         """Async twin of :meth:`compress` (native async for a ``KaizenClient``)."""
         messages, rebuild = unpack(value)
-        done = await self._guard.arun(lambda: self._backend.acompress(messages), None, source)
+        backend = self._kaizen.backend
+        done = await self._kaizen.guard.arun(lambda: backend.acompress(messages), None, source)
         return self._outcome(value, messages, rebuild, done.value, done.error, source)
 
     def _outcome(
@@ -166,7 +134,7 @@ class KaizenCompressor(RunnableSerializable[CompressorInput, CompressorInput]):
             return value, (ERROR_EVENT, error_event(source, error or ""))
         compressed, savings = result
         changed = not _same(compressed, messages)
-        self._ledger.add(
+        self._kaizen.ledger.add(
             SavingsTotals.of_call(savings, items=len(messages), items_compressed=int(changed))
         )
         out = rebuild(compressed) if changed else value

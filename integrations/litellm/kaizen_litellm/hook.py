@@ -18,12 +18,11 @@ from litellm.integrations.custom_logger import CustomLogger
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.integrations import (
-    CompressionGuard,
+    IntegrationRuntime,
     IntegrationSettings,
     Mode,
     OnError,
     Savings,
-    SavingsLedger,
     SavingsTotals,
 )
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
@@ -75,15 +74,10 @@ class KaizenHook(CustomLogger):
             api_key=api_key,  # type: ignore[arg-type]  # a str is kept as a SecretStr
         )
         self.decode_replies = decode_replies
-        self.ledger = SavingsLedger(SavingsTotals)
-        self._guard = CompressionGuard(
-            on_error=on_error,
-            secrets=self.settings.secrets,
-            logger=logger,
-            what="messages",
-            ledger=self.ledger,
+        self._kaizen = IntegrationRuntime(
+            self.settings, SavingsTotals, logger=logger, what="messages"
         )
-        self._backend = self.settings.backend()
+        self.ledger = self._kaizen.ledger
         self._warned_sync = threading.Event()
 
     @property
@@ -117,18 +111,12 @@ class KaizenHook(CustomLogger):
 
     @property
     def backend(self) -> str:
-        return self._backend.name
+        return self._kaizen.backend.name
 
     def stats(self) -> dict[str, int]:
         """The cumulative counters as a dict (for logs and dashboards)."""
-        total = self.ledger.total
-        return {
-            "compressions": total.compressions,
-            "failures": total.failures,
-            "tokens_before": total.tokens_before,
-            "tokens_after": total.tokens_after,
-            "tokens_saved": total.tokens_saved,
-        }
+        names = ("compressions", "failures", "tokens_before", "tokens_after", "tokens_saved")
+        return {name: getattr(self.ledger.total, name) for name in names}
 
     def __repr__(self) -> str:
         total = self.ledger.total
@@ -162,7 +150,8 @@ class KaizenHook(CustomLogger):
         messages = self._prepare(data, call_type)
         if messages is None:
             return data
-        done = self._guard.run(lambda: self._backend.compress(messages), None, "compress_request")
+        backend = self._kaizen.backend
+        done = self._kaizen.guard.run(lambda: backend.compress(messages), None, "compress_request")
         return data if done.value is None else self._apply(data, *done.value)
 
     async def acompress_request(
@@ -172,8 +161,9 @@ class KaizenHook(CustomLogger):
         messages = self._prepare(data, call_type)
         if messages is None:
             return data
-        done = await self._guard.arun(
-            lambda: self._backend.acompress(messages), None, "acompress_request"
+        backend = self._kaizen.backend
+        done = await self._kaizen.guard.arun(
+            lambda: backend.acompress(messages), None, "acompress_request"
         )
         return data if done.value is None else self._apply(data, *done.value)
 

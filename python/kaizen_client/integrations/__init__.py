@@ -8,9 +8,12 @@ An integration (``langchain-kaizen``, ``llama-index-postprocessor-kaizen``,
 * :class:`LocalBackend` / :class:`RemoteBackend` (``backend``): the in-process engine or a
   Kaizen server, over OpenAI-style message lists.
 * :class:`CompressionGuard` (``run``): compress, or fall back (count, one redacted warning
-  line) or raise :class:`KaizenCompressionError`, the same way everywhere.
+  line) or raise :class:`KaizenCompressionError`, the same way everywhere;
+  :class:`IntegrationRuntime` holds an integration's settings, backend, ledger and guard.
+* :class:`SettingsFields`: the same frozen settings for components that are pydantic models.
 * :class:`Savings`, :class:`SavingsTotals`, :class:`SavingsLedger` (``savings``): one call's
   savings and thread-safe running totals.
+* ``texts``: a batch of texts (documents, nodes) through a backend in one call.
 * ``replies``: reading a model's TOON/KTOF or JSON reply, bare or fenced, whole or streamed.
 
 This package imports no framework and no provider SDK, only the core; modules that adapt a
@@ -38,13 +41,21 @@ from .replies import (
     reply_as_json,
     reply_data,
 )
-from .run import CompressionGuard, KaizenCompressionError, Outcome, describe_error
+from .run import (
+    CompressionGuard,
+    IntegrationRuntime,
+    KaizenCompressionError,
+    Outcome,
+    describe_error,
+)
 from .savings import Savings, SavingsLedger, SavingsTotals
-from .settings import IntegrationSettings, Mode, OnError, SettingsFrozenError
+from .settings import IntegrationSettings, Mode, OnError, SettingsFields, SettingsFrozenError
+from .texts import TextResult, acompress_texts, compress_texts
 
 __all__ = [
     "Backend",
     "CompressionGuard",
+    "IntegrationRuntime",
     "IntegrationSettings",
     "KaizenCompressionError",
     "LocalBackend",
@@ -56,9 +67,13 @@ __all__ = [
     "Savings",
     "SavingsLedger",
     "SavingsTotals",
+    "SettingsFields",
     "SettingsFrozenError",
     "Shape",
+    "TextResult",
+    "acompress_texts",
     "client_settings",
+    "compress_texts",
     "describe_error",
     "is_remote",
     "make_backend",

@@ -15,8 +15,9 @@ from typing import Any, Generic, TypeVar
 
 from .._logging import redact_text
 from ..errors import KaizenError
-from .savings import SavingsLedger
-from .settings import OnError
+from .backend import Backend
+from .savings import SavingsLedger, SavingsTotals
+from .settings import IntegrationSettings, OnError
 
 T = TypeVar("T")
 
@@ -111,4 +112,42 @@ class CompressionGuard:
             return Outcome(fallback, self.failed(exc, where, items=items))
 
 
-__all__ = ["CompressionGuard", "KaizenCompressionError", "Outcome", "describe_error"]
+S = TypeVar("S", bound=SavingsTotals)
+
+
+class IntegrationRuntime(Generic[S]):
+    """What an integration object holds: its settings, their backend, its savings and guard.
+
+    Built once from frozen settings; ``savings`` is the totals class kept in the ledger
+    (``SavingsTotals``, or a subclass that names the items, such as LlamaIndex's nodes),
+    ``what`` and ``logger`` are the guard's, ``offload`` the local backend's.
+    """
+
+    def __init__(
+        self,
+        settings: IntegrationSettings,
+        savings: type[S],
+        *,
+        logger: logging.Logger,
+        what: str = "input",
+        offload: bool = False,
+    ) -> None:
+        self.settings = settings
+        self.backend: Backend = settings.backend(offload=offload)
+        self.ledger: SavingsLedger[S] = SavingsLedger(savings)
+        self.guard = CompressionGuard(
+            on_error=settings.on_error,
+            secrets=settings.secrets,
+            logger=logger,
+            what=what,
+            ledger=self.ledger,
+        )
+
+
+__all__ = [
+    "CompressionGuard",
+    "IntegrationRuntime",
+    "KaizenCompressionError",
+    "Outcome",
+    "describe_error",
+]

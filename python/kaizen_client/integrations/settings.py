@@ -10,7 +10,7 @@ silently ignored, and is refused instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import SecretStr
 
@@ -141,4 +141,38 @@ class IntegrationSettings:
         )
 
 
-__all__ = ["IntegrationSettings", "Mode", "OnError", "SettingsFrozenError"]
+_C = TypeVar("_C", bound="SettingsFields")
+
+
+class SettingsFields:
+    """Mixin for integrations that expose the settings as their own (pydantic) fields.
+
+    LangChain and LlamaIndex components are pydantic models whose fields mirror
+    :class:`IntegrationSettings` (so they validate, serialize and show in traces).
+    :meth:`freeze_settings` reads them once, after validation; assigning one later raises
+    :class:`SettingsFrozenError` (the backend is already built, the value would be
+    ignored); :meth:`with_settings` builds a changed copy.
+    """
+
+    def freeze_settings(self, **overrides: Any) -> IntegrationSettings:
+        """The settings these fields stand for; a client's URL and key fill unset fields."""
+        settings = IntegrationSettings.of(self, **overrides)
+        given: set[str] = getattr(self, "__pydantic_fields_set__", set())
+        for name in ("base_url", "api_key"):
+            if getattr(self, name, None) is None and getattr(settings, name) is not None:
+                object.__setattr__(self, name, getattr(settings, name))  # past the freeze
+                given.add(name)  # so it is serialized too
+        return settings
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in IntegrationSettings.names():
+            raise SettingsFrozenError(type(self).__name__, name)
+        super().__setattr__(name, value)
+
+    def with_settings(self: _C, **changes: Any) -> _C:
+        """A new one with ``changes`` applied; what was given to this one is kept."""
+        given: set[str] = getattr(self, "model_fields_set", set())
+        return type(self)(**{**{name: getattr(self, name) for name in given}, **changes})
+
+
+__all__ = ["IntegrationSettings", "Mode", "OnError", "SettingsFields", "SettingsFrozenError"]

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import subprocess
 import sys
 
+import pydantic
 import pytest
 from pydantic import SecretStr
 
 from kaizen_client import KaizenClientConfig, KaizenSyncClient
 from kaizen_client.engine import CompressionOptions
 from kaizen_client.integrations import (
+    IntegrationRuntime,
     IntegrationSettings,
     LocalBackend,
     RemoteBackend,
+    SavingsTotals,
+    SettingsFields,
     SettingsFrozenError,
 )
+
+LOG = logging.getLogger("kaizen_client.tests.settings")
 
 
 def test_defaults_are_local_and_the_engines() -> None:
@@ -107,3 +114,35 @@ def test_the_integration_core_imports_no_framework_or_provider() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+class Component(SettingsFields, pydantic.BaseModel):
+    """A pydantic component mirroring the settings, as LangChain and LlamaIndex ones do."""
+
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model: str = "gpt-4o"
+    min_tokens_saved: int = 20
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    client: KaizenSyncClient | None = None
+    label: str = "mine"
+
+    def model_post_init(self, context: object, /) -> None:
+        self._runtime = IntegrationRuntime(self.freeze_settings(), SavingsTotals, logger=LOG)
+
+
+def test_settings_fields_freeze_adopt_and_copy() -> None:
+    client = KaizenSyncClient(KaizenClientConfig(base_url="http://kaizen.test", api_key="sk-c-99"))
+    component = Component(client=client, min_tokens_saved=5)
+    assert component.base_url == "http://kaizen.test"  # adopted from the client, serialized
+    assert {"base_url", "api_key", "client", "min_tokens_saved"} <= component.model_fields_set
+    assert component._runtime.settings.is_remote
+    assert isinstance(component._runtime.backend, RemoteBackend)
+    with pytest.raises(SettingsFrozenError, match=r"Component\.min_tokens_saved"):
+        component.min_tokens_saved = 6
+    component.label = "other"  # not a setting
+    changed = component.with_settings(min_tokens_saved=7)
+    assert changed.min_tokens_saved == 7 and changed.client is client
+    assert changed._runtime.settings.min_tokens_saved == 7
+    local = Component()
+    assert not local._runtime.settings.is_remote and local.base_url is None

@@ -23,7 +23,6 @@ from pydantic import SecretStr
 from kaizen_client.integrations import KaizenCompressionError, SettingsFrozenError
 from kaizen_client.ktof import decode
 from llama_index.postprocessor.kaizen import CompressedTextNode, KaizenNodePostprocessor, llm_text
-from llama_index.postprocessor.kaizen._backend import TextResult
 
 from .fakes import PROSE, api_response, jsonl, rows
 
@@ -141,20 +140,22 @@ def test_compress_text() -> None:
 
 
 class _Broken:
+    """A message-level backend whose every call fails (the server said no)."""
+
     name = "local"
 
-    def compress(self, texts: Sequence[str]) -> list[TextResult]:
+    def compress(self, messages: Sequence[Any]) -> Any:
         raise RuntimeError(f"server said no to key {SECRET}")
 
-    async def acompress(self, texts: Sequence[str]) -> list[TextResult]:
-        return self.compress(texts)
+    async def acompress(self, messages: Sequence[Any]) -> Any:
+        return self.compress(messages)
 
 
 def _broken(**kwargs: Any) -> KaizenNodePostprocessor:
     kaizen = KaizenNodePostprocessor(
         api_key=SecretStr(SECRET), base_url="http://kaizen.invalid", **kwargs
     )
-    kaizen._backend = _Broken()
+    kaizen._kaizen.backend = _Broken()
     return kaizen
 
 
@@ -201,7 +202,7 @@ def test_the_key_never_shows() -> None:
 
 async def test_async_path_does_not_block_the_loop() -> None:
     kaizen = KaizenNodePostprocessor()
-    engine_backend = kaizen._backend.backend  # the core LocalBackend doing the work
+    engine_backend = kaizen._kaizen.backend  # the core LocalBackend doing the work
     real = engine_backend.compress
 
     def slow(messages: list[Any]) -> Any:

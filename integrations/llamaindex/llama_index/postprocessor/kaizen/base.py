@@ -14,22 +14,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, model_validator
+from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle, TextNode
-from typing_extensions import Self
 
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.integrations import (
-    CompressionGuard,
+    IntegrationRuntime,
     IntegrationSettings,
-    SavingsLedger,
-    SettingsFrozenError,
-    client_settings,
+    SettingsFields,
+    TextResult,
+    acompress_texts,
+    compress_texts,
 )
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
-from ._backend import TextBackend, TextResult
 from ._jsonl import as_json_array, worth_it
 from .events import (
     KaizenCompressionErrorEvent,
@@ -55,7 +54,7 @@ class _Job:
     jsonl: bool
 
 
-class KaizenNodePostprocessor(BaseNodePostprocessor):
+class KaizenNodePostprocessor(SettingsFields, BaseNodePostprocessor):
     """Compress the JSON in retrieved nodes (text and chosen metadata) before the LLM.
 
     Local engine by default; ``client=``, ``base_url=`` or ``api_key=`` use a Kaizen server.
@@ -88,71 +87,42 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
     api_key: SecretStr | None = Field(default=None, exclude=True, repr=False)
     client: KaizenClient | KaizenSyncClient | None = Field(default=None, exclude=True, repr=False)
 
-    _settings: IntegrationSettings = PrivateAttr()
-    _backend: TextBackend = PrivateAttr()
-    _guard: CompressionGuard = PrivateAttr()
-    _ledger: SavingsLedger[KaizenSavings] = PrivateAttr()
+    _kaizen: IntegrationRuntime[KaizenSavings] = PrivateAttr()
 
     @classmethod
     def class_name(cls) -> str:
         return "KaizenNodePostprocessor"
 
-    @model_validator(mode="after")
-    def _adopt_client_settings(self) -> Self:
-        if self.client is not None:
-            url, key = client_settings(self.client, self.base_url, self.api_key)
-            object.__setattr__(self, "base_url", url)  # before the settings freeze
-            object.__setattr__(self, "api_key", key)
-        return self
-
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
-        self._settings = IntegrationSettings.of(self, respect_cache_control=False)
+        settings = self.freeze_settings(respect_cache_control=False)
         # A cold batch of many nodes is milliseconds of CPU: keep async calls off the loop.
-        self._backend = TextBackend(self._settings.backend(offload=True))
-        self._ledger = SavingsLedger(KaizenSavings)
-        self._guard = CompressionGuard(
-            on_error=self.on_error,
-            secrets=self._settings.secrets,
-            logger=logger,
-            what="nodes",
-            ledger=self._ledger,
+        self._kaizen = IntegrationRuntime(
+            settings, KaizenSavings, logger=logger, what="nodes", offload=True
         )
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in IntegrationSettings.names():
-            raise SettingsFrozenError(type(self).__name__, name)
-        super().__setattr__(name, value)
-
-    def with_settings(self, **changes: Any) -> KaizenNodePostprocessor:
-        """A new postprocessor with these settings changed (the others, client included, kept)."""
-        fields = type(self).model_fields
-        current = {name: getattr(self, name) for name in fields if name != "callback_manager"}
-        return type(self)(**{**current, **changes})
-
-    # ------------------------------------------------------------------ public state
     @property
     def is_remote(self) -> bool:
         """Whether calls go to a Kaizen server rather than the in-process engine."""
-        return self._settings.is_remote
+        return self._kaizen.settings.is_remote
 
     @property
     def settings(self) -> IntegrationSettings:
         """The engine settings this postprocessor was built with (frozen)."""
-        return self._settings
+        return self._kaizen.settings
 
     @property
     def savings(self) -> KaizenSavings:
         """Cumulative savings (and failures) over every call so far."""
-        return self._ledger.total
+        return self._kaizen.ledger.total
 
     @property
     def last_savings(self) -> KaizenSavings:
         """Savings of the most recent call."""
-        return self._ledger.last
+        return self._kaizen.ledger.last
 
     def reset_savings(self) -> None:
-        self._ledger.reset()
+        self._kaizen.ledger.reset()
 
     # ------------------------------------------------------------------ the hooks
     def _postprocess_nodes(
@@ -171,9 +141,10 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         jobs = self._jobs(nodes)
         if not jobs:
             return nodes, KaizenSavings()
-        texts = [job.sent for job in jobs]
-        where, count = self.class_name(), len(nodes)
-        done = self._guard.run(lambda: self._backend.compress(texts), None, where, items=count)
+        texts, where, count = [job.sent for job in jobs], self.class_name(), len(nodes)
+        done = self._kaizen.guard.run(
+            lambda: compress_texts(self._kaizen.backend, texts), None, where, items=count
+        )
         return (
             self._fell_back(nodes, done.error)
             if done.value is None
@@ -187,10 +158,9 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         jobs = self._jobs(nodes)
         if not jobs:
             return nodes, KaizenSavings()
-        texts = [job.sent for job in jobs]
-        where, count = self.class_name(), len(nodes)
-        done = await self._guard.arun(
-            lambda: self._backend.acompress(texts), None, where, items=count
+        texts, where, count = [job.sent for job in jobs], self.class_name(), len(nodes)
+        done = await self._kaizen.guard.arun(
+            lambda: acompress_texts(self._kaizen.backend, texts), None, where, items=count
         )
         return (
             self._fell_back(nodes, done.error)
@@ -271,11 +241,11 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         out = list(nodes)
         for index, slots in changes.items():
             out[index] = self._replaced(nodes[index], slots)
-        call = self._ledger.add(KaizenSavings(1, 0, len(nodes), len(changes), before, after))
+        call = self._kaizen.ledger.add(KaizenSavings(1, 0, len(nodes), len(changes), before, after))
         dispatcher.event(
             KaizenCompressionEvent(
                 model=self.model,
-                backend=self._backend.name,
+                backend=self._kaizen.backend.name,
                 nodes=len(nodes),
                 nodes_compressed=len(changes),
                 tokens_before=before,
@@ -291,7 +261,7 @@ class KaizenNodePostprocessor(BaseNodePostprocessor):
         """The guard counted and logged the failure; tell instrumentation too."""
         dispatcher.event(
             KaizenCompressionErrorEvent(
-                backend=self._backend.name, nodes=len(nodes), error=description or ""
+                backend=self._kaizen.backend.name, nodes=len(nodes), error=description or ""
             )
         )
         return nodes, KaizenSavings.of_failure(items=len(nodes))

@@ -1,8 +1,8 @@
-"""Node texts through a core backend (``kaizen_client.integrations``), one batch per call.
+"""Compressing a batch of texts (documents, retrieved nodes) with a message-level backend.
 
-Each text travels as a one-message user chat, so one postprocess call is one engine call (one
-HTTP request in remote mode) whatever the number of nodes; the report's per-message
-decisions give each text its own token counts.
+Each text travels as a one-message user chat, so a batch is one engine call (one HTTP
+request in remote mode) whatever its size; the report's per-message decisions give each
+text its own token counts. For integrations whose unit is a text, not a chat.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kaizen_client.integrations import Backend
+from .backend import Backend
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,23 +24,16 @@ class TextResult:
     fragments_compressed: int
 
 
-class TextBackend:
-    """Compresses a batch of texts with a message-level core backend."""
+def compress_texts(backend: Backend, texts: Sequence[str]) -> list[TextResult]:
+    """Each of ``texts`` compressed (or itself), in order, in one backend call."""
+    out, savings = backend.compress(_chat(texts))
+    return _results(texts, out, savings.report)
 
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
 
-    @property
-    def name(self) -> str:
-        return self.backend.name
-
-    def compress(self, texts: Sequence[str]) -> list[TextResult]:
-        out, savings = self.backend.compress(_chat(texts))
-        return _results(texts, out, savings.report)
-
-    async def acompress(self, texts: Sequence[str]) -> list[TextResult]:
-        out, savings = await self.backend.acompress(_chat(texts))
-        return _results(texts, out, savings.report)
+async def acompress_texts(backend: Backend, texts: Sequence[str]) -> list[TextResult]:
+    """Async :func:`compress_texts`."""
+    out, savings = await backend.acompress(_chat(texts))
+    return _results(texts, out, savings.report)
 
 
 def _chat(texts: Sequence[str]) -> list[Any]:
@@ -50,7 +43,7 @@ def _chat(texts: Sequence[str]) -> list[Any]:
 def _results(texts: Sequence[str], out: Sequence[Any], report: Any) -> list[TextResult]:
     """Pair each text with its output message and the sums of its fragments' decisions."""
     if len(out) != len(texts):
-        raise ValueError("the engine returned a different number of messages")
+        raise ValueError(f"the engine returned {len(out)} messages for {len(texts)} texts")
     before = [0] * len(texts)
     after = [0] * len(texts)
     compressed = [0] * len(texts)
@@ -63,7 +56,10 @@ def _results(texts: Sequence[str], out: Sequence[Any], report: Any) -> list[Text
     for index, (text, message) in enumerate(zip(texts, out, strict=True)):
         content = message.get("content") if isinstance(message, Mapping) else None
         if not isinstance(content, str):
-            raise ValueError("the engine returned a message without string content")
+            raise ValueError(f"the engine returned message {index} without string content")
         new = text if content == text else content
         results.append(TextResult(new, before[index], after[index], compressed[index]))
     return results
+
+
+__all__ = ["TextResult", "acompress_texts", "compress_texts"]
