@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -22,66 +22,40 @@ from kaizen_client.integrations import SavingsTotals
 from ._events import COMPRESSION_EVENT, ERROR_EVENT
 
 
-@dataclass
-class KaizenUsage:
-    """Counters for one top-level run, or for all of them.
+@dataclass(frozen=True, slots=True)
+class KaizenUsage(SavingsTotals):
+    """Counters for one top-level run, or for all of them (``a + b`` adds them).
 
-    ``savings`` is the core's running total of the Kaizen compressions (``tokens_before`` /
-    ``tokens_after`` count the JSON fragments the engine looked at; the rest of the prompt is
-    not changed, so it saves nothing); ``input_tokens`` and ``output_tokens`` are what the
-    model reported it was billed for.
+    The core's :class:`~kaizen_client.integrations.SavingsTotals` for the compressions
+    (``tokens_before``/``tokens_after`` count the JSON fragments the engine looked at; the
+    rest of the prompt is not changed, so it saves nothing), plus what the model reported it
+    was billed for, and the failures' redacted descriptions.
     """
 
-    savings: SavingsTotals = field(default_factory=SavingsTotals)
     model_calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: tuple[str, ...] = ()
 
-    @property
-    def compressions(self) -> int:
-        return self.savings.compressions
+    @classmethod
+    def of_event(cls, name: str, data: dict[str, Any]) -> KaizenUsage:
+        """One ``kaizen_compression`` (or ``_error``) event's counts."""
+        if name == COMPRESSION_EVENT:
+            return cls.of_call(data)
+        return cls(calls=1, failures=1, errors=(str(data.get("error", "")),))
 
-    @property
-    def failures(self) -> int:
-        return self.savings.failures
+    @classmethod
+    def of_usage(cls, usage: dict[str, Any]) -> KaizenUsage:
+        """One model call's reported ``usage_metadata``."""
+        return cls(
+            model_calls=1,
+            input_tokens=int(usage.get("input_tokens", 0)),
+            output_tokens=int(usage.get("output_tokens", 0)),
+            total_tokens=int(usage.get("total_tokens", 0)),
+        )
 
-    @property
-    def fragments_compressed(self) -> int:
-        return self.savings.fragments_compressed
-
-    @property
-    def tokens_before(self) -> int:
-        return self.savings.tokens_before
-
-    @property
-    def tokens_after(self) -> int:
-        return self.savings.tokens_after
-
-    @property
-    def tokens_saved(self) -> int:
-        return self.savings.tokens_saved
-
-    @property
-    def percent_saved(self) -> float:
-        """Share of the JSON fragments' tokens saved (0 when there were none)."""
-        return self.savings.percent_saved
-
-    def add_compression(self, data: dict[str, Any]) -> None:
-        self.savings += SavingsTotals.of_call(data)
-
-    def add_failure(self, data: dict[str, Any]) -> None:
-        self.savings += SavingsTotals.of_failure()
-        self.errors.append(str(data.get("error", "")))
-
-    def add_usage(self, usage: dict[str, Any]) -> None:
-        self.model_calls += 1
-        self.input_tokens += int(usage.get("input_tokens", 0))
-        self.output_tokens += int(usage.get("output_tokens", 0))
-        self.total_tokens += int(usage.get("total_tokens", 0))
-
-    def summary(self) -> str:
+    def summary(self, items: str = "message") -> str:
         """One readable line."""
         line = (
             f"{self.compressions} compression(s): JSON {self.tokens_before} -> "
@@ -99,7 +73,11 @@ class KaizenUsage:
 
 
 class _Recorder:
-    """The bookkeeping both handlers share: run tree, per-run and total counters."""
+    """What both handlers keep: the run tree, and per-run and total counters.
+
+    ``runs`` maps each top-level run id to its :class:`KaizenUsage`; ``total`` is the sum.
+    The hooks read ``run_id``/``parent_run_id`` from the keywords LangChain always passes.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -107,12 +85,22 @@ class _Recorder:
         self.runs: dict[UUID, KaizenUsage] = {}
         self.total = KaizenUsage()
 
-    def started(self, run_id: UUID, parent_run_id: UUID | None) -> None:
+    def summary(self) -> str:
         with self._lock:
-            self._parent[run_id] = parent_run_id
+            lines = [f"Kaizen: {len(self.runs)} run(s); total {self.total.summary()}"]
+            lines += [f"  run {rid}: {usage.summary()}" for rid, usage in self.runs.items()]
+        return "\n".join(lines)
 
-    def ended(self, run_id: UUID, parent_run_id: UUID | None) -> None:
-        if parent_run_id is not None:
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _started(self, kwargs: dict[str, Any]) -> None:
+        with self._lock:
+            self._parent[kwargs["run_id"]] = kwargs.get("parent_run_id")
+
+    def _ended(self, kwargs: dict[str, Any]) -> None:
+        run_id = kwargs["run_id"]
+        if kwargs.get("parent_run_id") is not None:
             return
         with self._lock:  # a top-level run finished: forget its tree, keep its counters
             self._parent = {
@@ -125,33 +113,22 @@ class _Recorder:
             run_id, seen = parent, seen + 1
         return run_id
 
-    def custom_event(self, name: str, data: Any, run_id: UUID) -> None:
-        if name not in (COMPRESSION_EVENT, ERROR_EVENT) or not isinstance(data, dict):
-            return
+    def _add(self, run_id: UUID, usage: KaizenUsage) -> None:
         with self._lock:
-            run = self.runs.setdefault(self._root(run_id), KaizenUsage())
-            for usage in (run, self.total):
-                if name == COMPRESSION_EVENT:
-                    usage.add_compression(data)
-                else:
-                    usage.add_failure(data)
+            root = self._root(run_id)
+            self.runs[root] = self.runs.get(root, KaizenUsage()) + usage
+            self.total = self.total + usage
 
-    def llm_end(self, response: LLMResult, run_id: UUID, parent_run_id: UUID | None) -> None:
-        usages = list(_usage_metadata(response))
-        if not usages:
-            return
-        with self._lock:
-            root = self._root(parent_run_id) if parent_run_id is not None else run_id
-            run = self.runs.setdefault(root, KaizenUsage())
-            for usage in usages:
-                run.add_usage(usage)
-                self.total.add_usage(usage)
+    def _custom_event(self, name: str, data: Any, kwargs: dict[str, Any]) -> None:
+        if name in (COMPRESSION_EVENT, ERROR_EVENT) and isinstance(data, dict):
+            self._add(kwargs["run_id"], KaizenUsage.of_event(name, data))
 
-    def summary(self) -> str:
-        with self._lock:
-            lines = [f"Kaizen: {len(self.runs)} run(s); total {self.total.summary()}"]
-            lines += [f"  run {rid}: {usage.summary()}" for rid, usage in self.runs.items()]
-        return "\n".join(lines)
+    def _llm_end(self, response: LLMResult, kwargs: dict[str, Any]) -> None:
+        parent = kwargs.get("parent_run_id")
+        for usage in _usage_metadata(response):
+            self._add(
+                parent if parent is not None else kwargs["run_id"], KaizenUsage.of_usage(usage)
+            )
 
 
 def _usage_metadata(response: LLMResult) -> Iterable[dict[str, Any]]:
@@ -163,161 +140,45 @@ def _usage_metadata(response: LLMResult) -> Iterable[dict[str, Any]]:
                     yield dict(usage)
 
 
-class KaizenCallbackHandler(BaseCallbackHandler):
+class KaizenCallbackHandler(_Recorder, BaseCallbackHandler):
     """Sync handler; ``runs`` (by top-level run id), ``total`` and ``summary()``."""
 
-    def __init__(self) -> None:
-        self._recorder = _Recorder()
+    def on_chain_start(self, *args: Any, **kwargs: Any) -> None:
+        self._started(kwargs)
 
-    @property
-    def runs(self) -> dict[UUID, KaizenUsage]:
-        return self._recorder.runs
+    def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
+        self._started(kwargs)
 
-    @property
-    def total(self) -> KaizenUsage:
-        return self._recorder.total
+    def on_chain_end(self, *args: Any, **kwargs: Any) -> None:
+        self._ended(kwargs)
 
-    def summary(self) -> str:
-        return self._recorder.summary()
+    def on_chain_error(self, *args: Any, **kwargs: Any) -> None:
+        self._ended(kwargs)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self._llm_end(response, kwargs)
 
-    def on_chain_start(
-        self,
-        serialized: Any,
-        inputs: Any,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.started(run_id, parent_run_id)
-
-    def on_chain_end(
-        self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any
-    ) -> None:
-        self._recorder.ended(run_id, parent_run_id)
-
-    def on_chain_error(
-        self,
-        error: BaseException,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.ended(run_id, parent_run_id)
-
-    def on_chat_model_start(
-        self,
-        serialized: Any,
-        messages: Any,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.started(run_id, parent_run_id)
-
-    def on_llm_end(
-        self,
-        response: LLMResult,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.llm_end(response, run_id, parent_run_id)
-
-    def on_custom_event(
-        self,
-        name: str,
-        data: Any,
-        *,
-        run_id: UUID,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.custom_event(name, data, run_id)
+    def on_custom_event(self, name: str, data: Any, **kwargs: Any) -> None:
+        self._custom_event(name, data, kwargs)
 
 
-class AsyncKaizenCallbackHandler(AsyncCallbackHandler):
+class AsyncKaizenCallbackHandler(_Recorder, AsyncCallbackHandler):
     """Async twin of :class:`KaizenCallbackHandler` (same counters, ``async`` hooks)."""
 
-    def __init__(self) -> None:
-        self._recorder = _Recorder()
+    async def on_chain_start(self, *args: Any, **kwargs: Any) -> None:
+        self._started(kwargs)
 
-    @property
-    def runs(self) -> dict[UUID, KaizenUsage]:
-        return self._recorder.runs
+    async def on_chat_model_start(self, *args: Any, **kwargs: Any) -> None:
+        self._started(kwargs)
 
-    @property
-    def total(self) -> KaizenUsage:
-        return self._recorder.total
+    async def on_chain_end(self, *args: Any, **kwargs: Any) -> None:
+        self._ended(kwargs)
 
-    def summary(self) -> str:
-        return self._recorder.summary()
+    async def on_chain_error(self, *args: Any, **kwargs: Any) -> None:
+        self._ended(kwargs)
 
-    def __str__(self) -> str:
-        return self.summary()
+    async def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self._llm_end(response, kwargs)
 
-    async def on_chain_start(
-        self,
-        serialized: Any,
-        inputs: Any,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.started(run_id, parent_run_id)
-
-    async def on_chain_end(
-        self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any
-    ) -> None:
-        self._recorder.ended(run_id, parent_run_id)
-
-    async def on_chain_error(
-        self,
-        error: BaseException,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.ended(run_id, parent_run_id)
-
-    async def on_chat_model_start(
-        self,
-        serialized: Any,
-        messages: Any,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.started(run_id, parent_run_id)
-
-    async def on_llm_end(
-        self,
-        response: LLMResult,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.llm_end(response, run_id, parent_run_id)
-
-    async def on_custom_event(
-        self,
-        name: str,
-        data: Any,
-        *,
-        run_id: UUID,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._recorder.custom_event(name, data, run_id)
+    async def on_custom_event(self, name: str, data: Any, **kwargs: Any) -> None:
+        self._custom_event(name, data, kwargs)
