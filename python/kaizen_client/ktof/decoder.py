@@ -711,13 +711,16 @@ def decode(text: str | bytes | bytearray, *, strict: bool = True, indent: int = 
     ``text`` is a ``str``, or UTF-8 ``bytes``/``bytearray`` (a leading UTF-8 byte order mark is
     skipped, as ``json.loads`` does). ``strict`` enforces counts, indentation and the other
     checks of TOON §14; ``indent`` is the number of spaces per level. Everything it rejects,
-    bad UTF-8 and bad options included, raises :class:`KTOFDecodeError` (a ``ValueError``)
-    with the line (0 when no line is to blame); an argument of another type is a ``TypeError``.
+    bad UTF-8 and an ``indent`` below 1 included, raises :class:`KTOFDecodeError` (a
+    ``ValueError``) with the line (0 when no line is to blame); an argument of the wrong type
+    is a ``TypeError``.
     """
     if not isinstance(text, str):
         text = _text_of(text)
-    if type(indent) is not int or indent < 1:
-        raise KTOFDecodeError(f"option indent must be a positive int, not {indent!r}")
+    if not isinstance(indent, int):  # the compiled build rejects it at the call already
+        raise TypeError(f"decode() option indent must be an int, not {type(indent).__name__}")
+    if indent < 1:
+        raise KTOFDecodeError(f"option indent must be at least 1, not {indent!r}")
     if text[:2] == " {" or text.lstrip(" \t\r\n")[:1] == "[":
         value = _root_json(text, strict)
         if value is not _NOT_JSON:

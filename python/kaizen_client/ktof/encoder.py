@@ -64,15 +64,20 @@ def _encode(
     default: Callable[[Any], Any] | None,
     compare_json: bool,
 ) -> tuple[str, int | None]:
-    active = _DELIMITERS.get(delimiter) if type(delimiter) is str else None
+    # Wrong argument types are TypeErrors (the compiled build checks them at the call, before
+    # this line); values the codec cannot use are KTOFEncodeErrors, like every other rejection.
+    for name, option in (("mode", mode), ("delimiter", delimiter), ("model", model)):
+        if not isinstance(option, str):
+            raise TypeError(f"encode() option {name} must be a str, not {type(option).__name__}")
+    if not isinstance(indent, int):
+        raise TypeError(f"encode() option indent must be an int, not {type(indent).__name__}")
+    active = _DELIMITERS.get(delimiter)
     if active is None:
         raise KTOFEncodeError(f"option delimiter must be ',', '\\t' or '|', not {delimiter!r}")
-    if type(indent) is not int or indent < 1:
-        raise KTOFEncodeError(f"option indent must be a positive int, not {indent!r}")
+    if indent < 1:
+        raise KTOFEncodeError(f"option indent must be at least 1, not {indent!r}")
     if mode != "auto" and mode != "toon":
         raise KTOFEncodeError(f"option mode must be 'auto' or 'toon', not {mode!r}")
-    if type(model) is not str:
-        raise KTOFEncodeError(f"option model must be a model name (str), not {model!r}")
     try:
         text, tokens = _write(value, mode, indent, active, model, default, compare_json)
     except KTOFEncodeError:

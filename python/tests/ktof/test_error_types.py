@@ -58,13 +58,20 @@ def test_decode_invalid_utf8_is_a_decode_error_with_its_line(data: bytes, line: 
 
 @pytest.mark.parametrize("bad", [None, 12, ["a: 1"], memoryview(b"a: 1")], ids=repr)
 def test_decode_of_neither_text_nor_bytes_is_a_type_error(bad: Any) -> None:
-    with pytest.raises(TypeError, match="str or UTF-8 bytes"):
+    """As ``json.loads``: the wrong argument type is a TypeError (mypyc checks it at the call)."""
+    with pytest.raises(TypeError):
         decode(bad)
 
 
-@pytest.mark.parametrize("indent", [0, -2, "2", 2.0, None], ids=repr)
-def test_decode_bad_indent_is_a_decode_error(indent: Any) -> None:
+@pytest.mark.parametrize("indent", [0, -2])
+def test_decode_indent_below_one_is_a_decode_error(indent: int) -> None:
     with pytest.raises(KTOFDecodeError, match="indent"):
+        decode("a: 1", indent=indent)
+
+
+@pytest.mark.parametrize("indent", ["2", 2.0, None], ids=repr)
+def test_decode_indent_of_the_wrong_type_is_a_type_error(indent: Any) -> None:
+    with pytest.raises(TypeError):
         decode("a: 1", indent=indent)
 
 
@@ -72,25 +79,38 @@ def test_decode_bad_indent_is_a_decode_error(indent: Any) -> None:
 # encode: options and values
 # ---------------------------------------------------------------------------------------
 
-BAD_OPTIONS: list[dict[str, Any]] = [
+BAD_OPTION_VALUES: list[dict[str, Any]] = [
     {"mode": "yaml"},
-    {"mode": None},
     {"delimiter": ";"},
-    {"delimiter": None},
+    {"delimiter": "comma "},
     {"indent": 0},
+    {"indent": -4},
+]
+BAD_OPTION_TYPES: list[dict[str, Any]] = [
+    {"mode": None},
+    {"delimiter": None},
     {"indent": "2"},
-    {"indent": True},
+    {"indent": 2.0},
     {"model": None},
     {"model": 4},
 ]
 
 
-@pytest.mark.parametrize("options", BAD_OPTIONS, ids=repr)
-def test_encode_bad_options_are_encode_errors(options: dict[str, Any]) -> None:
+@pytest.mark.parametrize("options", BAD_OPTION_VALUES, ids=repr)
+def test_encode_bad_option_values_are_encode_errors(options: dict[str, Any]) -> None:
     name = next(iter(options))
     with pytest.raises(KTOFEncodeError, match=f"option {name}"):
         encode({"a": 1}, **options)
     with pytest.raises(KTOFEncodeError, match=f"option {name}"):
+        encode_counted({"a": 1}, **options)
+
+
+@pytest.mark.parametrize("options", BAD_OPTION_TYPES, ids=repr)
+def test_encode_options_of_the_wrong_type_are_type_errors(options: dict[str, Any]) -> None:
+    """As ``json.dumps(indent="x")``: a wrong argument type is a TypeError in both builds."""
+    with pytest.raises(TypeError):
+        encode({"a": 1}, **options)
+    with pytest.raises(TypeError):
         encode_counted({"a": 1}, **options)
 
 
