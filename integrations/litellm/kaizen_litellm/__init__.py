@@ -8,9 +8,14 @@ the Proxy's callback.
 
 from __future__ import annotations
 
-from kaizen_client.integrations import KaizenCompressionError, Savings
+from kaizen_client.integrations import (
+    KaizenCompressionError,
+    Savings,
+    adecode_stream,
+    decode_stream,
+)
+from kaizen_client.integrations import reply_as_json as decode_text
 
-from ._reply import adecode_stream, decode_stream, decode_text
 from ._request import DECODE_FLAG, RECORD_KEY
 from ._version import __version__
 from .calls import acompletion, completion

@@ -15,8 +15,9 @@ from typing import Any
 import litellm
 from litellm.router import Router
 
+from kaizen_client.integrations import adecode_stream, decode_response, decode_stream
+
 from . import _request as req
-from ._reply import adecode_stream, decode_response, decode_stream
 from .hook import KaizenHook
 
 _default_hook: KaizenHook | None = None

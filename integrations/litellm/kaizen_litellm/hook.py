@@ -24,11 +24,12 @@ from kaizen_client.integrations import (
     OnError,
     Savings,
     SavingsTotals,
+    adecode_stream,
+    decode_response,
 )
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
 from . import _request as req
-from ._reply import adecode_stream, decode_response
 
 logger = logging.getLogger("kaizen_litellm")
 

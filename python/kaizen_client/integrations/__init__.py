@@ -13,6 +13,7 @@ An integration (``langchain-kaizen``, ``llama-index-postprocessor-kaizen``,
 * :class:`SettingsFields`: the same frozen settings for components that are pydantic models.
 * :class:`Savings`, :class:`SavingsTotals`, :class:`SavingsLedger` (``savings``): one call's
   savings and thread-safe running totals.
+* ``streams``: TOON replies in OpenAI-style responses and chunk streams, as JSON text.
 * ``texts``: a batch of texts (documents, nodes) through a backend in one call.
 * ``replies``: reading a model's TOON/KTOF or JSON reply, bare or fenced, whole or streamed.
 
@@ -50,6 +51,7 @@ from .run import (
 )
 from .savings import Savings, SavingsLedger, SavingsTotals
 from .settings import IntegrationSettings, Mode, OnError, SettingsFields, SettingsFrozenError
+from .streams import StreamDecoder, adecode_stream, decode_response, decode_stream
 from .texts import TextResult, acompress_texts, compress_texts
 
 __all__ = [
@@ -70,10 +72,14 @@ __all__ = [
     "SettingsFields",
     "SettingsFrozenError",
     "Shape",
+    "StreamDecoder",
     "TextResult",
     "acompress_texts",
+    "adecode_stream",
     "client_settings",
     "compress_texts",
+    "decode_response",
+    "decode_stream",
     "describe_error",
     "is_remote",
     "make_backend",

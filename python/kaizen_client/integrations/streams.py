@@ -1,10 +1,11 @@
-"""Turning a TOON/KTOF reply back into JSON text, whole or streamed.
+"""TOON replies inside OpenAI-style response objects and chunk streams, decoded to JSON text.
 
-A caller that asked the model to answer in TOON (fewer output tokens) still wants JSON
-text back. What counts as data (fences, decoders, prose) is the core's rule
-(``kaizen_client.integrations.replies``), shared with LangChain's parser; this module is the
-LiteLLM glue: response objects and streamed chunks. A reply that does not decode is left
-exactly as it came: decoding is a convenience, never a reason to lose an answer.
+LiteLLM, the OpenAI SDK and the many gateways that copy it return ``choices[i].message``
+(whole replies) and ``choices[i].delta`` chunks (streams). A caller that asked the model to
+answer in TOON (fewer output tokens) still wants JSON text back; these helpers put it there,
+by attribute access only (no SDK is imported). What counts as data is
+:func:`~kaizen_client.integrations.reply_as_json`'s rule; a reply that does not decode is
+left exactly as it came: decoding is a convenience, never a reason to lose an answer.
 """
 
 from __future__ import annotations
@@ -12,11 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any
 
-from kaizen_client.integrations import reply_as_json
-
-#: ``text`` as JSON text if it holds an object or array (TOON/KTOF or JSON, bare or in a data
-#: fence), else ``None``.
-decode_text = reply_as_json
+from .replies import reply_as_json
 
 
 def decode_response(response: Any) -> bool:
@@ -26,7 +23,7 @@ def decode_response(response: Any) -> bool:
         message = getattr(choice, "message", None)
         content = getattr(message, "content", None)
         if isinstance(content, str):
-            decoded = decode_text(content)
+            decoded = reply_as_json(content)
             if decoded is not None and decoded != content:
                 message.content = decoded  # type: ignore[union-attr]
                 changed = True
@@ -74,7 +71,7 @@ class StreamDecoder:
         if not parts:
             return None
         raw = "".join(parts)
-        decoded = decode_text(raw)
+        decoded = reply_as_json(raw)
         return raw if decoded is None else decoded
 
 
@@ -108,3 +105,6 @@ async def adecode_stream(stream: AsyncIterable[Any]) -> AsyncIterator[Any]:
     if held is not None:
         decoder.flush(held)
         yield held
+
+
+__all__ = ["StreamDecoder", "adecode_stream", "decode_response", "decode_stream"]
