@@ -1,6 +1,9 @@
 """The in-process Kaizen engine: the hot path every local call and the server run.
 
-* :func:`compress_messages` rewrites the JSON inside chat messages as KTOF where it pays.
+* :func:`compress_messages` rewrites the JSON inside chat messages as KTOF where it pays;
+  :func:`compress_text` does the same to one string (a retrieved node, a tool output).
+* :mod:`.jsonl`: JSON lines are one fragment (kind ``jsonl``): :func:`parse_jsonl` says
+  whether a text is, :func:`to_jsonl` turns decoded records back into lines.
 * :class:`CompressionReport` says what was done to each fragment, and why.
 * :mod:`.defaults` holds the engine's vocabulary (fragment kinds, reasons) and defaults.
 
@@ -18,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .cache import clear_cache, configure_cache
-    from .messages import CompressionOptions, compress_messages
+    from .jsonl import parse_jsonl, to_jsonl
+    from .messages import CompressionOptions, compress_messages, compress_text
     from .report import CompressionReport, FragmentDecision
 
 _LAZY = {
@@ -27,6 +31,9 @@ _LAZY = {
     "FragmentDecision": ".report",
     "clear_cache": ".cache",
     "compress_messages": ".messages",
+    "compress_text": ".messages",
+    "parse_jsonl": ".jsonl",
+    "to_jsonl": ".jsonl",
     "configure_cache": ".cache",
 }
 
@@ -36,7 +43,10 @@ __all__ = [
     "FragmentDecision",
     "clear_cache",
     "compress_messages",
+    "compress_text",
     "configure_cache",
+    "parse_jsonl",
+    "to_jsonl",
 ]
 
 

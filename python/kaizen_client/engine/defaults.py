@@ -14,8 +14,8 @@ from ..tokens import DEFAULT_MODEL
 EncodeMode = Literal["auto", "toon"]
 """``auto``: fewest tokens, lossless KTOF; ``toon``: plain TOON 4.0."""
 
-FragmentKind = Literal["whole", "fenced", "embedded"]
-"""Where a fragment was found; see :mod:`.fragments`."""
+FragmentKind = Literal["whole", "fenced", "embedded", "jsonl"]
+"""Where a fragment was found; see :mod:`.fragments` (``jsonl``: :mod:`.jsonl`)."""
 
 FragmentAction = Literal["compressed", "skipped"]
 

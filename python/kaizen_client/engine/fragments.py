@@ -1,8 +1,13 @@
 """Find the JSON inside a string: the whole string, fenced blocks, or JSON embedded in prose.
 
-Detection only; nothing here encodes or decides. Three kinds, checked in this order:
+Detection only; nothing here encodes or decides. Four kinds, checked in this order:
 
 * ``whole``: the string, stripped, is a JSON object or array.
+* ``jsonl``: the string is JSON lines: at least :data:`MIN_JSONL_LINES` non-blank lines,
+  each one JSON object or array (blank lines allowed). Its value is the list of records,
+  one per line, so one KTOF table replaces what would otherwise be many small fragments
+  (or none); see :mod:`.jsonl`. A text with any other line is not JSON lines and is
+  scanned for the kinds below instead.
 * ``fenced``: a Markdown block fenced by a line of three backticks at the start of a line,
   labelled ``json`` (reported as ``not_json`` when it fails to parse) or unlabelled with a
   body that parses as an object/array. Blocks labelled with any other language are code and
@@ -42,6 +47,9 @@ from .exact import FAST_MAX_CHARS, MIN_NORMAL, float_is_exact
 
 MIN_EMBEDDED_CHARS: Final = 24
 """Embedded objects/arrays shorter than this (``[1]``, ``{}``) are prose, not data."""
+
+MIN_JSONL_LINES: Final = 2
+"""A single line of JSON is ordinary JSON (``whole``), not JSON lines."""
 
 _SCAN_BUDGET_FACTOR: Final = 8
 _SCAN_BUDGET_FLOOR: Final = 4096
@@ -230,8 +238,11 @@ def _looks_like_container(text: str) -> bool:
     return len(stripped) >= 2 and stripped[-1] in "}]" and _OPENER.match(stripped) is not None
 
 
-def find_fragments(text: str) -> list[Fragment]:
-    """All fragments of ``text`` in order, non-overlapping; empty when there is no JSON."""
+def find_fragments(text: str, *, jsonl: bool = True) -> list[Fragment]:
+    """All fragments of ``text`` in order, non-overlapping; empty when there is no JSON.
+
+    ``jsonl=False`` turns JSON-lines detection off (each line is then scanned as prose).
+    """
     if not text:
         return []
     parser = _SourceParser()
@@ -240,6 +251,10 @@ def find_fragments(text: str) -> list[Fragment]:
         ok, value, problem = parser.parse(text)
         if ok or problem == "malformed":
             return [_fragment("whole", 0, len(text), text, value, problem)]
+        if jsonl and "\n" in text.strip():
+            lines = _jsonl(parser, text)
+            if lines is not None:
+                return [lines]
     fragments: list[Fragment] = []
     cursor = 0
     for fence in _fences(text):
@@ -256,6 +271,32 @@ def find_fragments(text: str) -> list[Fragment]:
         if not text[: only.start].strip() and not text[only.end :].strip():
             return [_fragment("whole", 0, len(text), text, None, only.problem)]
     return fragments
+
+
+def _jsonl(parser: _SourceParser, text: str) -> Fragment | None:
+    """The ``jsonl`` fragment of ``text`` when every non-blank line is an object/array.
+
+    Stops at the first line that is not, so a text that is not JSON lines costs one line's
+    parse. A line with a problem (duplicate keys, an inexact float, NaN) makes the whole
+    fragment carry that problem: it is JSON lines, but not one to rewrite.
+    """
+    records: list[Any] = []
+    problem: FragmentReason | None = None
+    for line in text.split("\n"):  # not splitlines(): U+2028 may sit inside a JSON string
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped[0] not in "{[":
+            return None
+        ok, value, line_problem = parser.parse(stripped)
+        if not ok:
+            return None
+        if problem is None:
+            problem = line_problem
+        records.append(value)
+    if len(records) < MIN_JSONL_LINES:
+        return None
+    return _fragment("jsonl", 0, len(text), text, records, problem)
 
 
 def _fragment(

@@ -46,6 +46,8 @@ class GateSettings:
     indent: int | None = None
     delimiter: str | None = None
     verify: bool = True
+    jsonl: bool = True
+    """Detect JSON lines (a detection switch, kept here so it is part of the cache keys)."""
 
     def encode_kwargs(self, model: str) -> dict[str, Any]:
         """Keyword arguments for ``ktof.encode``; unset knobs keep the codec's defaults."""

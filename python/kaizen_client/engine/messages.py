@@ -29,6 +29,9 @@ broken JSON; others are kept and reported with that reason. The original whitesp
 formatting of the JSON text is not preserved. ``mode="toon"`` is plain TOON 4.0, which
 writes 1.0 as 1.
 
+A ``jsonl`` fragment (a string that is JSON lines, :mod:`.jsonl`) is replaced as a whole by
+the KTOF of its list of records; that list is what the replacement decodes to.
+
 A fenced block keeps its fence, relabelled ```` ```toon ```` when the text is exactly
 plain TOON 4.0 and ```` ```ktof ```` otherwise. A multi-line replacement of an
 embedded fragment is put on lines of its own: a ``"\\n"`` is added before it (after it)
@@ -77,6 +80,8 @@ class CompressionOptions:
     delimiter: str | None = None
     verify: bool = True
     """Decode every replacement and compare it with the original before using it."""
+    jsonl: bool = True
+    """Treat a string that is JSON lines as one table of records (fragment kind ``jsonl``)."""
 
     def gate_settings(self) -> GateSettings:
         return GateSettings(
@@ -86,6 +91,7 @@ class CompressionOptions:
             self.indent,
             self.delimiter,
             self.verify,
+            self.jsonl,
         )
 
 
@@ -118,6 +124,28 @@ def compress_messages(
         walker = _MessageWalker(index, model, settings, skip, decisions)
         out.append(walker.message(message))
     return out, CompressionReport.from_fragments(model, decisions)
+
+
+def compress_text(
+    text: str,
+    *,
+    model: str = DEFAULT_MODEL,
+    options: CompressionOptions | None = None,
+) -> tuple[str, CompressionReport]:
+    """``text`` with its worthwhile JSON fragments replaced, and the report of every decision.
+
+    The string-level entry point for integrations that hold text rather than chat messages
+    (a retrieved node, a tool output): the same detection, gate, verification and cache as
+    :func:`compress_messages`. Each decision is reported with ``message_index`` 0 and path
+    ``"text"``; ``preserve_prefix`` and ``respect_cache_control`` do not apply, ``bypass``
+    does. A JSON-lines text comes back as the KTOF of its list of records (kind ``jsonl``).
+    """
+    opts = options or DEFAULT_OPTIONS
+    skip: FragmentReason | None = "bypassed" if opts.bypass else None
+    decisions: list[FragmentDecision] = []
+    walker = _MessageWalker(0, model, opts.gate_settings(), skip, decisions)
+    new = walker.string(text, "text")
+    return new, CompressionReport.from_fragments(model, decisions)
 
 
 def last_cache_breakpoint(messages: Sequence[Any]) -> int:
@@ -243,7 +271,7 @@ def rewrite_string(
 def _rewrite(
     text: str, model: str, settings: GateSettings, skip: FragmentReason | None
 ) -> tuple[str, tuple[_Item, ...]]:
-    fragments = find_fragments(text)
+    fragments = find_fragments(text, jsonl=settings.jsonl)
     if not fragments:
         return text, ()
     items: list[_Item] = []

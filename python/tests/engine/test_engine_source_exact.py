@@ -244,6 +244,7 @@ def _best(fn: Callable[[], object], repeat: int = 5) -> float:
         '{"a": 0.123456789012345678, "b": "some filler text"} ',  # inexact floats
         "see [t and {x ",  # prose that starts like JSON (each failure is a JSONDecodeError)
         'x {"k": "' + "[1, " * 10,  # a string left open to the end of the text
+        '{"a": 1, "b": [2, 3]}\n{"a": 2}\n[x]\n',  # JSON lines until a line that is not
     ],
 )
 def test_scanning_stays_linear(unit: str) -> None:

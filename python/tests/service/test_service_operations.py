@@ -186,3 +186,12 @@ def test_source_exact_reasons_reach_the_wire(content: str, reason: str) -> None:
     [fragment] = answer["report"]["fragments"]
     assert (fragment["action"], fragment["reason"]) == ("skipped", reason)
     assert answer["result"] == prompt  # kept exactly as sent
+
+
+def test_json_lines_are_one_fragment_on_the_wire() -> None:
+    records = [{"id": i, "event": "login", "user": f"u{i}"} for i in range(30)]
+    text = "\n".join(json.dumps(r) for r in records)
+    answer = call("optimize_request", {"prompt": text})
+    [fragment] = answer["report"]["fragments"]
+    assert (fragment["kind"], fragment["reason"]) == ("jsonl", "compressed")
+    assert ktof.decode(answer["result"]) == records
