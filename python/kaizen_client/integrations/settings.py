@@ -58,6 +58,9 @@ class IntegrationSettings:
     """Leave the first N messages alone (e.g. a provider-cached prefix)."""
     respect_cache_control: bool = True
     """Leave messages marked with ``cache_control`` alone."""
+    jsonl: bool = True
+    """Treat a text whose every non-blank line is a JSON object or array as one table
+    (the engine's ``jsonl`` fragment kind). A Kaizen server always does (no wire option)."""
     on_error: OnError = "fallback"
     client: KaizenClient | KaizenSyncClient | None = field(default=None, repr=False, compare=False)
     base_url: str | None = None
@@ -114,6 +117,7 @@ class IntegrationSettings:
             preserve_prefix=self.preserve_prefix,
             respect_cache_control=self.respect_cache_control,
             mode=self.mode,
+            jsonl=self.jsonl,
         )
 
     @property
@@ -151,8 +155,21 @@ class SettingsFields:
     :class:`IntegrationSettings` (so they validate, serialize and show in traces).
     :meth:`freeze_settings` reads them once, after validation; assigning one later raises
     :class:`SettingsFrozenError` (the backend is already built, the value would be
-    ignored); :meth:`with_settings` builds a changed copy.
+    ignored); :meth:`with_settings` builds a changed copy. The component keeps what it
+    built from them as ``_kaizen`` (an ``IntegrationRuntime``, a pydantic private
+    attribute), which :attr:`settings` and :attr:`is_remote` read.
     """
+
+    @property
+    def settings(self) -> IntegrationSettings:
+        """The settings this component was built with (frozen)."""
+        settings: IntegrationSettings = getattr(self, "_kaizen").settings  # noqa: B009
+        return settings
+
+    @property
+    def is_remote(self) -> bool:
+        """Whether calls go to a Kaizen server rather than the in-process engine."""
+        return self.settings.is_remote
 
     def freeze_settings(self, **overrides: Any) -> IntegrationSettings:
         """The settings these fields stand for; a client's URL and key fill unset fields."""

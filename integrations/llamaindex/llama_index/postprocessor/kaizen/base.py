@@ -21,7 +21,6 @@ from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle, Te
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.integrations import (
     IntegrationRuntime,
-    IntegrationSettings,
     SettingsFields,
     TextResult,
     acompress_texts,
@@ -29,7 +28,6 @@ from kaizen_client.integrations import (
 )
 from kaizen_client.models import DEFAULT_MIN_PERCENT_SAVED, DEFAULT_MIN_TOKENS_SAVED, DEFAULT_MODEL
 
-from ._jsonl import as_json_array, worth_it
 from .events import (
     KaizenCompressionErrorEvent,
     KaizenCompressionEvent,
@@ -45,13 +43,11 @@ TEXT = ""
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    """One string to compress: where it lives, what is sent, and what was there."""
+    """One string to compress: where it lives and what is sent."""
 
     node: int
     slot: str
     sent: str
-    original: Any
-    jsonl: bool
 
 
 class KaizenNodePostprocessor(SettingsFields, BaseNodePostprocessor):
@@ -100,16 +96,6 @@ class KaizenNodePostprocessor(SettingsFields, BaseNodePostprocessor):
         self._kaizen = IntegrationRuntime(
             settings, KaizenSavings, logger=logger, what="nodes", offload=True
         )
-
-    @property
-    def is_remote(self) -> bool:
-        """Whether calls go to a Kaizen server rather than the in-process engine."""
-        return self._kaizen.settings.is_remote
-
-    @property
-    def settings(self) -> IntegrationSettings:
-        """The engine settings this postprocessor was built with (frozen)."""
-        return self._kaizen.settings
 
     @property
     def savings(self) -> KaizenSavings:
@@ -192,12 +178,7 @@ class KaizenNodePostprocessor(SettingsFields, BaseNodePostprocessor):
                 return None
         else:
             return None
-        if not self._candidate(text):
-            return None
-        array = as_json_array(text) if self.jsonl and isinstance(value, str) else None
-        if array is not None:
-            return _Job(index, slot, array, value, True)
-        return _Job(index, slot, text, value, False)
+        return _Job(index, slot, text) if self._candidate(text) else None
 
     def _jobs(self, nodes: Sequence[NodeWithScore]) -> list[_Job]:
         jobs: list[_Job] = []
@@ -213,30 +194,15 @@ class KaizenNodePostprocessor(SettingsFields, BaseNodePostprocessor):
                         jobs.append(job)
         return jobs
 
-    def _settle(self, job: _Job, result: TextResult) -> TextResult:
-        """JSON lines: undo the array unless it still pays against the original text."""
-        if not job.jsonl:
-            return result
-        original = str(job.original)
-        if result.text == job.sent:
-            return TextResult(original, result.tokens_before, result.tokens_after, 0)
-        ok, before = worth_it(
-            original, result.tokens_after, self.model, self.min_tokens_saved, self.min_percent_saved
-        )
-        if not ok:
-            return TextResult(original, before, before, 0)
-        return TextResult(result.text, before, result.tokens_after, result.fragments_compressed)
-
     def _apply(
         self, nodes: list[NodeWithScore], jobs: Sequence[_Job], results: Sequence[TextResult]
     ) -> tuple[list[NodeWithScore], KaizenSavings]:
         changes: dict[int, dict[str, Any]] = {}
         before = after = 0
-        for job, raw in zip(jobs, results, strict=True):
-            result = self._settle(job, raw)
+        for job, result in zip(jobs, results, strict=True):
             before += result.tokens_before
             after += result.tokens_after
-            if result.text != (job.original if job.jsonl else job.sent):
+            if result.text != job.sent:
                 changes.setdefault(job.node, {})[job.slot] = result.text
         out = list(nodes)
         for index, slots in changes.items():
