@@ -54,6 +54,8 @@ MIN_JSONL_LINES: Final = 2
 _SCAN_BUDGET_FACTOR: Final = 8
 _SCAN_BUDGET_FLOOR: Final = 4096
 _RECURSION_COST: Final = 1024
+_DIRECT_FAILURES: Final = 32
+"""Failed parses per segment run on the whole text before switching to windowed parses."""
 _FIRST_WINDOW: Final = 256
 _WINDOW_GROWTH: Final = 8
 _CUT_MARGIN: Final = 8
@@ -361,14 +363,22 @@ def _embedded(parser: _SourceParser, text: str, start: int, end: int) -> list[Fr
     found: list[Fragment] = []
     budget = _SCAN_BUDGET_FACTOR * (end - start) + _SCAN_BUDGET_FLOOR
     pos = start
+    # The first failures parse in place (no copy, no re-parse: the common case of prose
+    # with a few brackets); past _DIRECT_FAILURES, each costing its offset in the text,
+    # parses run windowed so that many failures stay linear.
+    failures = 0
+    decode = parser.raw_decode
     while budget > 0:
         match = _OPENER.search(text, pos, end)
         if match is None:
             break
         begin = match.start()
         try:
-            value, stop, problem = parser.raw_decode_windowed(text, begin)
+            value, stop, problem = decode(text, begin)
         except json.JSONDecodeError:
+            failures += 1
+            if failures >= _DIRECT_FAILURES:
+                decode = parser.raw_decode_windowed
             budget -= max(1, parser.consumed)
             if parser.consumed < MIN_EMBEDDED_CHARS:
                 pos = begin + 1  # prose that merely starts like JSON
