@@ -166,6 +166,23 @@ def cassette_leaks(text: str, secrets: Sequence[str]) -> list[str]:
     return found
 
 
+def sample_rows(n: int, offset: int = 0) -> list[dict[str, Any]]:
+    """``n`` uniform user records (ids from ``offset``): the shape KTOF tables compress best.
+
+    The test data every integration's suite sends, so the same table is exercised everywhere.
+    """
+    return [
+        {
+            "id": i,
+            "name": f"user{i}",
+            "email": f"user{i}@example.test",
+            "active": (i - offset) % 2 == 0,
+            "score": (i - offset) * 1.5,
+        }
+        for i in range(offset, offset + n)
+    ]
+
+
 def recording_config(base_url: str, api_key: str) -> Any:
     """A client config for a scenario: ``base_url``, the test key, no retries (one request
     per call, so a cassette holds exactly what the scenario asked for)."""
@@ -295,6 +312,7 @@ __all__ = [
     "record_scenarios",
     "record_suite",
     "recording_config",
+    "sample_rows",
 ]
 
 

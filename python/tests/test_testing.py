@@ -89,3 +89,17 @@ def test_record_usage_and_a_module_without_suites(tmp_path: Path) -> None:
     empty = tmp_path / "test_nothing_here_selftest.py"
     empty.write_text("X = 1\n")
     assert testing.main(["record", str(empty)]) == 1
+
+
+def test_sample_rows_are_one_table_from_any_offset() -> None:
+    rows = testing.sample_rows(3, offset=10)
+    assert [row["id"] for row in rows] == [10, 11, 12]
+    assert rows[0] == {
+        "id": 10,
+        "name": "user10",
+        "email": "user10@example.test",
+        "active": True,
+        "score": 0.0,
+    }
+    assert [row["active"] for row in rows] == [True, False, True]
+    assert testing.sample_rows(2) == testing.sample_rows(2)

@@ -13,6 +13,8 @@ from langchain_core.outputs import ChatResult
 from langchain_core.runnables import Runnable
 from pydantic import Field
 
+from kaizen_client.testing import sample_rows
+
 
 class RecordingChatModel(GenericFakeChatModel):
     """``GenericFakeChatModel`` that keeps every message list it received."""
@@ -30,17 +32,8 @@ class RecordingChatModel(GenericFakeChatModel):
 
 
 def rows(n: int = 40, offset: int = 0) -> list[dict[str, Any]]:
-    """Uniform records: the shape KTOF tables compress best."""
-    return [
-        {
-            "id": i + offset,
-            "name": f"user{i + offset}",
-            "email": f"user{i + offset}@example.test",
-            "active": i % 2 == 0,
-            "score": round(i * 1.5, 2),
-        }
-        for i in range(n)
-    ]
+    """Uniform records (the core's test table): the shape KTOF tables compress best."""
+    return sample_rows(n, offset)
 
 
 def rows_json(n: int = 40, offset: int = 0) -> str:

@@ -14,6 +14,8 @@ from llama_index.core.embeddings import MockEmbedding
 from llama_index.core.llms import MockLLM
 from llama_index.core.node_parser import SentenceSplitter
 
+from kaizen_client.testing import sample_rows
+
 PROSE = (
     "The quarterly review covered hiring, the office move and the new on-call rota. "
     "Nothing in this note is structured data; it should reach the model as written."
@@ -21,17 +23,8 @@ PROSE = (
 
 
 def rows(n: int = 20, offset: int = 0) -> list[dict[str, Any]]:
-    """Uniform records: the shape KTOF tables compress best."""
-    return [
-        {
-            "id": i + offset,
-            "name": f"user{i + offset}",
-            "email": f"user{i + offset}@example.test",
-            "active": i % 2 == 0,
-            "score": round(i * 1.5, 2),
-        }
-        for i in range(n)
-    ]
+    """Uniform records (the core's test table): the shape KTOF tables compress best."""
+    return sample_rows(n, offset)
 
 
 def api_response() -> str:
