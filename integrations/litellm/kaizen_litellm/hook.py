@@ -79,7 +79,7 @@ class KaizenHook(CustomLogger):
             self.settings, SavingsTotals, logger=logger, what="messages"
         )
         self.ledger = self._kaizen.ledger
-        self._warned_sync = threading.Event()
+        self._sync_warning = threading.Lock()  # taken once, never released: one warning
 
     @property
     def on_error(self) -> OnError:
@@ -182,9 +182,8 @@ class KaizenHook(CustomLogger):
 
     def log_pre_api_call(self, model: Any, messages: Any, kwargs: dict[str, Any]) -> None:
         """Sync calls: LiteLLM runs no pre-call hook for them, so say so once."""
-        if self._warned_sync.is_set() or not req.is_unhooked_sync_call(kwargs):
+        if not req.is_unhooked_sync_call(kwargs) or not self._sync_warning.acquire(blocking=False):
             return
-        self._warned_sync.set()
         logger.warning(
             "KaizenHook cannot compress litellm.completion (sync): LiteLLM runs pre-call hooks "
             "for async calls only, so these messages were sent uncompressed. Call "
