@@ -1,4 +1,4 @@
-"""One request, start to finish: the server's checks around ``engine.handle_request``.
+"""One request, start to finish: the server's checks around ``service.handle_request``.
 
 The engine already routes, validates, runs and maps its failures to statuses (that is what
 local mode runs too); the gateway adds only what a server owes a network caller, in order:

@@ -1,7 +1,7 @@
 """Local and remote modes agree: same bodies (minus request_id), same exception classes.
 
 Remote mode runs over ``httpx.MockTransport`` whose handler is what the server does: call
-``engine.handle_request`` with the request's method, path, body and X-Request-ID.
+``service.handle_request`` with the request's method, path, body and X-Request-ID.
 """
 
 from __future__ import annotations
