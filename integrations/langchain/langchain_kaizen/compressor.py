@@ -21,7 +21,6 @@ from typing_extensions import override
 from kaizen_client import KaizenClient, KaizenSyncClient
 from kaizen_client.integrations import (
     IntegrationRuntime,
-    IntegrationSettings,
     Savings,
     SavingsTotals,
     SettingsFields,
@@ -76,16 +75,6 @@ class KaizenCompressor(SettingsFields, RunnableSerializable[CompressorInput, Com
     def model_post_init(self, context: Any, /) -> None:
         super().model_post_init(context)
         self._kaizen = IntegrationRuntime(self.freeze_settings(), SavingsTotals, logger=logger)
-
-    @property
-    def is_remote(self) -> bool:
-        """Whether calls go to a Kaizen server rather than the in-process engine."""
-        return self._kaizen.settings.is_remote
-
-    @property
-    def settings(self) -> IntegrationSettings:
-        """The settings this compressor was built with (frozen)."""
-        return self._kaizen.settings
 
     @property
     def savings(self) -> SavingsTotals:
