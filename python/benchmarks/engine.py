@@ -17,8 +17,9 @@ table: per scenario (a chat whose JSON is about 8 KB), the p50/p99 latency of
 engine in the same interleaved rounds, so before/after numbers come from one run: each
 scenario then has a row per engine, and the step-by-step table a row per engine too.
 
-Two tool-result shapes: pretty-printed (``indent=2``) and one line (``json.dumps(rows)``, what
-most tools return); 8 KB of one-line JSON holds more rows and tokens, so it is the harder case.
+Three tool-result shapes: pretty-printed (``indent=2``), one line (``json.dumps(rows)``, what
+most tools return) and JSON lines (one record per line, an exported ``.jsonl``); 8 KB of
+one-line JSON holds more rows and tokens, so it is the harder case.
 
 Target: p50 <= 1 ms for the 8 KB tool-result chat. Numbers depend on the machine; this is not
 a test. On a busy machine with few CPUs, any call longer than about a millisecond is often
@@ -95,10 +96,12 @@ def _chat(tool_content: str | None, user_content: str) -> list[dict[str, Any]]:
 def scenarios() -> dict[str, list[dict[str, Any]]]:
     data = json.dumps(records(), indent=2)
     one_line = json.dumps(records(indent=None))  # as a tool returning json.dumps(rows) sends it
+    json_lines = "\n".join(json.dumps(row) for row in records(indent=None))  # an exported .jsonl
     prose = "Please look at these orders and tell me which ones are low on stock. " * 4
     return {
         "tool result 8KB (whole)": _chat(data, "Which orders are low on stock?"),
         "tool result 8KB one-line": _chat(one_line, "Which orders are low on stock?"),
+        "tool result 8KB JSON lines": _chat(json_lines, "Which orders are low on stock?"),
         "user fenced ```json 8KB": _chat(None, f"{prose}\n```json\n{data}\n```\nThanks."),
         "embedded after prose 8KB": _chat(None, f"{prose}Orders: {data} Answer briefly."),
         "prose only 8KB (no JSON)": _chat(None, prose * (TARGET_BYTES // len(prose) + 1)),
@@ -246,7 +249,7 @@ def breakdown(
     header = f"{'cold call, step by step':<{width}} " + " ".join(f"{step:>8}" for step in STEPS)
     lines = [header, "-" * len(header)]
     for name, messages in chats.items():
-        if name.startswith("tool result"):
+        if name.startswith("tool result") and "JSON lines" not in name:  # one JSON value
             for eng in engines:
                 p50s = step_times(messages[-1]["content"], iterations, model, eng.find_fragments)
                 row = f"{name} [{eng.label}]" if eng.label else name

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kaizen_client import ktof
@@ -207,6 +207,37 @@ def test_float_is_exact_agrees_with_decimal_arithmetic(literal: str) -> None:
     if expected and value == 0.0:  # Decimal ignores the sign of zero; the check does not
         expected = literal.startswith("-") == (str(value)[0] == "-")
     assert float_is_exact(literal, value) == expected
+
+
+def _spells_its_float(literal: str) -> bool:
+    """The oracle: does ``literal``'s float write back as the same decimal number?"""
+    if not any(c in literal for c in ".eE"):
+        return True  # an integer literal: Python's int is exact
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        return False
+    if Decimal(literal) != Decimal(repr(value)):
+        return False
+    return value != 0.0 or literal.startswith("-") == repr(value).startswith("-")
+
+
+@settings(max_examples=60, deadline=None)
+@given(_FLOAT_LITERAL)
+@example("0.123456789012345678")
+@example("1e400")
+@example("1.50")
+@example("-0.0")
+def test_the_engine_compresses_exactly_the_source_exact_documents(literal: str) -> None:
+    # End to end and both ways: every inexact literal keeps the fragment, and every exact
+    # one is compressed and decodes to the same number (no needless refusals either).
+    text = rows_with(literal)
+    new, items = run(text)
+    if _spells_its_float(literal):
+        assert items == [("whole", "compressed", "compressed")]
+        score = ktof.decode(new)[0]["score"]
+        assert Decimal(json.dumps(score)) == Decimal(literal)
+    else:
+        assert (new, items) == (text, [("whole", "skipped", "not_lossless")])
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
