@@ -283,3 +283,46 @@ def test_scanning_stays_linear(unit: str) -> None:
     find_fragments(small)  # warm up
     ratio = _best(lambda: find_fragments(large)) / _best(lambda: find_fragments(small))
     assert ratio <= 6.0, f"4x the text took {ratio:.1f}x the time"
+
+
+# --- invariants of detection, on generated texts ---------------------------------------
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+_PIECES = st.one_of(
+    st.text(alphabet=st.sampled_from('ab [{}]":,\n 1x'), max_size=30),  # bracket-heavy prose
+    _JSON_VALUES.map(lambda v: json.dumps(v)),
+    _JSON_VALUES.map(lambda v: json.dumps(v, indent=2)),
+    st.tuples(_JSON_VALUES, st.integers(1, 60)).map(lambda p: json.dumps(p[0])[: p[1]]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=8).map(" ".join))
+@example('[{"id": 1, "name": "a long enough name"}, {"id": 2, "na {"k": [1, 2, 3, 4, 5, 6]}')
+def test_detection_invariants(text: str) -> None:
+    fragments = find_fragments(text)
+    previous_end = 0
+    for fragment in fragments:
+        assert previous_end <= fragment.start < fragment.end <= len(text)
+        previous_end = fragment.end
+        if fragment.kind in ("embedded", "whole", "jsonl"):
+            assert fragment.json_text == text[fragment.start : fragment.end]
+        if fragment.parsed:  # offered for compression: a complete, exact JSON value
+            assert fragment.problem is None
+            if fragment.kind != "jsonl":  # a jsonl value is the list of its lines' values
+                assert same(json.loads(fragment.json_text), fragment.value)
+        else:
+            assert fragment.problem is not None and fragment.value is None
+    for fragment in fragments:
+        if fragment.problem == "malformed":  # nothing offered from inside a broken container
+            assert not any(
+                other.parsed and fragment.start <= other.start < fragment.end
+                for other in fragments
+                if other is not fragment
+            )
