@@ -6,7 +6,8 @@
     python3 dev.py lint      ruff check, ruff format --check and mypy only
     python3 dev.py bench     codec benchmark (python/benchmarks/codec.py), compiled codec
     python3 dev.py fuzz      the hypothesis properties with random seeds and ~20x the examples
-                             (--minutes N repeats rounds for N minutes; before a release)
+                             (--minutes N repeats rounds for N minutes; before a release);
+                             `test` runs them derandomized, as CI does, so it cannot flake
     python3 dev.py setup     only create .venv and (re)install the packages
 
 Why a script and not a Makefile or tox: the only thing a fresh machine is promised is
@@ -59,7 +60,12 @@ COMPILED = VENV / "kaizen-compiled"
 # Directories inside a package dir that are never import packages to type-check.
 NOT_PACKAGES = {"tests", "test", "benchmarks", "examples", "docs", "build", "dist"}
 # Environment for the test run (LiteLLM must not fetch its model price list from the net).
-TEST_ENV = {"LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+# Hypothesis: `test` runs the properties derandomized, as CI does (profile "ci" in
+# python/tests/conftest.py), so a fresh clone's result does not depend on luck; `fuzz` searches.
+TEST_ENV = {
+    "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "ci"),
+}
 PYTEST_NO_TESTS = 5
 
 
