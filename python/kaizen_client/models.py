@@ -36,6 +36,10 @@ from .engine.defaults import (
 Delimiter = Literal[",", "\t", "|"]
 """The three delimiters TOON 4.0 defines."""
 
+MAX_INDENT = 16
+"""Largest ``indent`` a request may ask for: deeper pads only amplify a small request into a
+huge response (a 129-byte body once asked for 32 MB)."""
+
 
 class _RequestModel(BaseModel):
     """Requests ignore unknown keys: old and new clients both validate."""
@@ -50,7 +54,7 @@ class EncodeOptions(_RequestModel):
     """How to encode: codec knobs plus the gating knobs of message compression."""
 
     delimiter: Delimiter | None = None
-    indent: int | None = Field(default=None, ge=1)
+    indent: int | None = Field(default=None, ge=1, le=MAX_INDENT)
     length_marker: bool | str | None = None
     mode: EncodeMode = "auto"
     model: str = DEFAULT_MODEL
@@ -64,7 +68,7 @@ class EncodeOptions(_RequestModel):
 class DecodeOptions(_RequestModel):
     """How to read KTOF text."""
 
-    indent: int | None = Field(default=None, ge=1)
+    indent: int | None = Field(default=None, ge=1, le=MAX_INDENT)
     strict: bool | None = True
 
 

@@ -93,7 +93,13 @@ def test_encode_options_defaults() -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [{"mode": "json"}, {"delimiter": ";"}, {"indent": 0}, {"min_percent_saved": 101}],
+    [
+        {"mode": "json"},
+        {"delimiter": ";"},
+        {"indent": 0},
+        {"indent": 17},
+        {"min_percent_saved": 101},
+    ],
 )
 def test_bad_options_are_rejected(options: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):

@@ -69,6 +69,9 @@ def test_invalid_json_is_400(body: bytes | None) -> None:
         ("/v1/decompress", {"data": 5}),
         ("/v1/prompts/decode", {}),
         ("/v1/optimize/response", {"ktof": None}),
+        # An unbounded indent once turned a 129-byte request into a 32 MB answer.
+        ("/v1/compress", {"data": {"a": {"b": 1}}, "options": {"indent": 6402373705728001}}),
+        ("/v1/decompress", {"data": "a: 1", "options": {"indent": 17}}),
     ],
 )
 def test_validation_error_is_422(path: str, body: Any) -> None:
