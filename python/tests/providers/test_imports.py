@@ -1,0 +1,45 @@
+"""Importing the core never imports a provider SDK; a missing SDK names the extra to install."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+SDKS = ("openai", "anthropic", "google.genai")
+
+
+def _run(code: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=False
+    )
+
+
+def test_core_and_adapters_import_no_sdk() -> None:
+    result = _run(
+        f"""
+        import sys
+        import kaizen_client, kaizen_client.integrations
+        import kaizen_client.integrations.openai
+        loaded = [name for name in {SDKS!r} if name in sys.modules]
+        print(loaded)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_missing_sdk_names_the_extra() -> None:
+    result = _run(
+        """
+        import sys
+        sys.modules["openai"] = None  # as if it were not installed
+        from kaizen_client.integrations.openai import OpenAIKaizenWrapper
+        try:
+            OpenAIKaizenWrapper(None)
+        except ImportError as exc:
+            print(exc)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pip install 'kaizen-client[openai]'" in result.stdout
