@@ -22,7 +22,7 @@ import inspect
 import logging
 import threading
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -414,6 +414,12 @@ class Endpoint:
     reply_text: Callable[[Any], str | None]
     event_text: Callable[[Any], str | None]
     streams: Callable[[dict[str, Any]], bool] = lambda kwargs: kwargs.get("stream") is True
+    async_manager: bool = False
+    """The method is a plain function returning an async context manager (Anthropic's
+    ``AsyncMessages.stream``): compression is deferred to ``async with``, off the caller's
+    synchronous call, so a remote backend is awaited rather than blocking the event loop."""
+    skip: Callable[[dict[str, Any]], bool] = lambda kwargs: False
+    """Requests to send untouched (for example a top-level cache breakpoint covering all)."""
 
     def begin(self, state: ProviderKaizen, kwargs: dict[str, Any]) -> tuple[KaizenCall, Any]:
         decode = state.wants_decoding(kwargs)
@@ -421,7 +427,11 @@ class Endpoint:
             self.provider, self.name, state.model_for(kwargs.get("model")), decode=decode
         )
         value = kwargs.get(self.field)
-        if value is None or not (isinstance(value, (str, list, tuple)) or _iterable(value)):
+        if (
+            self.skip(kwargs)
+            or value is None
+            or not (isinstance(value, (str, list, tuple)) or _iterable(value))
+        ):
             return call, None
         return call, value
 
@@ -470,6 +480,8 @@ def method_wrapper(
             state = state_for()
             if state is None:
                 return original(*args, **kwargs)
+            if endpoint.async_manager:
+                return DeferredAsyncManager(lambda: _deferred(state, args, kwargs))
             call, value = endpoint.begin(state, kwargs)
             if value is not None:
                 slots, rebuild = endpoint.slots(value)
@@ -479,9 +491,34 @@ def method_wrapper(
                 call.sent = kwargs[endpoint.field]
             return endpoint.end(original(*args, **kwargs), call, kwargs)
 
+        async def _deferred(state: ProviderKaizen, args: Any, kwargs: dict[str, Any]) -> Any:
+            call, value = endpoint.begin(state, kwargs)
+            if value is not None:
+                slots, rebuild = endpoint.slots(value)
+                result = await state.acompress(slots, call)
+                if result.changed or not isinstance(value, (str, list)):
+                    kwargs[endpoint.field] = rebuild(result.items)
+                call.sent = kwargs[endpoint.field]
+            return endpoint.end(original(*args, **kwargs), call, kwargs)
+
         return call_
 
     return make
+
+
+class DeferredAsyncManager:
+    """An async context manager made only when entered, after an awaited compression."""
+
+    def __init__(self, start: Callable[[], Awaitable[Any]]) -> None:
+        self._start = start
+        self._manager: Any = None
+
+    async def __aenter__(self) -> Any:
+        self._manager = await self._start()
+        return await self._manager.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        return await self._manager.__aexit__(*exc)
 
 
 # --- patching ------------------------------------------------------------------------------
