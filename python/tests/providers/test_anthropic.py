@@ -1,4 +1,4 @@
-"""wrap_anthropic end to end: the real Anthropic SDK, over its HTTP stack, against the loopback fake.
+"""wrap_anthropic end to end: the real Anthropic SDK over its HTTP stack, against the loopback fake.
 
 As for OpenAI, each call goes through a wrapped and an unwrapped client and the fake's
 records are compared: compressed strings decode to exactly the original JSON, everything
