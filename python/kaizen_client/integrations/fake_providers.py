@@ -214,7 +214,7 @@ def gemini(path: str, reply: str) -> tuple[str, bytes]:
 
 
 def _error(path: str, status: int) -> dict[str, Any]:
-    if path.startswith("/v1beta"):
+    if ":generateContent" in path or ":streamGenerateContent" in path:
         return {"error": {"code": status, "message": "fake failure", "status": "UNAVAILABLE"}}
     if path.endswith("/messages"):
         return {"type": "error", "error": {"type": "overloaded_error", "message": "fake failure"}}

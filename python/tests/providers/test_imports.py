@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 SDKS = ("openai", "anthropic", "google.genai")
 
 
@@ -21,6 +23,9 @@ def test_core_and_adapters_import_no_sdk() -> None:
         import sys
         import kaizen_client, kaizen_client.integrations
         import kaizen_client.integrations.openai
+        import kaizen_client.integrations.anthropic
+        import kaizen_client.integrations.gemini
+        import kaizen_client.integrations.fake_providers
         loaded = [name for name in {SDKS!r} if name in sys.modules]
         print(loaded)
         """
@@ -29,17 +34,26 @@ def test_core_and_adapters_import_no_sdk() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_missing_sdk_names_the_extra() -> None:
+@pytest.mark.parametrize(
+    ("module", "name", "extra"),
+    [
+        ("openai", "OpenAIKaizenWrapper", "openai"),
+        ("anthropic", "AnthropicKaizenWrapper", "anthropic"),
+        ("gemini", "GeminiKaizenWrapper", "gemini"),
+    ],
+)
+def test_missing_sdk_names_the_extra(module: str, name: str, extra: str) -> None:
     result = _run(
-        """
+        f"""
         import sys
-        sys.modules["openai"] = None  # as if it were not installed
-        from kaizen_client.integrations.openai import OpenAIKaizenWrapper
+        for sdk in ("openai", "anthropic", "google.genai"):
+            sys.modules[sdk] = None  # as if it were not installed
+        from kaizen_client.integrations.{module} import {name}
         try:
-            OpenAIKaizenWrapper(None)
+            {name}(None)
         except ImportError as exc:
             print(exc)
         """
     )
     assert result.returncode == 0, result.stderr
-    assert "pip install 'kaizen-client[openai]'" in result.stdout
+    assert f"pip install 'kaizen-client[{extra}]'" in result.stdout
