@@ -29,6 +29,7 @@ import json
 import re
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -38,7 +39,9 @@ CANONICAL_URL = "http://kaizen.test"
 FILTERED = "<filtered>"
 SECRET_FIELDS = ("api_key", "apikey", "key", "token", "access_token")
 # Header names only; their values are filtered out of every cassette.
-CREDENTIAL_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+CREDENTIAL_HEADERS = frozenset(
+    {"x-api-key", "x-goog-api-key", "authorization", "proxy-authorization", "cookie"}
+)
 _BEARER = re.compile(r"bearer[ \t]+(?!<filtered>)[A-Za-z0-9._~+/=-]{4,}", re.IGNORECASE)
 _KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_-]{8,}")
 _SECRET_QUERY = re.compile(r"[?&](api_?key|key|token|access_token)=", re.IGNORECASE)
@@ -94,7 +97,9 @@ def cassette_vcr(library_dir: str | Path, secrets: Sequence[str]) -> Any:
         cassette_library_dir=str(library_dir),
         serializer="yaml",
         match_on=["method", "scheme", "host", "port", "path", "query", "body"],
-        filter_headers=[("x-api-key", FILTERED), ("authorization", FILTERED)],
+        filter_headers=[
+            (name, FILTERED) for name in ("x-api-key", "x-goog-api-key", "authorization")
+        ],
         filter_query_parameters=list(SECRET_FIELDS),
         before_record_request=before_record_request,
         before_record_response=before_record_response,
@@ -120,29 +125,35 @@ async def record_scenarios(
     api_key: str,
     secrets: Sequence[str],
     names: Sequence[str] = (),
+    server: Callable[[str], AbstractContextManager[str]] | None = None,
 ) -> list[Path]:
     """Re-record each scenario (or those in ``names``) from a real server on loopback.
 
-    Starts ``kaizen_client.server`` on a free loopback port accepting only ``api_key``, runs the
-    scenario with vcrpy in ``record_mode="all"`` and stops the server; needs the ``server``
-    extra. Returns the cassette files written.
+    Starts ``kaizen_client.server`` on a free loopback port accepting only ``api_key`` (or
+    ``server(api_key)``, a context manager yielding another service's base URL, such as a
+    fake LLM provider), runs the scenario with vcrpy in ``record_mode="all"`` and stops the
+    server; the default needs the ``server`` extra. Returns the cassette files written.
     """
-    from .server import ServerSettings, running_server
-
     written = []
     for scenario in scenarios:
         if names and scenario.name not in names:
             continue
         path = Path(library_dir) / scenario.cassette
         path.unlink(missing_ok=True)
-        settings = ServerSettings(api_keys=frozenset({api_key}))
         with (
-            running_server(settings) as base_url,
+            (server or kaizen_server)(api_key) as base_url,
             cassette_vcr(library_dir, secrets).use_cassette(scenario.cassette, record_mode="all"),
         ):
             await scenario.run(base_url)
         written.append(path)
     return written
+
+
+def kaizen_server(api_key: str) -> AbstractContextManager[str]:
+    """A Kaizen server on a free loopback port accepting only ``api_key``; yields its URL."""
+    from .server import ServerSettings, running_server
+
+    return running_server(ServerSettings(api_keys=frozenset({api_key})))
 
 
 def cassette_leaks(text: str, secrets: Sequence[str]) -> list[str]:
@@ -206,6 +217,11 @@ class CassetteSuite:
     planted: ClassVar[Sequence[str]] = ("- Bearer abcdef123456",)
     """Lines that must trip the scan when planted in place of a filtered header value (the
     test keys are always tried too)."""
+
+    @classmethod
+    def recording_server(cls, api_key: str) -> AbstractContextManager[str]:
+        """What the scenarios are recorded from (default: a Kaizen server on loopback)."""
+        return kaizen_server(api_key)
 
     @classmethod
     def vcr(cls) -> Any:
@@ -279,7 +295,9 @@ def load_suites(path: str | Path) -> list[type[CassetteSuite]]:
 async def record_suite(suite: type[CassetteSuite], names: Sequence[str] = ()) -> list[Path]:
     """Re-record a suite's scenarios (or those in ``names``): see :func:`record_scenarios`."""
     key = suite.secrets[0]
-    return await record_scenarios(suite.scenarios, suite.cassettes, key, suite.secrets, names)
+    return await record_scenarios(
+        suite.scenarios, suite.cassettes, key, suite.secrets, names, suite.recording_server
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
