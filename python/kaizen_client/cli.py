@@ -124,6 +124,22 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
+    srv.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="worker processes (default 1; more than 1 needs KAIZEN_REDIS_URL)",
+    )
+    srv.add_argument(
+        "--force-workers",
+        action="store_true",
+        help="allow --workers > 1 without Redis (each worker keeps its own state)",
+    )
+    srv.add_argument(
+        "--allow-anonymous",
+        action="store_true",
+        help="run without API keys (same as KAIZEN_ALLOW_ANONYMOUS=1; logged loudly)",
+    )
     return parser
 
 
@@ -406,8 +422,16 @@ def _cmd_serve(args: argparse.Namespace, stderr: TextIO) -> int:
             "pip install 'kaizen-client[server]'\n"
         )
         return EXIT_USAGE
+    if args.allow_anonymous:
+        os.environ["KAIZEN_ALLOW_ANONYMOUS"] = "1"  # workers read the environment too
     try:
-        serve(host=args.host, port=args.port, log_level=args.log_level)
+        serve(
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            workers=args.workers,
+            force_workers=args.force_workers,
+        )
     except ValueError as exc:  # a bad KAIZEN_* server setting
         stderr.write(f"kaizen serve: {exc}\n")
         return EXIT_USAGE

@@ -40,6 +40,12 @@ MAX_INDENT = 16
 """Largest ``indent`` a request may ask for: deeper pads only amplify a small request into a
 huge response (a 129-byte body once asked for 32 MB)."""
 
+MAX_MIN_TOKENS_SAVED = 1_000_000_000
+"""Bound of ``min_tokens_saved``: above any fragment a request body can hold."""
+
+MAX_PRESERVE_PREFIX = 100_000
+"""Bound of ``preserve_prefix`` (a message index): every numeric option has a bound."""
+
 
 class _RequestModel(BaseModel):
     """Requests ignore unknown keys: old and new clients both validate."""
@@ -58,10 +64,10 @@ class EncodeOptions(_RequestModel):
     length_marker: bool | str | None = None
     mode: EncodeMode = "auto"
     model: str = DEFAULT_MODEL
-    min_tokens_saved: int = Field(default=DEFAULT_MIN_TOKENS_SAVED, ge=0)
+    min_tokens_saved: int = Field(default=DEFAULT_MIN_TOKENS_SAVED, ge=0, le=MAX_MIN_TOKENS_SAVED)
     min_percent_saved: float = Field(default=DEFAULT_MIN_PERCENT_SAVED, ge=0, le=100)
     bypass: bool = False
-    preserve_prefix: int = Field(default=0, ge=0)
+    preserve_prefix: int = Field(default=0, ge=0, le=MAX_PRESERVE_PREFIX)
     respect_cache_control: bool = True
 
 

@@ -139,9 +139,9 @@ def test_error_responses_and_security_documented() -> None:
     spec = load_spec()
     for op, (method, path) in models.ROUTES.items():
         responses = spec["paths"][path][method.lower()]["responses"]
-        errors = {"404", "405", "500"}
+        errors = {"404", "405", "500", "503"}
         if op != "health":
-            errors |= {"400", "401", "410", "413", "422", "429"}
+            errors |= {"400", "401", "408", "410", "413", "415", "422", "429"}
         assert set(responses) == {"200"} | errors, path
     for response in spec["components"]["responses"].values():
         schema = response["content"]["application/json"]["schema"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .app import create_app
+from .factory import create_app
 from .runner import running_server, serve
 from .settings import RateLimit, ServerSettings
 from .store import InMemoryPayloadStore, Lookup, PayloadStore

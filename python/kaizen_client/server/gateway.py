@@ -3,10 +3,15 @@
 The engine already routes, validates, runs and maps its failures to statuses (that is what
 local mode runs too); the gateway adds only what a server owes a network caller, in order:
 
-1. auth (every path but ``/``)            -> 401 ``unauthorized``
+0. more than ``max_concurrency`` requests in the app -> 503 ``overloaded`` + ``Retry-After``
+1. auth (every path but ``/``)            -> 401 ``unauthorized``; a client address with too
+   many failed attempts                   -> 429 ``too_many_auth_failures`` + ``Retry-After``
+   (checked *before* the key, so a right guess looks like a wrong one once limited)
 2. per-principal rate limit               -> 429 ``rate_limited`` + ``Retry-After``
-3. body size cap, before reading it all   -> 413 ``payload_too_large``
-4. test-only fault injection              -> 503 ``unavailable``
+3. a POST whose ``Content-Type`` is set and is not JSON -> 415 ``unsupported_media_type``
+4. body size cap, before reading it all   -> 413 ``payload_too_large``; a body not finished
+   within ``body_timeout``                -> 408 ``request_timeout`` (connection closed)
+4b. test-only fault injection             -> 503 ``unavailable``
 5. ``prompts.decode`` by ``payload_id``: the stored KTOF is put into the body as ``ktof``
    (expired -> 410 ``gone``; unknown ids go on to the engine, which answers 404)
 6. the engine; then ``prompts.encode`` results are stored (``payload_id`` added) and
@@ -15,6 +20,9 @@ local mode runs too); the gateway adds only what a server owes a network caller,
 A POST with an ``Idempotency-Key`` runs steps 5-6 once per key and principal: a repeat gets
 the first 200 answer (``Idempotent-Replayed: true``), see :mod:`.idempotency`.
 
+Shared state that cannot be reached (Redis down) -> 503 ``unavailable`` + ``Retry-After``:
+never a 500, and never a request let through unchecked.
+
 Large bodies run the engine on a worker thread so one big encode does not stall the loop.
 """
 
@@ -22,7 +30,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from pydantic import ValidationError
@@ -37,10 +45,14 @@ from .auth import ANONYMOUS, Authenticator
 from .body import BodyTooLarge, read_body
 from .faults import FirstRequestFaults
 from .idempotency import IdempotencyStore
-from .ratelimit import TokenBucketLimiter
+from .ratelimit import RateLimiter
 from .responses import JSON, error_response, json_response
 from .settings import ServerSettings
+from .state import StateUnavailable
 from .store import PayloadStore
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 _OPERATIONS = {path: op for op, (_, path) in ROUTES.items()}
 HEALTH_PATH = ROUTES["health"][1]
@@ -56,13 +68,18 @@ class Gateway:
         settings: ServerSettings,
         *,
         store: PayloadStore | None,
-        limiter: TokenBucketLimiter | None,
+        limiter: RateLimiter | None,
         thread_threshold: int = DEFAULT_THREAD_THRESHOLD,
         idempotency: IdempotencyStore | None = None,
+        auth_failures: RateLimiter | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
         self.auth = Authenticator(settings.api_keys)
         self.limiter = limiter
+        self.auth_failures = auth_failures
+        self.metrics = metrics
+        self.in_flight = 0
         self.store = store
         self.faults = FirstRequestFaults(settings.fail_first)
         self.thread_threshold = thread_threshold
@@ -72,11 +89,42 @@ class Gateway:
         """The endpoint of every route."""
         state = request.scope.setdefault("state", {})
         request_id: str = state.get("request_id") or uuid.uuid4().hex
+        if self.in_flight >= self.settings.max_concurrency:
+            return error_response(
+                503,
+                "overloaded",
+                "the server is at its concurrency limit; retry shortly",
+                request_id,
+                {"max_concurrency": self.settings.max_concurrency},
+                headers={"retry-after": "1"},
+            )
+        self.in_flight += 1
+        try:
+            return await self._handle(request, state, request_id)
+        except StateUnavailable as exc:
+            return error_response(
+                503,
+                "unavailable",
+                f"shared state is unreachable ({exc.what}); retry shortly",
+                request_id,
+                headers={"retry-after": "1"},
+            )
+        finally:
+            self.in_flight -= 1
+
+    async def _handle(self, request: Request, state: dict[str, Any], request_id: str) -> Response:
         path = normalize_path(request.url.path)
         owner = ANONYMOUS
         if path != HEALTH_PATH:
+            address = "ip:" + (request.client.host if request.client else "?")
+            limited = await self._auth_limited(address, request_id, cost=0)
+            if limited is not None:
+                return limited
             principal = self.auth.principal(request.headers)
             if principal is None:
+                limited = await self._auth_limited(address, request_id, cost=1)
+                if limited is not None:
+                    return limited
                 return error_response(
                     401,
                     "unauthorized",
@@ -86,11 +134,25 @@ class Gateway:
                     headers={"www-authenticate": "Bearer"},
                 )
             state["principal"] = owner = principal
-            refused = self._rate_limited(request, principal, request_id)
+            refused = await self._rate_limited(request, principal, request_id)
             if refused is not None:
                 return refused
+        if request.method == "POST" and not _json_content_type(request):
+            return error_response(
+                415,
+                "unsupported_media_type",
+                "Content-Type must be application/json (or a +json type)",
+                request_id,
+                {"content_type": request.headers.get("content-type", "")[:100]},
+            )
         try:
-            body = await read_body(request, self.settings.max_body_bytes)
+            with anyio.fail_after(self.settings.body_timeout):
+                body = await read_body(request, self.settings.max_body_bytes)
+        except TimeoutError:
+            message = f"request body not received within {self.settings.body_timeout:g} s"
+            return error_response(
+                408, "request_timeout", message, request_id, headers={"connection": "close"}
+            )
         except BodyTooLarge as exc:
             # No "Connection: close": closing a socket with unread input makes the kernel send a
             # reset, which can destroy the 413 before the client reads it. The ASGI server
@@ -120,6 +182,8 @@ class Gateway:
         status, payload = await self._engine(method, path, body, request_id)
         if status == 200:
             await self._finish(op, payload, owner)
+            if self.metrics is not None:
+                self.metrics.tokens(payload)
         return status, payload
 
     async def _idempotent(
@@ -154,15 +218,38 @@ class Gateway:
         kept = await self.idempotency.complete(owner, key, mine)
         return response if kept is mine else _replay(kept, request_id)
 
-    def _rate_limited(self, request: Request, principal: str, request_id: str) -> Response | None:
+    async def _auth_limited(self, address: str, request_id: str, cost: int) -> Response | None:
+        """429 when ``address`` has used up its failed attempts (``cost=1`` records one)."""
+        if self.auth_failures is None or self.auth.open:
+            return None
+        wait = await self.auth_failures.take(address, cost)
+        if not wait:
+            return None
+        if self.metrics is not None:
+            self.metrics.rate_limited("auth")
+        seconds = int(wait)
+        return error_response(
+            429,
+            "too_many_auth_failures",
+            f"too many failed authentication attempts; retry after {seconds} s",
+            request_id,
+            {"retry_after": seconds},
+            headers={"retry-after": str(seconds)},
+        )
+
+    async def _rate_limited(
+        self, request: Request, principal: str, request_id: str
+    ) -> Response | None:
         if self.limiter is None:
             return None
         bucket = principal
         if principal == ANONYMOUS:  # open server: limit per client address instead
             bucket = "ip:" + (request.client.host if request.client else "?")
-        wait = self.limiter.acquire(bucket)
+        wait = await self.limiter.take(bucket)
         if not wait:
             return None
+        if self.metrics is not None:
+            self.metrics.rate_limited("request")
         seconds = int(wait)
         return error_response(
             429,
@@ -220,6 +307,17 @@ def _call_engine(
     method: str, path: str, body: bytes, request_id: str
 ) -> tuple[int, dict[str, Any]]:
     return handle_request(method, path, body or None, request_id=request_id)
+
+
+def _json_content_type(request: Request) -> bool:
+    """No ``Content-Type`` (taken as JSON), ``application/json`` or any ``+json`` type."""
+    raw = request.headers.get("content-type")
+    if raw is None:
+        return True
+    media = raw.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def _replay(result: StoredResult, request_id: str) -> Response:

@@ -19,11 +19,14 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..service.routing import error_body
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 access_logger = logging.getLogger("kaizen_client.server.access")
 logger = logging.getLogger("kaizen_client.server")
@@ -55,8 +58,9 @@ def _logged_path(scope: Scope) -> str:
 class RequestContextMiddleware:
     """Request id in and out, a structured 500 for escaped errors, one access-log line."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics | None = None) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -85,6 +89,9 @@ class RequestContextMiddleware:
                 raise
             await _send_internal_error(send_with_id, request_id)
         finally:
+            if self.metrics is not None:
+                elapsed = time.perf_counter() - started
+                self.metrics.observe(scope.get("path", ""), status[0] if status else 0, elapsed)
             if access_logger.isEnabledFor(logging.INFO):
                 access_logger.info(
                     "%s %s %s %.1fms principal=%s request_id=%s",

@@ -14,8 +14,20 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
 from .settings import RateLimit
+
+
+class RateLimiter(Protocol):
+    """What the gateway needs from a limiter (in memory here, Redis in :mod:`.redis_state`)."""
+
+    limit: RateLimit
+
+    async def take(self, bucket: str, cost: int = 1) -> float:
+        """Take ``cost`` tokens (0 = only look): 0.0 when allowed, else whole seconds to wait."""
+        ...
+
 
 DEFAULT_MAX_BUCKETS = 10_000
 
@@ -37,13 +49,16 @@ class TokenBucketLimiter:
         self._max_buckets = max_buckets
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # tokens, time
 
-    def acquire(self, principal: str) -> float:
+    async def take(self, bucket: str, cost: int = 1) -> float:
+        return self.acquire(bucket, cost)
+
+    def acquire(self, principal: str, cost: int = 1) -> float:
         now = self._clock()
         tokens, last = self._buckets.pop(principal, (self._capacity, now))
         tokens = min(self._capacity, tokens + (now - last) * self._rate)
         wait = 0.0
         if tokens >= 1.0:
-            tokens -= 1.0
+            tokens -= cost
         else:
             wait = float(max(1, math.ceil((1.0 - tokens) / self._rate)))
         self._buckets[principal] = (tokens, now)

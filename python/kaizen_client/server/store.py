@@ -4,6 +4,11 @@ The interface is async so a networked store (Redis: ``SET id text EX ttl`` plus 
 tombstone key for 410) can implement it without blocking the event loop. Payloads belong to
 the principal that stored them: another caller asking for the id is told it does not exist.
 
+Every entry is charged its real footprint against the byte budget: the text's UTF-8 bytes
+plus the id, the owner and a fixed per-entry overhead (:data:`ENTRY_OVERHEAD`, the Python
+objects around them), so a flood of empty prompts is bounded too; ``max_entries`` caps the
+count outright.
+
 The in-memory store keeps entries in insertion order, which with one TTL is also expiry
 order, so sweeping is O(1) per expired entry. Expired (or evicted) ids leave a tombstone so
 they answer 410 rather than 404; tombstones are capped in number, the oldest forgotten first.
@@ -41,6 +46,19 @@ class PayloadStore(Protocol):
         ...
 
 
+ENTRY_OVERHEAD = 256
+"""Bytes charged per entry beyond its strings: dict slot, entry object, str headers, float."""
+
+DEFAULT_MAX_ENTRIES = 100_000
+
+
+def footprint(payload_id: str, owner: str, text: str) -> int:
+    """What one entry costs the budget: its strings plus :data:`ENTRY_OVERHEAD`."""
+    return (
+        len(text.encode("utf-8", "surrogatepass")) + len(payload_id) + len(owner) + ENTRY_OVERHEAD
+    )
+
+
 def new_payload_id() -> str:
     """128 random bits, URL-safe; the prefix makes ids recognisable in logs."""
     return "pl_" + secrets.token_urlsafe(16)
@@ -62,11 +80,13 @@ class InMemoryPayloadStore:
         *,
         ttl: float,
         max_bytes: int,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
         max_tombstones: int = 100_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ttl = ttl
         self.max_bytes = max_bytes
+        self.max_entries = max_entries
         self._max_tombstones = max_tombstones
         self._clock = clock
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
@@ -82,13 +102,15 @@ class InMemoryPayloadStore:
 
     async def put(self, owner: str, text: str) -> str:
         payload_id = new_payload_id()
-        size = len(text.encode("utf-8"))
+        size = footprint(payload_id, owner, text)
         self._sweep(self._clock())
-        if size > self.max_bytes:
+        if size > self.max_bytes or self.max_entries < 1:
             # Too big to keep at all: it is "gone" at once rather than evicting everything.
             self._bury(payload_id, owner)
             return payload_id
-        while self._entries and self._bytes + size > self.max_bytes:
+        while self._entries and (
+            self._bytes + size > self.max_bytes or len(self._entries) >= self.max_entries
+        ):
             self._evict_oldest()
         self._entries[payload_id] = _Entry(owner, text, self._clock() + self.ttl, size)
         self._bytes += size

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -52,11 +54,29 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+# Escapes of lone surrogates and numbers too large for a float: rare, so looked for first and
+# only then checked properly (answering them would mean a 500 or a non-JSON "Infinity").
+_SUSPECT = re.compile(rb"\\u[dD][89a-fA-F]|[eE][+-]?\d{3}|\d{300}")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:20]!r} is out of range")
+    return value
+
+
 def _parse_body(body: bytes | None) -> Any:
     if not body:
         raise _InvalidJSON("request body is empty; expected a JSON object")
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        if _SUSPECT.search(body) is None:
+            return json.loads(body, parse_constant=_reject_constant)
+        data = json.loads(body, parse_constant=_reject_constant, parse_float=_finite)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
+        return data
+    except UnicodeEncodeError:
+        raise _InvalidJSON("request body is not valid JSON: lone surrogate escape") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise _InvalidJSON(f"request body is not valid JSON: {exc}") from None
     except RecursionError:

@@ -7,10 +7,10 @@ import logging
 import httpx
 import pytest
 
-from kaizen_client.server import ServerSettings, create_app
+from kaizen_client.server import RateLimit, ServerSettings, create_app
 from kaizen_client.server.auth import Authenticator, fingerprint, presented_key
 
-from .conftest import KEY, OTHER_KEY, AppClient, auth
+from .conftest import KEY, OTHER_KEY, AppClient, FakeClock, auth
 
 BODY = {"data": {"a": 1}}
 
@@ -76,14 +76,88 @@ async def test_health_needs_no_key(client: httpx.AsyncClient) -> None:
     assert response.json()["mode"] == "server"
 
 
-async def test_no_keys_configured_means_open_with_a_warning(
+async def test_open_only_when_asked_and_then_with_a_loud_warning(
     make_client: AppClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="kaizen_client.server"):
-        client = make_client(api_keys=frozenset())
-    assert any("KAIZEN_API_KEYS is not set" in r.getMessage() for r in caplog.records)
+        client = make_client(api_keys=frozenset(), allow_anonymous=True)
+    assert any("ANONYMOUS MODE" in r.getMessage() for r in caplog.records)
     response = await client.post("/v1/compress", json=BODY)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["", " , ", ",,", "   "])
+def test_keys_variable_without_a_key_refuses_to_start(value: str) -> None:
+    """Finding 5: ``KAIZEN_API_KEYS=" , "`` used to run the server open, saying "not set"."""
+    with pytest.raises(ValueError, match="KAIZEN_API_KEYS holds no key"):
+        ServerSettings.from_env({"KAIZEN_API_KEYS": value})
+    with pytest.raises(ValueError, match="KAIZEN_ALLOW_ANONYMOUS"):
+        ServerSettings.from_env({})
+    open_server = ServerSettings.from_env({"KAIZEN_API_KEYS": value, "KAIZEN_ALLOW_ANONYMOUS": "1"})
+    assert not open_server.auth_enabled
+
+
+async def test_failed_attempts_are_limited_per_client_address(
+    make_client: AppClient, clock: FakeClock
+) -> None:
+    """Finding 5: 300 guesses in 0.6 s went through; now 10 per minute, then 429 for all."""
+    client = make_client(auth_failure_limit=RateLimit(10, 60.0))
+    statuses = [
+        (
+            await client.post("/v1/compress", json=BODY, headers=auth(f"sk-guess-{i:04d}"))
+        ).status_code
+        for i in range(12)
+    ]
+    assert statuses == [401] * 10 + [429] * 2
+    # Once limited, even the right key is refused: a guess cannot be told right from wrong.
+    limited = await client.post("/v1/compress", json=BODY, headers=auth())
+    assert limited.status_code == 429
+    assert limited.headers["retry-after"] == "6"
+    assert limited.json()["error"]["code"] == "too_many_auth_failures"
+    clock.advance(6)
+    assert (await client.post("/v1/compress", json=BODY, headers=auth())).status_code == 200
+
+
+async def test_successful_requests_do_not_use_up_the_failure_budget(
+    make_client: AppClient,
+) -> None:
+    client = make_client(auth_failure_limit=RateLimit(2, 60.0))
+    for _ in range(20):
+        assert (await client.post("/v1/compress", json=BODY, headers=auth())).status_code == 200
+
+
+async def test_a_non_ascii_key_sent_as_utf8_matches() -> None:
+    """Finding 5: a key with non-ASCII characters never matched (headers are latin-1 text)."""
+    key = "sk-clé-ünïcode-0123456789"
+    app = create_app(ServerSettings(api_keys=frozenset({key})))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://kaizen.test") as client:
+        ok = await client.post(
+            "/v1/compress", json=BODY, headers=[(b"x-api-key", key.encode("utf-8"))]
+        )
+        assert ok.status_code == 200, ok.text
+        wrong = await client.post(
+            "/v1/compress", json=BODY, headers=[(b"x-api-key", key.encode("latin-1", "replace"))]
+        )
+        assert wrong.status_code == 401
+
+
+def test_keys_are_compared_as_sha256_digests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every comparison is between two 32-byte digests, whatever the keys' lengths."""
+    import kaizen_client.server.auth as auth_module
+
+    seen: list[tuple[int, int]] = []
+    real = auth_module.hmac.compare_digest
+
+    def spy(a: bytes, b: bytes) -> bool:
+        seen.append((len(a), len(b)))
+        return real(a, b)
+
+    monkeypatch.setattr(auth_module.hmac, "compare_digest", spy)
+    authenticator = Authenticator([KEY, "short-k", "x" * 500])
+    assert authenticator.principal({"x-api-key": "y"}) is None
+    assert authenticator.principal({"x-api-key": KEY}) == fingerprint(KEY)
+    assert seen and set(seen) == {(32, 32)}
 
 
 def test_keys_configured_means_no_warning(caplog: pytest.LogCaptureFixture) -> None:

@@ -82,7 +82,7 @@ async def test_rate_limit_answers_429_with_retry_after(
 
 
 async def test_open_server_limits_per_client_address(make_client: AppClient) -> None:
-    client = make_client(api_keys=frozenset(), rate_limit=RateLimit(1, 60.0))
+    client = make_client(api_keys=frozenset(), allow_anonymous=True, rate_limit=RateLimit(1, 60.0))
     assert (await client.post("/v1/compress", json={"data": 1})).is_success
     response = await client.post("/v1/compress", json={"data": 1})
     assert response.status_code == 429 and response.headers["retry-after"] == "60"

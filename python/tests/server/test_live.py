@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -22,6 +18,7 @@ from kaizen_client import (
 )
 from kaizen_client.server import ServerSettings, running_server
 
+from . import processes
 from .conftest import KEY
 
 SETTINGS = ServerSettings(api_keys=frozenset({KEY}), max_body_bytes=64 * 1024)
@@ -82,41 +79,17 @@ async def test_bearer_auth_live(live_url: str) -> None:
         assert ok.headers["x-request-id"] == ok.json()["request_id"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _serve(env_keys: str | None) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KAIZEN_")}
+def _serve(env_keys: str | None, **extra: str) -> tuple[subprocess.Popen[str], str]:
+    port = processes.free_port()
+    env = processes.clean_env(extra)
     if env_keys is not None:
         env["KAIZEN_API_KEYS"] = env_keys
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kaizen_client.server", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/", timeout=1).status_code == 200:
-                return process, url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("kaizen serve did not start: " + (process.communicate()[0] or ""))
+    argv = ["-m", "kaizen_client.server", "--port", str(port)]
+    return processes.start(argv, env, port, ready_path="/")
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=15)
-    return output
+    return processes.stop(process)
 
 
 def test_kaizen_serve_process_with_keys() -> None:
@@ -132,13 +105,31 @@ def test_kaizen_serve_process_with_keys() -> None:
     assert process.returncode == 0
     assert "POST /v1/compress 200" in output and "principal=key:" in output  # access log
     assert KEY not in output and "sk-second-key" not in output
-    assert "KAIZEN_API_KEYS is not set" not in output
+    assert "ANONYMOUS MODE" not in output
 
 
-def test_kaizen_serve_process_open_warns() -> None:
-    process, url = _serve(None)
+@pytest.mark.parametrize("keys", [None, "", " , "])
+def test_kaizen_serve_without_keys_refuses_to_start(keys: str | None) -> None:
+    """Finding 5: an unset, empty or separator-only KAIZEN_API_KEYS no longer runs open."""
+    env = processes.clean_env()
+    if keys is not None:
+        env["KAIZEN_API_KEYS"] = keys
+    port = processes.free_port()
+    done = subprocess.run(
+        [sys.executable, *processes.serve_argv(port)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "KAIZEN_API_KEYS holds no key" in done.stderr
+
+
+def test_kaizen_serve_open_on_purpose_warns_loudly() -> None:
+    process, url = _serve(None, KAIZEN_ALLOW_ANONYMOUS="1")
     try:
         assert httpx.post(url + "/v1/compress", json={"data": 1}).status_code == 200
     finally:
         output = _stop(process)
-    assert "KAIZEN_API_KEYS is not set" in output
+    assert "ANONYMOUS MODE" in output

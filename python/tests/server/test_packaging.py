@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import subprocess
 import sys
 
+import httpx
 import pytest
 
 from kaizen_client import cli
+
+from . import processes
 
 SERVER_STACK = ("fastapi", "starlette", "uvicorn", "kaizen_client.server")
 
@@ -43,12 +47,35 @@ def test_serve_with_a_bad_setting_is_a_clear_usage_error(monkeypatch: pytest.Mon
     assert "KAIZEN_MAX_BODY_BYTES" in stderr.getvalue()
 
 
-def test_uvicorn_app_path_builds_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_uvicorn_app_path_serves_as_documented() -> None:
+    """Finding 1: ``uvicorn kaizen_client.server:app`` answered every request with a plain-text
+    500 (the attribute was the ``app`` submodule). Run exactly what a user runs."""
+    port = processes.free_port()
+    env = processes.clean_env({"KAIZEN_API_KEYS": "sk-env-key-1, sk-env-key-2"})
+    argv = ["-m", "uvicorn", "kaizen_client.server:app", "--port", str(port)]
+    process, url = processes.start(argv, env, port, ready_path="/")
+    try:
+        health = httpx.get(url + "/")
+        assert health.status_code == 200 and health.json()["mode"] == "server"
+        answer = httpx.post(
+            url + "/v1/compress", json={"data": [1]}, headers={"x-api-key": "sk-env-key-2"}
+        )
+        assert answer.status_code == 200 and answer.json()["result"] == "[1]"
+        assert httpx.post(url + "/v1/compress", json={"data": [1]}).status_code == 401
+    finally:
+        output = processes.stop(process)
+    assert "sk-env-key" not in output
+
+
+def test_uvicorn_app_path_builds_once_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     import kaizen_client.server as server
 
     monkeypatch.setenv("KAIZEN_API_KEYS", "sk-env-key-1, sk-env-key-2")
-    monkeypatch.delitem(vars(server), "app", raising=False)
+    for name in ("factory", "runner", "gateway", "metrics"):  # no submodule may shadow ``app``
+        importlib.import_module(f"kaizen_client.server.{name}")
+
     app = server.app
+    assert not isinstance(app, type(server))
     assert app.state.settings.api_keys == frozenset({"sk-env-key-1", "sk-env-key-2"})
     assert server.app is app  # built once
     assert "sk-env-key" not in repr(app.state.settings)

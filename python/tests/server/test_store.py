@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from kaizen_client.server.store import InMemoryPayloadStore
+from kaizen_client.server.store import InMemoryPayloadStore, footprint
 
 from .conftest import OTHER_KEY, AppClient, FakeClock, auth
 
@@ -81,17 +81,50 @@ async def test_storage_off_means_no_payload_id(make_client: AppClient) -> None:
 
 async def test_memory_store_expiry_and_budget() -> None:
     clock = FakeClock()
-    store = InMemoryPayloadStore(ttl=10, max_bytes=10, clock=clock)
+    fixed = footprint("pl_" + "x" * 22, "me", "")  # what an entry costs beyond its text
+    store = InMemoryPayloadStore(ttl=10, max_bytes=fixed + 10, clock=clock)
     first = await store.put("me", "12345")
     assert (await store.get("me", first)).text == "12345"
     assert (await store.get("you", first)).state == "unknown"
     second = await store.put("me", "678901")  # over budget: the oldest goes
     assert (await store.get("me", first)).state == "expired"
     assert (await store.get("me", second)).state == "found"
-    assert store.bytes_used == 6 and len(store) == 1
+    assert store.bytes_used == fixed + 6 and len(store) == 1
     huge = await store.put("me", "x" * 11)  # never fits: gone at once
     assert (await store.get("me", huge)).state == "expired"
     clock.advance(10)
     assert (await store.get("me", second)).state == "expired"
     assert store.bytes_used == 0 and len(store) == 0
     assert (await store.get("me", "pl_other")).state == "unknown"
+
+
+async def test_empty_prompts_are_charged_their_footprint() -> None:
+    """Finding 4: an empty prompt cost 0 bytes, so ``max_bytes=1`` kept 100,000 entries."""
+    from kaizen_client.server.store import ENTRY_OVERHEAD
+
+    store = InMemoryPayloadStore(ttl=60, max_bytes=10 * (ENTRY_OVERHEAD + 40))
+    ids = [await store.put("key:abc", "") for _ in range(1000)]
+    assert 1 <= len(store) <= 10
+    assert store.bytes_used <= store.max_bytes
+    assert (await store.get("key:abc", ids[-1])).state == "found"
+    assert (await store.get("key:abc", ids[0])).state == "expired"  # evicted, so 410
+    tiny = InMemoryPayloadStore(ttl=60, max_bytes=1)
+    for _ in range(1000):
+        await tiny.put("key:abc", "")
+    assert len(tiny) == 0 and tiny.bytes_used == 0
+
+
+async def test_max_entries_caps_the_count() -> None:
+    store = InMemoryPayloadStore(ttl=60, max_bytes=2**30, max_entries=5)
+    ids = [await store.put("key:abc", "x") for _ in range(50)]
+    assert len(store) == 5
+    assert [(await store.get("key:abc", i)).state for i in ids[-5:]] == ["found"] * 5
+    assert (await store.get("key:abc", ids[0])).state == "expired"
+
+
+async def test_the_server_passes_max_entries_on(make_client: AppClient) -> None:
+    client = make_client(payload_max_entries=3)
+    first = await encode(client)
+    for _ in range(3):
+        await encode(client)
+    assert (await decode_id(client, first["payload_id"])).status_code == 410
