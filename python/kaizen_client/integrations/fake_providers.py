@@ -233,6 +233,8 @@ class FakeProvider:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stalls in timings
+            wbufsize = -1  # headers and body leave in one write
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
