@@ -1,7 +1,9 @@
 """Rate-limited logging of accept errors, so running out of file descriptors cannot flood the log.
 
 When a process hits its open-file limit, asyncio logs every failed ``accept()`` with a full
-traceback; under a connection flood that was 688,000 tracebacks (279 MB) in seconds, which
+traceback, up to ``backlog`` (2048) times per wake-up, each scheduling another
+``_start_serving`` retry (which fail again, and once more at shutdown when the socket is
+gone); under a connection flood that was 688,000 tracebacks (279 MB) in seconds, which
 fills the disk and buries the one useful line. :class:`AcceptErrorFilter` lets one such
 record through per ``interval`` seconds, without the traceback, saying how many it held back.
 Other records pass untouched. ``serve`` installs it on the ``asyncio`` logger.
@@ -18,8 +20,9 @@ _RESOURCE_ERRNOS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 
 
 def is_accept_error(record: logging.LogRecord) -> bool:
-    """A failed ``accept()`` (asyncio's wording) or an out-of-descriptors ``OSError``."""
-    if "accept" in str(record.msg).lower():
+    """A failed ``accept()`` or its retry (asyncio's wording), or an out-of-descriptors error."""
+    message = str(record.msg)
+    if "accept" in message.lower() or "_start_serving" in message:
         return True
     exc = record.exc_info[1] if record.exc_info else None
     return isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS
