@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..tokens import tokenizer_info
+from ._prices import input_price
 from .backend import Backend
 from .replies import reply_data
 from .run import CompressionGuard
@@ -87,12 +88,21 @@ class KaizenCall:
     def tokens_saved(self) -> int:
         return self.savings.tokens_saved if self.savings else 0
 
+    @property
+    def dollars_saved(self) -> float | None:
+        """``tokens_saved`` at the model's input price from LiteLLM's price map (see
+        :mod:`._prices`), or ``None`` when LiteLLM is not installed or lists no price.
+        As approximate as the token counts when ``exact`` is false."""
+        price = input_price(self.model, _PRICE_PROVIDERS.get(self.provider))
+        return None if price is None else price * self.tokens_saved
+
     def read_reply(self, text: str | None) -> None:
         """Record the reply text and, when it holds an object or array, its data."""
         self.text = text
         self.decoded = reply_data(text) if text else None
 
 
+_PRICE_PROVIDERS = {"gemini": "gemini", "anthropic": "anthropic", "openai": "openai"}
 _calls: dict[int, KaizenCall] = {}
 _calls_lock = threading.Lock()
 

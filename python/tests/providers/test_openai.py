@@ -304,3 +304,18 @@ async def test_014_wrapper_runs_unchanged(fake: FakeProvider, monkeypatch: Any) 
     assert sent["input"] == result["encoded"]["result"]
     assert result["encoded"]["report"]["tokens_saved"] > 0
     assert json.loads(json.dumps(ROWS)) == ROWS
+
+
+def test_dollars_come_from_litellms_price_map_or_not_at_all(fake: FakeProvider) -> None:
+    from kaizen_client.integrations import _prices
+
+    wrapped, _ = _clients(fake)
+    call = kaizen_call(wrapped.chat.completions.create(model="gpt-4o", messages=CHAT))
+    assert call is not None
+    price = _prices.input_price("gpt-4o")
+    if price is None:  # LiteLLM not installed: no guess
+        assert call.dollars_saved is None
+    else:
+        assert call.dollars_saved == pytest.approx(price * call.tokens_saved)
+    unknown = kaizen_call(wrapped.chat.completions.create(model="no-such-model-x", messages=CHAT))
+    assert unknown is not None and unknown.dollars_saved is None
