@@ -172,3 +172,20 @@ async def test_014_wrapper_runs_unchanged(fake: FakeProvider, monkeypatch: Any) 
     assert sent["stop_sequences"] == ["END"]
     assert sent["messages"] == result["encoded"]["result"]
     assert sent["model"] == "claude-3-5-sonnet-20240620"
+
+
+def test_parse(fake: FakeProvider) -> None:
+    from pydantic import BaseModel
+
+    class Answer(BaseModel):
+        items: list[dict[str, int]]
+
+    fake.reply = '{"items": [{"a": 1, "b": 2}, {"a": 3, "b": 4}]}'
+    wrapped, plain = _clients(fake, decode_replies=True)
+    parsed = wrapped.messages.parse(
+        model=MODEL, max_tokens=64, messages=MESSAGES, output_format=Answer
+    )
+    plain.messages.parse(model=MODEL, max_tokens=64, messages=MESSAGES, output_format=Answer)
+    assert _compare(fake) == ["$.messages[2].content[0].content"]
+    assert parsed.parsed_output == Answer(**TOON_DATA)
+    assert kaizen_call(parsed).decoded == TOON_DATA

@@ -188,7 +188,29 @@ async def test_async_chat_responses_and_streams(fake: FakeProvider) -> None:
     async with wrapped.responses.stream(model="gpt-4.1", input=INPUT) as events:
         final = await events.get_final_response()
     assert final.output_text == TOON_REPLY
-    assert kaizen_state(wrapped).totals.calls == 4
+    async with wrapped.chat.completions.stream(model="gpt-4o", messages=CHAT) as chunks:
+        completion = await chunks.get_final_completion()
+    assert completion.choices[0].message.content == TOON_REPLY
+    assert fake.last().json["messages"] == fake.requests[0].json["messages"]
+    assert kaizen_state(wrapped).totals.calls == 5
+
+
+async def test_async_parse(fake: FakeProvider) -> None:
+    class Answer(BaseModel):
+        items: list[dict[str, int]]
+
+    fake.reply = json.dumps(TOON_DATA)
+    wrapped, plain = _async_clients(fake)
+    parsed = await wrapped.chat.completions.parse(
+        model="gpt-4o", messages=CHAT, response_format=Answer
+    )
+    await plain.chat.completions.parse(model="gpt-4o", messages=CHAT, response_format=Answer)
+    assert _compare(*_pair(fake)) == ["$.messages[3].content"]
+    assert parsed.choices[0].message.parsed == Answer(**TOON_DATA)
+    response = await wrapped.responses.parse(model="gpt-4.1", input=INPUT, text_format=Answer)
+    await plain.responses.parse(model="gpt-4.1", input=INPUT, text_format=Answer)
+    assert _compare(*_pair(fake)) == ["$.input[0].content[0].text", "$.input[2].output"]
+    assert response.output_parsed == Answer(**TOON_DATA)
 
 
 def test_sdk_retries_send_the_same_compressed_body_once_compressed(fake: FakeProvider) -> None:
