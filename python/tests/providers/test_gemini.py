@@ -160,3 +160,16 @@ async def test_014_wrapper_runs_unchanged(fake: FakeProvider, monkeypatch: Any) 
     assert fake.last().path.endswith("/models/gemini-2.5-flash:generateContent")
     assert sent["systemInstruction"]["parts"][0]["text"] == "Be brief."
     assert len(sent["contents"][0]["parts"][0]["text"]) < len(prompt["messages"][1]["content"])
+
+
+def test_chats_go_through_the_wrapped_models(fake: FakeProvider) -> None:
+    client = wrap_gemini(_client(fake))
+    chat = client.chats.create(model=MODEL)
+    chat.send_message("Orders:\n" + ROWS_TEXT)
+    chat.send_message("And again:\n" + ROWS_TEXT)
+    history = fake.last().json["contents"]
+    assert [c["role"] for c in history] == ["user", "model", "user"]
+    for content in (history[0], history[2]):
+        text = content["parts"][0]["text"]
+        assert len(text) < len(ROWS_TEXT) and decode(text.split(":\n", 1)[1].strip()) == ROWS
+    assert kaizen_state(client).totals.calls == 2
