@@ -22,7 +22,7 @@ import inspect
 import logging
 import threading
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,25 +132,38 @@ def kaizen_call(response: Any) -> KaizenCall | None:
 class Slot:
     """One request item as the engine sees it, and how to put a rewritten one back.
 
-    ``message`` is an OpenAI-style message (or any value the engine leaves alone, such as
-    ``{"role": "assistant"}`` standing in for an item it must not touch); ``back`` turns the
-    engine's rewritten message into the provider's item. The engine returns the very same
-    object for a message it did not change, so unchanged items are never rebuilt.
+    ``message`` is a JSON-like OpenAI-style message (or ``{"role": "assistant"}`` standing in
+    for an item the engine must not touch); ``back`` turns the engine's rewritten message into
+    the provider's item. An unchanged message (the same object from the local engine, an
+    equal one from a Kaizen server) gives back the original item, never a rebuilt one.
     """
 
     item: Any
     message: Any
     back: Callable[[Any], Any] | None = None
 
+    def unchanged(self, new: Any) -> bool:
+        return new is self.message or new == self.message
+
     def result(self, new: Any) -> Any:
-        if new is self.message:
+        if self.unchanged(new):
             return self.item
         return new if self.back is None else self.back(new)
+
+
+def same(new: Any, old: Any) -> bool:
+    """Whether the engine left ``old`` as it was (identical locally, equal from a server)."""
+    return new is old or new == old
 
 
 def keep(item: Any) -> Slot:
     """A slot the engine must not touch (it sees an assistant message)."""
     return Slot(item, {"role": "assistant"})
+
+
+def message_slot(message: Any) -> Slot:
+    """A message the engine reads as it is; SDK objects (earlier replies) are kept as they are."""
+    return Slot(message, message) if isinstance(message, Mapping) else keep(message)
 
 
 @dataclass
@@ -234,7 +247,7 @@ class ProviderKaizen:
         if len(out) != len(slots):
             raise ValueError(f"the engine returned {len(out)} messages for {len(slots)}")
         items = [slot.result(new) for slot, new in zip(slots, out, strict=True)]
-        changed = sum(new is not slot.message for slot, new in zip(slots, out, strict=True))
+        changed = sum(not slot.unchanged(new) for slot, new in zip(slots, out, strict=True))
         self.ledger.add(SavingsTotals.of_call(savings, items=len(slots), items_compressed=changed))
         call.savings = savings
         return Compressed(items, changed > 0, call)
@@ -638,11 +651,13 @@ __all__ = [
     "kaizen_call",
     "kaizen_state",
     "keep",
+    "message_slot",
     "method_wrapper",
     "original_of",
     "patch",
     "patch_copies",
     "remember",
     "require",
+    "same",
     "state_of",
 ]

@@ -30,6 +30,7 @@ from ._provider import (
     is_async,
     kaizen_call,
     kaizen_state,
+    message_slot,
     method_wrapper,
     patch,
     patch_copies,
@@ -44,7 +45,7 @@ C = TypeVar("C")
 def _slots(value: Any) -> tuple[list[Slot], Callable[[list[Any]], Any]]:
     """Anthropic messages are what the engine reads already (it knows their blocks)."""
     messages = list(value)
-    return [Slot(message, message) for message in messages], list
+    return [message_slot(message) for message in messages], list
 
 
 def _cached_whole_prompt(kwargs: dict[str, Any]) -> bool:

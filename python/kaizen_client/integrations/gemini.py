@@ -38,6 +38,7 @@ from ._provider import (
     method_wrapper,
     patch,
     require,
+    same,
     state_of,
 )
 from .settings import IntegrationSettings
@@ -98,7 +99,7 @@ def _parts_message(parts: list[Any]) -> tuple[dict[str, Any], Callable[[Any], li
     def back(new: Any) -> list[Any]:
         out = []
         for part, view, rebuild, result in zip(parts, views, backs, new["content"], strict=True):
-            out.append(part if result is view or rebuild is None else rebuild(result))
+            out.append(part if same(result, view) or rebuild is None else rebuild(result))
         return out
 
     return message, back

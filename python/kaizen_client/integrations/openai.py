@@ -29,6 +29,7 @@ from ._provider import (
     kaizen_call,
     kaizen_state,
     keep,
+    message_slot,
     method_wrapper,
     patch,
     patch_copies,
@@ -46,7 +47,7 @@ C = TypeVar("C")
 def _chat_slots(value: Any) -> tuple[list[Slot], Callable[[list[Any]], Any]]:
     """Chat messages are what the engine reads already."""
     messages = list(value)
-    return [Slot(message, message) for message in messages], list
+    return [message_slot(message) for message in messages], list
 
 
 def _with_output(item: Mapping[str, Any]) -> Callable[[Any], Any]:
