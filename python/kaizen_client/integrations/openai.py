@@ -128,10 +128,14 @@ def _attach(client: Any, state: ProviderKaizen) -> Any:
     def state_for() -> ProviderKaizen | None:
         return state_of(client)
 
-    resources = {CHAT: client.chat.completions, RESPONSES: client.responses}
+    chat = getattr(client, "chat", None)
+    resources = {
+        CHAT: getattr(chat, "completions", None),
+        RESPONSES: getattr(client, "responses", None),
+    }
     for (where, method), endpoint in _ENDPOINTS.items():
         resource = resources[where]
-        if callable(getattr(resource, method, None)):
+        if resource is not None and callable(getattr(resource, method, None)):
             patch(resource, method, method_wrapper(endpoint, state_for))
     patch_copies(client, _attach)
     return client
