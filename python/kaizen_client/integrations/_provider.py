@@ -586,16 +586,20 @@ def kaizen_state(client: Any) -> ProviderKaizen:
 
 
 def compat_result(key: str, response: Any) -> dict[str, Any]:
-    """The kaizen-client 0.1.4 result dict (``encoded``, ``key``, ``decoded``) of a call."""
+    """The kaizen-client 0.1.4 result dict (``encoded``, ``key``, ``decoded``) of a call.
+
+    ``encoded``: what was sent (``result``) and the savings (``stats``, also as ``report``);
+    ``decoded["result"]``: the reply's data when it holds TOON/KTOF/JSON, else its text.
+    """
     call = kaizen_call(response)
-    savings = call.savings if call else None
+    savings = call.savings.to_dict() if call and call.savings else None
+    decoded = None
+    if call is not None:
+        decoded = call.decoded if call.decoded is not None else call.text
     return {
-        "encoded": {
-            "result": call.sent if call else None,
-            "report": savings.to_dict() if savings else None,
-        },
+        "encoded": {"result": call.sent if call else None, "stats": savings, "report": savings},
         key: response,
-        "decoded": {"result": call.decoded if call else None},
+        "decoded": {"result": decoded},
     }
 
 

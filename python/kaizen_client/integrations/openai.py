@@ -178,8 +178,8 @@ class OpenAIKaizenWrapper:
     ``OpenAI`` client inside ``async def``) and returns ``{"encoded", "openai_response",
     "decoded"}``. Unlike 0.1.4, which sent the whole prompt as one KTOF string, the
     messages are sent as messages with the JSON inside them compressed: ``encoded`` is
-    ``{"result": <the messages sent>, "report": <what was compressed>}`` and ``decoded``
-    is ``{"result": <the reply's data>}`` (``None`` when the reply is prose).
+    ``{"result": <the messages sent>, "stats": <the savings>}`` and ``decoded`` is
+    ``{"result": <the reply's data>}`` (the reply's text when it holds no data).
     ``kaizen`` decides where compression runs (its own mode: local engine or server).
     """
 
