@@ -4,6 +4,7 @@
     python python/benchmarks/load.py                      # 100 concurrent, 5 rounds each
     python python/benchmarks/load.py -c 10,100 -n 2000 --rounds 2
     python python/benchmarks/load.py --op health          # no engine work: client overhead
+    python python/benchmarks/load.py --scale              # 1 worker / 2 workers / 2 + Redis
 
 Starts ``python -m kaizen_client.server`` on a free loopback port in its own process (so the
 server does not share this process's GIL), then for each concurrency level runs the same
@@ -16,6 +17,12 @@ Prints requests/s, p50/p99 latency and the client process's CPU time per request
 client, and the kaizen/httpx throughput ratio (target: >= 0.9 at 100 concurrent). On a
 shared machine throughput swings from round to round; CPU per request is the steadier
 measure of what our client adds.
+
+``--scale`` measures the server instead (see :func:`scale`): 8 KB ``/v1/compress`` bodies at
+100 concurrent through raw httpx against 1 worker, 2 workers (in-memory state, forced), 1
+worker + Redis and 2 workers + Redis (a redis-server started on a free loopback port), the
+rate limiter on in every case (a limit never reached) so its state is exercised; plus the
+cost of each Redis call the server makes, timed one at a time.
 """
 
 from __future__ import annotations
@@ -191,6 +198,157 @@ def report(rounds: list[Round], op: str) -> None:
             print(f"  median per-round ratio {statistics.median(per_round):.2f}")
 
 
+SCALE_ROWS = [
+    {"id": i, "name": f"user{i:04d}", "email": f"user{i:04d}@example.com", "active": i % 3 == 0}
+    for i in range(110)
+]
+
+
+@contextmanager
+def redis_process() -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port (no persistence); yields its URL."""
+    import shutil
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("--scale needs redis-server (apt-get install redis-server)")
+    port = _free_port()
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.kill()
+        process.wait(10)
+
+
+@contextmanager
+def scaled_server(workers: int, redis_url: str | None) -> Iterator[str]:
+    """``kaizen serve --workers N`` (forced without Redis) on a free loopback port."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KAIZEN_", "PROMETHEUS_"))}
+    env.update(KAIZEN_API_KEYS=KEY, KAIZEN_RATE_LIMIT="100000000/1", KAIZEN_MAX_CONCURRENCY="1000")
+    if redis_url:
+        env["KAIZEN_REDIS_URL"] = redis_url
+    cmd = [sys.executable, "-m", "kaizen_client.cli", "serve", "--port", str(port)]
+    cmd += ["--workers", str(workers), "--log-level", "warning"]
+    if workers > 1 and not redis_url:
+        cmd.append("--force-workers")
+    process = subprocess.Popen(cmd, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.1)
+        time.sleep(1.0 if workers > 1 else 0.2)  # let every worker finish starting
+        yield url
+    finally:
+        os.killpg(process.pid, 2)
+        process.wait(timeout=30)
+
+
+async def scale_rounds(url: str, args: argparse.Namespace, label: str) -> list[Round]:
+    body = json.dumps({"data": SCALE_ROWS}, separators=(",", ":")).encode()
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    headers = {"x-api-key": KEY, "content-type": "application/json"}
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+
+        async def call() -> None:
+            response = await client.post("/v1/compress", content=body, headers=headers)
+            if response.status_code != 200:
+                raise RuntimeError(f"{label}: {response.status_code} {response.text[:200]}")
+
+        await run_round(label, call, 100, 300, args.max_seconds)  # warm-up
+        return [
+            await run_round(label, call, 100, args.requests, args.max_seconds)
+            for _ in range(args.rounds)
+        ]
+
+
+async def redis_call_costs(redis_url: str, calls: int = 2000) -> dict[str, float]:
+    """Microseconds per Redis operation the server makes, one at a time (no concurrency)."""
+    from kaizen_client.server.redis_state import RedisPayloadStore, RedisRateLimiter, connect
+    from kaizen_client.server.settings import RateLimit
+
+    redis = connect(redis_url)
+    limiter = RedisRateLimiter(redis, RateLimit(100_000_000, 1.0))
+    store = RedisPayloadStore(redis, ttl=60)
+    text = json.dumps(SCALE_ROWS)
+    costs: dict[str, float] = {}
+    await limiter.take("key:warmup")
+    started = time.perf_counter()
+    for _ in range(calls):
+        await limiter.take("key:bench")
+    costs["rate limit script (1 round trip)"] = (time.perf_counter() - started) / calls * 1e6
+    started = time.perf_counter()
+    for _ in range(calls):
+        await limiter.take("ip:127.0.0.1", 0)
+    costs["failed-auth peek (1 round trip)"] = (time.perf_counter() - started) / calls * 1e6
+    ids = []
+    started = time.perf_counter()
+    for _ in range(calls // 4):
+        ids.append(await store.put("key:bench", text))
+    costs[f"payload put, {len(text)} B (MULTI/EXEC)"] = (
+        (time.perf_counter() - started) / len(ids) * 1e6
+    )
+    started = time.perf_counter()
+    for payload_id in ids:
+        await store.get("key:bench", payload_id)
+    costs["payload get (MGET)"] = (time.perf_counter() - started) / len(ids) * 1e6
+    await redis.flushdb()
+    await redis.aclose()
+    return costs
+
+
+def scale(args: argparse.Namespace) -> int:
+    """1 worker vs 2 workers vs Redis: throughput and p99 of 8 KB bodies at 100 concurrent."""
+    body_size = len(json.dumps({"data": SCALE_ROWS}, separators=(",", ":")))
+    results: list[tuple[str, list[Round]]] = []
+    with redis_process() as redis_url:
+        configs = [
+            ("1 worker", 1, None),
+            ("2 workers (forced)", 2, None),
+            ("1 worker + Redis", 1, redis_url),
+            ("2 workers + Redis", 2, redis_url),
+        ]
+        for label, workers, redis in configs:
+            with scaled_server(workers, redis) as url:
+                results.append((label, asyncio.run(scale_rounds(url, args, label))))
+        costs = asyncio.run(redis_call_costs(redis_url))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\nPOST /v1/compress, {body_size} B bodies, 100 concurrent, raw httpx, loopback,")
+    print(f"{os.cpu_count()} CPUs shared by client, server and Redis; load avg {load:.2f}")
+    header = f"{'server':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+    print(header)
+    print("-" * len(header))
+    for label, rounds in results:
+        latencies = sorted(x for r in rounds for x in r.latencies)
+        count = len(latencies)
+        rps = count / sum(r.seconds for r in rounds)
+        p50 = latencies[count // 2] * 1000
+        p99 = latencies[min(count - 1, int(count * 0.99))] * 1000
+        print(f"{label:<22} {count:>9} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f}")
+    print("\nRedis calls, one at a time (what each request adds):")
+    for name, micros in costs.items():
+        print(f"  {name:<40} {micros:>7.0f} us")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -215,7 +373,14 @@ def main(argv: list[str] | None = None) -> int:
         help="keep-alive connections of both pools (default: the SDK's 20); 100 avoids churn",
     )
     parser.add_argument("--max-seconds", type=float, default=30.0, help="cap per round")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="server scale-out: 1 vs 2 workers, in memory vs Redis (8 KB bodies, 100 concurrent)",
+    )
     args = parser.parse_args(argv)
+    if args.scale:
+        return scale(args)
     with server_process() as url:
         rounds = asyncio.run(bench(url, args))
     report(rounds, args.op)

@@ -29,12 +29,14 @@ Large bodies run the engine on a worker thread so one big encode does not stall 
 from __future__ import annotations
 
 import json
+import logging
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 from pydantic import ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from .._transports import DEFAULT_THREAD_THRESHOLD
@@ -53,6 +55,8 @@ from .store import PayloadStore
 
 if TYPE_CHECKING:
     from .metrics import Metrics
+
+logger = logging.getLogger("kaizen_client.server")
 
 _OPERATIONS = {path: op for op, (_, path) in ROUTES.items()}
 HEALTH_PATH = ROUTES["health"][1]
@@ -80,6 +84,7 @@ class Gateway:
         self.auth_failures = auth_failures
         self.metrics = metrics
         self.in_flight = 0
+        self._quiet_until = 0.0
         self.store = store
         self.faults = FirstRequestFaults(settings.fail_first)
         self.thread_threshold = thread_threshold
@@ -102,6 +107,15 @@ class Gateway:
         try:
             return await self._handle(request, state, request_id)
         except StateUnavailable as exc:
+            now = time.monotonic()
+            if now >= self._quiet_until:  # at most one line per 5 s during an outage
+                self._quiet_until = now + 5.0
+                logger.warning(
+                    "shared state unavailable (%s): %s: %s",
+                    exc.what,
+                    type(exc.__cause__).__name__,
+                    exc.__cause__,
+                )
             return error_response(
                 503,
                 "unavailable",
@@ -148,6 +162,8 @@ class Gateway:
         try:
             with anyio.fail_after(self.settings.body_timeout):
                 body = await read_body(request, self.settings.max_body_bytes)
+        except ClientDisconnect:  # nobody is left to answer; no traceback for a normal event
+            return Response(status_code=400)
         except TimeoutError:
             message = f"request body not received within {self.settings.body_timeout:g} s"
             return error_response(

@@ -82,13 +82,16 @@ return 0
 
 
 def connect(url: str, *, pool_size: int = POOL_SIZE) -> Redis:
-    """A ``redis.asyncio`` client on a bounded pool; short timeouts so outages fail fast."""
+    """A ``redis.asyncio`` client on a bounded pool; dead servers fail fast (refused/reset)."""
     pool = BlockingConnectionPool.from_url(
         url,
         max_connections=pool_size,
-        timeout=2.0,  # wait for a free pooled connection at most this long
-        socket_timeout=2.0,
-        socket_connect_timeout=1.0,
+        # Generous read timeouts: a busy event loop reads a prompt reply late, and a timeout
+        # taken for an outage would turn load into 503s. A dead Redis is seen at once anyway
+        # (refused or reset connections); only a hung one waits this long.
+        timeout=10.0,  # wait for a free pooled connection at most this long
+        socket_timeout=10.0,
+        socket_connect_timeout=2.0,
         retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
     )
     return Redis(connection_pool=pool)
