@@ -3,7 +3,8 @@
 ``openapi.json`` is the single source of truth for the wire contract. The server routes
 exactly its paths (from ``models.ROUTES``, which the contract test pins to the spec) and
 serves the file itself at ``/openapi.json``, so there is no second, generated schema to drift.
-A wheel carries a copy next to this module; a source checkout reads the repository root.
+The package holds a copy next to this module (so every wheel ships it; a test keeps it
+identical to the repository root's), and a checkout without it falls back to the root.
 """
 
 from __future__ import annotations

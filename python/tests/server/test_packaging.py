@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -80,3 +83,90 @@ def test_uvicorn_app_path_builds_once_in_process(monkeypatch: pytest.MonkeyPatch
     assert server.app is app  # built once
     assert "sk-env-key" not in repr(app.state.settings)
     monkeypatch.delitem(vars(server), "app")
+
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_the_packaged_spec_is_the_repository_spec() -> None:
+    """The wheel ships ``kaizen_client/server/openapi.json``: a copy of the root spec."""
+    copy = REPO / "python" / "kaizen_client" / "server" / "openapi.json"
+    assert copy.is_file(), f"{copy} is missing: copy the repository's openapi.json there"
+    assert copy.read_bytes() == (REPO / "openapi.json").read_bytes(), (
+        f"{copy} differs from openapi.json: copy it again (cp openapi.json {copy})"
+    )
+
+
+def test_a_wheel_installed_in_a_fresh_venv_serves_the_spec(tmp_path: Path) -> None:
+    """Finding 7: an installed wheel had no openapi.json, so /openapi.json answered 404.
+
+    Built from this checkout (pure Python, no mypyc: same files), installed with the
+    ``server`` extra into a new virtualenv (not the checkout's), then run as a user would.
+    """
+    env = processes.clean_env({"HATCH_BUILD_NO_HOOKS": "true"})
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "-w",
+            str(wheels),
+            str(REPO / "python"),
+        ],
+        check=True,
+        env=env,
+        timeout=300,
+    )
+    (wheel,) = wheels.glob("kaizen_client-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", f"{wheel}[server]"],
+        check=True,
+        env=env,
+        timeout=600,
+    )
+    port = processes.free_port()
+    serve_env = processes.clean_env({"KAIZEN_API_KEYS": "sk-wheel-test-key-123"})
+    serve_env.pop("PYTHONPATH", None)
+    argv = ["-m", "kaizen_client.cli", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        [str(python), *argv],
+        env=serve_env,
+        cwd=tmp_path,  # not the checkout: nothing can be read from the repository root
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        spec = httpx.get(url + "/openapi.json")
+        assert spec.status_code == 200
+        assert spec.json() == json.loads((REPO / "openapi.json").read_text("utf-8"))
+        located = subprocess.run(
+            [
+                str(python),
+                "-c",
+                "import kaizen_client.server.spec as s; print(s.spec_candidates()[0])",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+            env=serve_env,
+        ).stdout
+        assert str(venv) in located  # the installed copy, not the checkout's
+    finally:
+        processes.stop(process)
