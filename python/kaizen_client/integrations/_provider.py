@@ -450,11 +450,9 @@ class Endpoint:
             self.provider, self.name, state.model_for(kwargs.get("model")), decode=decode
         )
         value = kwargs.get(self.field)
-        if (
-            self.skip(kwargs)
-            or value is None
-            or not (isinstance(value, (str, list, tuple)) or _iterable(value))
-        ):
+        if self.skip(kwargs) or value is None or isinstance(value, (bytes, bytearray)):
+            return call, None
+        if not isinstance(value, (str, Mapping)) and not hasattr(value, "__iter__"):
             return call, None
         return call, value
 
@@ -472,56 +470,61 @@ class Endpoint:
         return response
 
 
-def _iterable(value: Any) -> bool:
-    return hasattr(value, "__iter__") and not isinstance(value, (dict, bytes))
-
-
 def method_wrapper(
     endpoint: Endpoint, state_for: Callable[[], ProviderKaizen | None]
 ) -> Callable[[Any], Callable[..., Any]]:
     """The ``make`` for :func:`patch`: compress the request field, call, remember the call."""
 
+    def prepare(state: ProviderKaizen, kwargs: dict[str, Any]) -> tuple[KaizenCall, Any]:
+        call, value = endpoint.begin(state, kwargs)
+        return call, (None if value is None else endpoint.slots(value))
+
+    def apply(
+        call: KaizenCall,
+        kwargs: dict[str, Any],
+        value: Any,
+        rebuild: Callable[[list[Any]], Any],
+        done: Compressed,
+    ) -> None:
+        if done.changed or not isinstance(value, (str, list)):  # a consumed iterable too
+            kwargs[endpoint.field] = rebuild(done.items)
+        call.sent = kwargs[endpoint.field]
+
     def make(original: Any) -> Callable[..., Any]:
+        async def compressed_async(state: ProviderKaizen, kwargs: dict[str, Any]) -> KaizenCall:
+            value = kwargs.get(endpoint.field)
+            call, prepared = prepare(state, kwargs)
+            if prepared is not None:
+                slots, rebuild = prepared
+                apply(call, kwargs, value, rebuild, await state.acompress(slots, call))
+            return call
+
         if is_async(original):
 
             async def acall(*args: Any, **kwargs: Any) -> Any:
                 state = state_for()
                 if state is None:
                     return await original(*args, **kwargs)
-                call, value = endpoint.begin(state, kwargs)
-                if value is not None:
-                    slots, rebuild = endpoint.slots(value)
-                    result = await state.acompress(slots, call)
-                    if result.changed or not isinstance(value, (str, list)):
-                        kwargs[endpoint.field] = rebuild(result.items)
-                    call.sent = kwargs[endpoint.field]
+                call = await compressed_async(state, kwargs)
                 return endpoint.end(await original(*args, **kwargs), call, kwargs)
 
             return acall
+
+        async def deferred(state: ProviderKaizen, args: Any, kwargs: dict[str, Any]) -> Any:
+            call = await compressed_async(state, kwargs)
+            return endpoint.end(original(*args, **kwargs), call, kwargs)
 
         def call_(*args: Any, **kwargs: Any) -> Any:
             state = state_for()
             if state is None:
                 return original(*args, **kwargs)
             if endpoint.async_manager:
-                return DeferredAsyncManager(lambda: _deferred(state, args, kwargs))
-            call, value = endpoint.begin(state, kwargs)
-            if value is not None:
-                slots, rebuild = endpoint.slots(value)
-                result = state.compress(slots, call)
-                if result.changed or not isinstance(value, (str, list)):
-                    kwargs[endpoint.field] = rebuild(result.items)
-                call.sent = kwargs[endpoint.field]
-            return endpoint.end(original(*args, **kwargs), call, kwargs)
-
-        async def _deferred(state: ProviderKaizen, args: Any, kwargs: dict[str, Any]) -> Any:
-            call, value = endpoint.begin(state, kwargs)
-            if value is not None:
-                slots, rebuild = endpoint.slots(value)
-                result = await state.acompress(slots, call)
-                if result.changed or not isinstance(value, (str, list)):
-                    kwargs[endpoint.field] = rebuild(result.items)
-                call.sent = kwargs[endpoint.field]
+                return DeferredAsyncManager(lambda: deferred(state, args, kwargs))
+            value = kwargs.get(endpoint.field)
+            call, prepared = prepare(state, kwargs)
+            if prepared is not None:
+                slots, rebuild = prepared
+                apply(call, kwargs, value, rebuild, state.compress(slots, call))
             return endpoint.end(original(*args, **kwargs), call, kwargs)
 
         return call_

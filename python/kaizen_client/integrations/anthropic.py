@@ -15,7 +15,7 @@ Importing this module needs no SDK; :class:`AnthropicKaizenWrapper` (the kaizen-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..client import KaizenClient, KaizenSyncClient
@@ -30,6 +30,7 @@ from ._provider import (
     is_async,
     kaizen_call,
     kaizen_state,
+    keep,
     message_slot,
     method_wrapper,
     patch,
@@ -44,6 +45,8 @@ C = TypeVar("C")
 
 def _slots(value: Any) -> tuple[list[Slot], Callable[[list[Any]], Any]]:
     """Anthropic messages are what the engine reads already (it knows their blocks)."""
+    if isinstance(value, (str, Mapping)):  # not a message list: the SDK will say so
+        return [keep(value)], lambda items: items[0]
     messages = list(value)
     return [message_slot(message) for message in messages], list
 

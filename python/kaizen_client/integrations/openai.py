@@ -46,6 +46,8 @@ C = TypeVar("C")
 
 def _chat_slots(value: Any) -> tuple[list[Slot], Callable[[list[Any]], Any]]:
     """Chat messages are what the engine reads already."""
+    if isinstance(value, (str, Mapping)):  # not a message list: the SDK will say so
+        return [keep(value)], lambda items: items[0]
     messages = list(value)
     return [message_slot(message) for message in messages], list
 
@@ -72,6 +74,8 @@ def _responses_slots(value: Any) -> tuple[list[Slot], Callable[[list[Any]], Any]
     if isinstance(value, str):
         slot = Slot(value, {"role": "user", "content": value}, lambda message: message["content"])
         return [slot], lambda items: items[0]
+    if isinstance(value, Mapping):
+        return [keep(value)], lambda items: items[0]
     return [_input_item(item) for item in value], list
 
 

@@ -173,3 +173,15 @@ def test_chats_go_through_the_wrapped_models(fake: FakeProvider) -> None:
         text = content["parts"][0]["text"]
         assert len(text) < len(ROWS_TEXT) and decode(text.split(":\n", 1)[1].strip()) == ROWS
     assert kaizen_state(client).totals.calls == 2
+
+
+def test_a_single_content_dict_or_object(fake: FakeProvider) -> None:
+    wrapped, plain = wrap_gemini(_client(fake)), _client(fake)
+    single = {"role": "user", "parts": [{"text": ROWS_TEXT}]}
+    wrapped.models.generate_content(model=MODEL, contents=single)
+    plain.models.generate_content(model=MODEL, contents=single)
+    assert _compare(fake) == ["$.contents[0].parts[0].text"]
+    content = types.Content(role="user", parts=[types.Part(text=ROWS_TEXT)])
+    wrapped.models.generate_content(model=MODEL, contents=content)
+    plain.models.generate_content(model=MODEL, contents=content)
+    assert _compare(fake) == ["$.contents[0].parts[0].text"]
