@@ -71,6 +71,13 @@ class Metrics:
         LATENCY.labels(route).observe(seconds)
 
     def tokens(self, payload: dict[str, Any]) -> None:
+        """Tokens of one answer: the message report's totals, else the first ``token_stats``
+        model's counts (present when the caller asked for ``token_models``)."""
+        report = payload.get("report")
+        if isinstance(report, dict) and "tokens_before" in report:
+            TOKENS.labels("before").inc(int(report["tokens_before"]))
+            TOKENS.labels("after").inc(int(report.get("tokens_after", 0)))
+            return
         stats = payload.get("token_stats")
         if isinstance(stats, dict) and stats:
             first = next(iter(stats.values()))
