@@ -341,3 +341,29 @@ def test_dollars_come_from_litellms_price_map_or_not_at_all(fake: FakeProvider) 
         assert call.dollars_saved == pytest.approx(price * call.tokens_saved)
     unknown = kaizen_call(wrapped.chat.completions.create(model="no-such-model-x", messages=CHAT))
     assert unknown is not None and unknown.dollars_saved is None
+
+
+def test_concurrent_calls_are_all_counted(fake: FakeProvider) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    wrapped, _ = _clients(fake)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(
+            pool.map(
+                lambda _: wrapped.chat.completions.create(model="gpt-4o", messages=CHAT), range(24)
+            )
+        )
+    totals = kaizen_state(wrapped).totals
+    assert totals.calls == 24 and totals.failures == 0
+    assert totals.tokens_saved == sum(kaizen_call(r).tokens_saved for r in responses)  # type: ignore[union-attr]
+    assert len({r.body for r in fake.requests}) == 1
+
+
+def test_a_stream_closed_early_reads_what_arrived(fake: FakeProvider) -> None:
+    fake.reply = '{"rows": [1, 2, 3]}'
+    wrapped, _ = _clients(fake, decode_replies=True)
+    stream = wrapped.chat.completions.create(model="gpt-4o", messages=CHAT, stream=True)
+    with stream:
+        first = next(iter(stream))
+    assert first.choices[0].delta.role == "assistant"
+    assert stream.kaizen.text == "" and stream.kaizen.decoded is None  # read, nothing guessed
