@@ -37,6 +37,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -232,13 +233,16 @@ def redis_process() -> Iterator[str]:
 
 
 @contextmanager
-def scaled_server(workers: int, redis_url: str | None) -> Iterator[str]:
+def scaled_server(
+    workers: int, redis_url: str | None, extra: dict[str, str] | None = None
+) -> Iterator[str]:
     """``kaizen serve --workers N`` (forced without Redis) on a free loopback port."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KAIZEN_", "PROMETHEUS_"))}
     env.update(KAIZEN_API_KEYS=KEY, KAIZEN_RATE_LIMIT="100000000/1", KAIZEN_MAX_CONCURRENCY="1000")
     if redis_url:
         env["KAIZEN_REDIS_URL"] = redis_url
+    env.update(extra or {})
     cmd = [sys.executable, "-m", "kaizen_client.cli", "serve", "--port", str(port)]
     cmd += ["--workers", str(workers), "--log-level", "warning"]
     if workers > 1 and not redis_url:
@@ -262,16 +266,22 @@ def scaled_server(workers: int, redis_url: str | None) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-async def scale_rounds(url: str, args: argparse.Namespace, label: str) -> list[Round]:
+async def scale_rounds(
+    url: str, args: argparse.Namespace, label: str, errors: Counter[str]
+) -> list[Round]:
     body = json.dumps({"data": SCALE_ROWS}, separators=(",", ":")).encode()
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     headers = {"x-api-key": KEY, "content-type": "application/json"}
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
 
         async def call() -> None:
-            response = await client.post("/v1/compress", content=body, headers=headers)
+            try:
+                response = await client.post("/v1/compress", content=body, headers=headers)
+            except httpx.TransportError as exc:
+                errors[f"{type(exc).__name__}"] += 1
+                return
             if response.status_code != 200:
-                raise RuntimeError(f"{label}: {response.status_code} {response.text[:200]}")
+                errors[f"{response.status_code} {response.text[:80]}"] += 1
 
         await run_round(label, call, 100, 300, args.max_seconds)  # warm-up
         return [
@@ -319,6 +329,7 @@ def scale(args: argparse.Namespace) -> int:
     """1 worker vs 2 workers vs Redis: throughput and p99 of 8 KB bodies at 100 concurrent."""
     body_size = len(json.dumps({"data": SCALE_ROWS}, separators=(",", ":")))
     results: list[tuple[str, list[Round]]] = []
+    failures: list[Counter[str]] = []
     with redis_process() as redis_url:
         configs = [
             ("1 worker", 1, None),
@@ -327,22 +338,31 @@ def scale(args: argparse.Namespace) -> int:
             ("2 workers + Redis", 2, redis_url),
         ]
         for label, workers, redis in configs:
+            print(f"{label} ...", file=sys.stderr, flush=True)
             with scaled_server(workers, redis) as url:
-                results.append((label, asyncio.run(scale_rounds(url, args, label))))
+                errors: Counter[str] = Counter()
+                results.append((label, asyncio.run(scale_rounds(url, args, label, errors))))
+                failures.append(errors)
         costs = asyncio.run(redis_call_costs(redis_url))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nPOST /v1/compress, {body_size} B bodies, 100 concurrent, raw httpx, loopback,")
     print(f"{os.cpu_count()} CPUs shared by client, server and Redis; load avg {load:.2f}")
-    header = f"{'server':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+    header = (
+        f"{'server':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+    )
     print(header)
     print("-" * len(header))
-    for label, rounds in results:
+    for (label, rounds), errors in zip(results, failures, strict=True):
         latencies = sorted(x for r in rounds for x in r.latencies)
         count = len(latencies)
         rps = count / sum(r.seconds for r in rounds)
         p50 = latencies[count // 2] * 1000
         p99 = latencies[min(count - 1, int(count * 0.99))] * 1000
-        print(f"{label:<22} {count:>9} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f}")
+        print(
+            f"{label:<22} {count:>9} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {sum(errors.values()):>7}"
+        )
+        for what, times in errors.most_common(3):
+            print(f"    {times} x {what}")
     print("\nRedis calls, one at a time (what each request adds):")
     for name, micros in costs.items():
         print(f"  {name:<40} {micros:>7.0f} us")

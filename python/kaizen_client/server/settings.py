@@ -19,7 +19,7 @@ DEFAULT_PAYLOAD_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_PAYLOAD_MAX_ENTRIES = 100_000
 DEFAULT_HEADER_TIMEOUT = 10.0
 DEFAULT_BODY_TIMEOUT = 30.0
-DEFAULT_KEEP_ALIVE_TIMEOUT = 5.0
+DEFAULT_KEEP_ALIVE_TIMEOUT = 15.0  # longer than clients keep idle connections (httpx, the SDK: 5 s)
 DEFAULT_SHUTDOWN_TIMEOUT = 20.0
 DEFAULT_MAX_CONCURRENCY = 64
 DEFAULT_MAX_CONNECTIONS = 1000
@@ -58,7 +58,7 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("KAIZEN_REDIS_URL", "(none)", "redis:// or rediss:// URL", "shared state in Redis"),
     Variable("KAIZEN_HEADER_TIMEOUT", "10", "0.1..300 s", "time to send the request headers"),
     Variable("KAIZEN_BODY_TIMEOUT", "30", "0.1..3600 s", "time to send the whole body (408)"),
-    Variable("KAIZEN_KEEP_ALIVE_TIMEOUT", "5", "0.1..300 s", "idle keep-alive connections close"),
+    Variable("KAIZEN_KEEP_ALIVE_TIMEOUT", "15", "0.1..300 s", "idle keep-alive connections close"),
     Variable("KAIZEN_SHUTDOWN_TIMEOUT", "20", "0..600 s", "graceful-shutdown wait, then close"),
     Variable("KAIZEN_MAX_CONCURRENCY", "64", "1..100000", "requests in the app at once (503)"),
     Variable("KAIZEN_MAX_CONNECTIONS", "1000", "1..1000000", "open connections per worker"),

@@ -1,7 +1,7 @@
 """Slow and hostile clients (finding 6), over real sockets against a real uvicorn.
 
 Each test uses short timeouts so it runs in seconds; the behaviour is the same at the
-defaults (10 s headers, 30 s body, 5 s keep-alive, 20 s shutdown).
+defaults (10 s headers, 30 s body, 15 s keep-alive, 20 s shutdown).
 """
 
 from __future__ import annotations

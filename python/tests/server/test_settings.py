@@ -17,7 +17,7 @@ def test_defaults() -> None:
     assert settings.auth_failure_limit == RateLimit(10, 60.0)
     assert settings.payload_max_entries == 100_000
     assert (settings.header_timeout, settings.body_timeout) == (10.0, 30.0)
-    assert (settings.keep_alive_timeout, settings.shutdown_timeout) == (5.0, 20.0)
+    assert (settings.keep_alive_timeout, settings.shutdown_timeout) == (15.0, 20.0)
     assert (settings.max_concurrency, settings.max_connections) == (64, 1000)
     assert settings.max_body_bytes == 2 * 1024 * 1024
     assert settings.rate_limit is None
