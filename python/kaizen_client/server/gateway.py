@@ -6,7 +6,7 @@ local mode runs too); the gateway adds only what a server owes a network caller,
 0. more than ``max_concurrency`` requests in the app -> 503 ``overloaded`` + ``Retry-After``
 1. auth (every path but ``/``)            -> 401 ``unauthorized``; a client address with too
    many failed attempts                   -> 429 ``too_many_auth_failures`` + ``Retry-After``
-   (checked *before* the key, so a right guess looks like a wrong one once limited)
+   (a locked-out address is refused even with the right key: a right guess looks wrong)
 2. per-principal rate limit               -> 429 ``rate_limited`` + ``Retry-After``
 3. a POST whose ``Content-Type`` is set and is not JSON -> 415 ``unsupported_media_type``
 4. body size cap, before reading it all   -> 413 ``payload_too_large``; a body not finished
@@ -131,9 +131,6 @@ class Gateway:
         owner = ANONYMOUS
         if path != HEALTH_PATH:
             address = "ip:" + (request.client.host if request.client else "?")
-            limited = await self._auth_limited(address, request_id, cost=0)
-            if limited is not None:
-                return limited
             principal = self.auth.principal(request.headers)
             if principal is None:
                 limited = await self._auth_limited(address, request_id, cost=1)
@@ -148,7 +145,7 @@ class Gateway:
                     headers={"www-authenticate": "Bearer"},
                 )
             state["principal"] = owner = principal
-            refused = await self._rate_limited(request, principal, request_id)
+            refused = await self._admit(address, principal, request_id)
             if refused is not None:
                 return refused
         if request.method == "POST" and not _json_content_type(request):
@@ -234,11 +231,36 @@ class Gateway:
         kept = await self.idempotency.complete(owner, key, mine)
         return response if kept is mine else _replay(kept, request_id)
 
+    async def _admit(self, address: str, principal: str, request_id: str) -> Response | None:
+        """A caller with a valid key: refused while its address is locked out by failed
+        attempts (so a right guess looks like a wrong one), then its rate limit. With both
+        limiters in Redis this is one round trip (``take_checked``), else one call each."""
+        bucket = principal if principal != ANONYMOUS else address  # open: per address
+        auth_check = None if self.auth.open else self.auth_failures
+        take_checked = getattr(self.limiter, "take_checked", None)
+        if (
+            auth_check is not None
+            and take_checked is not None
+            and type(auth_check) is type(self.limiter)
+        ):
+            auth_wait, rate_wait = await take_checked(auth_check, address, bucket)
+            if auth_wait:
+                return self._auth_refusal(auth_wait, request_id)
+            return self._rate_refusal(rate_wait, request_id)
+        limited = await self._auth_limited(address, request_id, cost=0)
+        if limited is not None:
+            return limited
+        if self.limiter is None:
+            return None
+        return self._rate_refusal(await self.limiter.take(bucket), request_id)
+
     async def _auth_limited(self, address: str, request_id: str, cost: int) -> Response | None:
         """429 when ``address`` has used up its failed attempts (``cost=1`` records one)."""
         if self.auth_failures is None or self.auth.open:
             return None
-        wait = await self.auth_failures.take(address, cost)
+        return self._auth_refusal(await self.auth_failures.take(address, cost), request_id)
+
+    def _auth_refusal(self, wait: float, request_id: str) -> Response | None:
         if not wait:
             return None
         if self.metrics is not None:
@@ -253,15 +275,7 @@ class Gateway:
             headers={"retry-after": str(seconds)},
         )
 
-    async def _rate_limited(
-        self, request: Request, principal: str, request_id: str
-    ) -> Response | None:
-        if self.limiter is None:
-            return None
-        bucket = principal
-        if principal == ANONYMOUS:  # open server: limit per client address instead
-            bucket = "ip:" + (request.client.host if request.client else "?")
-        wait = await self.limiter.take(bucket)
+    def _rate_refusal(self, wait: float, request_id: str) -> Response | None:
         if not wait:
             return None
         if self.metrics is not None:

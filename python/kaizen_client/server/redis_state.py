@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import anyio
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from redis.retry import Retry
 
 from ..idempotency import StoredResult
@@ -154,11 +154,38 @@ class RedisRateLimiter:
         self._script = redis.register_script(_TOKEN_BUCKET)
         self._rate = limit.requests / limit.per_seconds
 
+    def _call(self, bucket: str, cost: int) -> tuple[str, tuple[int, str, int]]:
+        return f"{PREFIX}{self._namespace}:{bucket}", (self.limit.requests, repr(self._rate), cost)
+
     async def take(self, bucket: str, cost: int = 1) -> float:
-        key = f"{PREFIX}{self._namespace}:{bucket}"
-        args = (self.limit.requests, repr(self._rate), cost)
+        key, args = self._call(bucket, cost)
         wait = await guarded("rate limiter", lambda: self._script(keys=[key], args=args))
         return float(wait)
+
+    async def take_checked(
+        self, check: RedisRateLimiter, check_bucket: str, bucket: str
+    ) -> tuple[float, float]:
+        """Look at ``check``'s bucket (failed auth: cost 0) and take a token from this one, in
+        one round trip (a pipeline of two script calls, each on one key, so it also works
+        where keys live on different cluster nodes). Returns both waits."""
+        calls = (check._call(check_bucket, 0), self._call(bucket, 1))
+
+        async def run() -> list[Any]:
+            for _ in range(2):
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for key, args in calls:
+                        pipe.evalsha(self._script.sha, 1, key, *args)
+                    results: list[Any] = await pipe.execute(raise_on_error=False)
+                if not any(isinstance(r, NoScriptError) for r in results):
+                    break
+                await self._redis.script_load(_TOKEN_BUCKET)  # Redis restarted: load again
+            for result in results:
+                if isinstance(result, Exception):
+                    raise result
+            return results
+
+        auth_wait, rate_wait = await guarded("rate limiter", run)
+        return float(auth_wait), float(rate_wait)
 
 
 class RedisIdempotencyStore:

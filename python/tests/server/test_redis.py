@@ -106,6 +106,30 @@ async def test_failed_auth_limit_is_shared(redis_server: RedisServer) -> None:
     assert statuses == [401, 401, 401, 429]
 
 
+async def test_lock_out_and_rate_limit_in_one_round_trip(redis_server: RedisServer) -> None:
+    """Both limiters in Redis: a locked-out address is refused even with the right key, the
+    rate limit still counts, and a Redis that lost its scripts (restart, SCRIPT FLUSH) is
+    handled."""
+    settings = _settings(
+        redis_server, auth_failure_limit=RateLimit(2, 3600.0), rate_limit=RateLimit(3, 3600.0)
+    )
+    async with _client(settings) as client:
+        ok = [
+            (await client.post("/v1/compress", json={"data": 1}, headers=auth())).status_code
+            for _ in range(4)
+        ]
+        assert ok == [200, 200, 200, 429]
+        redis.Redis(port=redis_server.port).script_flush()
+        limited = await client.post("/v1/compress", json={"data": 1}, headers=auth(OTHER_KEY))
+        assert limited.status_code == 200  # another key, its own bucket; scripts reloaded
+        for _ in range(2):
+            wrong = await client.post("/v1/compress", json={"data": 1}, headers=auth("sk-x"))
+            assert wrong.status_code == 401
+        locked = await client.post("/v1/compress", json={"data": 1}, headers=auth(OTHER_KEY))
+        assert locked.status_code == 429
+        assert locked.json()["error"]["code"] == "too_many_auth_failures"
+
+
 def _serve_with_redis(
     redis_server: RedisServer, *extra: str, **env: str
 ) -> tuple[subprocess.Popen[str], str]:
