@@ -21,8 +21,10 @@ measure of what our client adds.
 ``--scale`` measures the server instead (see :func:`scale`): 8 KB ``/v1/compress`` bodies at
 100 concurrent through raw httpx against 1 worker, 2 workers (in-memory state, forced), 1
 worker + Redis and 2 workers + Redis (a redis-server started on a free loopback port), the
-rate limiter on in every case (a limit never reached) so its state is exercised; plus the
-cost of each Redis call the server makes, timed one at a time.
+rate limiter on in every case (a limit never reached) so its state is exercised. All four
+servers run at once (idle ones cost nothing) and the rounds go round-robin over them, so
+machine noise hits each alike. Plus the cost of each Redis call the server makes, timed one
+at a time.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -267,27 +269,44 @@ def scaled_server(
 
 
 async def scale_rounds(
-    url: str, args: argparse.Namespace, label: str, errors: Counter[str]
-) -> list[Round]:
+    urls: dict[str, str], args: argparse.Namespace, errors: dict[str, Counter[str]]
+) -> dict[str, list[Round]]:
+    """Round-robin over the servers, round by round, so machine noise hits them all alike."""
     body = json.dumps({"data": SCALE_ROWS}, separators=(",", ":")).encode()
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     headers = {"x-api-key": KEY, "content-type": "application/json"}
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+    rounds: dict[str, list[Round]] = {label: [] for label in urls}
+    clients = {
+        label: httpx.AsyncClient(base_url=url, limits=limits, timeout=60)
+        for label, url in urls.items()
+    }
+
+    def caller(label: str) -> Call:
+        client = clients[label]
 
         async def call() -> None:
             try:
                 response = await client.post("/v1/compress", content=body, headers=headers)
             except httpx.TransportError as exc:
-                errors[f"{type(exc).__name__}"] += 1
+                errors[label][type(exc).__name__] += 1
                 return
             if response.status_code != 200:
-                errors[f"{response.status_code} {response.text[:80]}"] += 1
+                errors[label][f"{response.status_code} {response.text[:80]}"] += 1
 
-        await run_round(label, call, 100, 300, args.max_seconds)  # warm-up
-        return [
-            await run_round(label, call, 100, args.requests, args.max_seconds)
-            for _ in range(args.rounds)
-        ]
+        return call
+
+    try:
+        for label in urls:  # warm-up
+            await run_round(label, caller(label), 100, 300, args.max_seconds)
+        for number in range(args.rounds):
+            order = list(urls) if number % 2 == 0 else list(reversed(urls))
+            for label in order:
+                result = await run_round(label, caller(label), 100, args.requests, args.max_seconds)
+                rounds[label].append(result)
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    return rounds
 
 
 async def redis_call_costs(redis_url: str, calls: int = 2000) -> dict[str, float]:
@@ -309,6 +328,11 @@ async def redis_call_costs(redis_url: str, calls: int = 2000) -> dict[str, float
     for _ in range(calls):
         await limiter.take("ip:127.0.0.1", 0)
     costs["failed-auth peek (1 round trip)"] = (time.perf_counter() - started) / calls * 1e6
+    auth_check = RedisRateLimiter(redis, RateLimit(10, 60.0), namespace="authfail")
+    started = time.perf_counter()
+    for _ in range(calls):
+        await limiter.take_checked(auth_check, "ip:127.0.0.1", "key:bench")
+    costs["both, pipelined (what a request pays)"] = (time.perf_counter() - started) / calls * 1e6
     ids = []
     started = time.perf_counter()
     for _ in range(calls // 4):
@@ -328,22 +352,24 @@ async def redis_call_costs(redis_url: str, calls: int = 2000) -> dict[str, float
 def scale(args: argparse.Namespace) -> int:
     """1 worker vs 2 workers vs Redis: throughput and p99 of 8 KB bodies at 100 concurrent."""
     body_size = len(json.dumps({"data": SCALE_ROWS}, separators=(",", ":")))
-    results: list[tuple[str, list[Round]]] = []
-    failures: list[Counter[str]] = []
-    with redis_process() as redis_url:
-        configs = [
-            ("1 worker", 1, None),
-            ("2 workers (forced)", 2, None),
-            ("1 worker + Redis", 1, redis_url),
-            ("2 workers + Redis", 2, redis_url),
-        ]
+    configs = [
+        ("1 worker", 1, False),
+        ("2 workers (forced)", 2, False),
+        ("1 worker + Redis", 1, True),
+        ("2 workers + Redis", 2, True),
+    ]
+    errors: dict[str, Counter[str]] = {label: Counter() for label, _, _ in configs}
+    with redis_process() as redis_url, ExitStack() as servers:
+        urls = {}
         for label, workers, redis in configs:
-            print(f"{label} ...", file=sys.stderr, flush=True)
-            with scaled_server(workers, redis) as url:
-                errors: Counter[str] = Counter()
-                results.append((label, asyncio.run(scale_rounds(url, args, label, errors))))
-                failures.append(errors)
+            print(f"starting: {label}", file=sys.stderr, flush=True)
+            urls[label] = servers.enter_context(
+                scaled_server(workers, redis_url if redis else None)
+            )
+        by_label = asyncio.run(scale_rounds(urls, args, errors))
         costs = asyncio.run(redis_call_costs(redis_url))
+    results = list(by_label.items())
+    failures = [errors[label] for label, _ in results]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"\nPOST /v1/compress, {body_size} B bodies, 100 concurrent, raw httpx, loopback,")
     print(f"{os.cpu_count()} CPUs shared by client, server and Redis; load avg {load:.2f}")
