@@ -23,6 +23,7 @@ import logging
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -306,6 +307,37 @@ class _Collector:
             self.call.read_reply("".join(self.parts))
 
 
+@dataclass
+class HelperCall:
+    """What one ``with`` of an SDK stream helper made: its call, and the reply collector.
+
+    Active (in a context variable) while the helper's manager is entered, so the wrapped
+    ``create`` the helper calls reports to it; ``decode`` overrides the client's default.
+    """
+
+    call: KaizenCall | None = None
+    decode: bool | None = None
+    collector: _Collector | None = None
+
+    def activate(self) -> Token[HelperCall | None]:
+        return _active_helper.set(self)
+
+    def deactivate(self, token: Token[HelperCall | None]) -> None:
+        _active_helper.reset(token)
+
+
+_active_helper: ContextVar[HelperCall | None] = ContextVar("kaizen_stream_helper", default=None)
+
+
+def run_helper(holder: HelperCall, enter: Callable[[], Any]) -> Any:
+    """``enter()`` with ``holder`` active (a sync helper manager's ``__enter__``)."""
+    token = holder.activate()
+    try:
+        return enter()
+    finally:
+        holder.deactivate(token)
+
+
 class KaizenStream:
     """A provider's stream, passed through event by event, reading the reply at its end.
 
@@ -443,6 +475,9 @@ class Endpoint:
     synchronous call, so a remote backend is awaited rather than blocking the event loop."""
     skip: Callable[[dict[str, Any]], bool] = lambda kwargs: False
     """Requests to send untouched (for example a top-level cache breakpoint covering all)."""
+    manager: Callable[[Any, KaizenCall], Any] | None = None
+    """Wraps the stream manager the method returns (a stream helper such as Anthropic's
+    ``messages.stream``), so the reply is read when its ``with`` ends."""
 
     def begin(self, state: ProviderKaizen, kwargs: dict[str, Any]) -> tuple[KaizenCall, Any]:
         decode = state.wants_decoding(kwargs)
@@ -458,7 +493,12 @@ class Endpoint:
 
     def end(self, response: Any, call: KaizenCall, kwargs: dict[str, Any]) -> Any:
         """The SDK's response, with the call remembered beside it (and its reply read)."""
-        if call.decode and not _sdk_helper_call(kwargs):
+        helper = _active_helper.get()
+        if self.manager is not None:
+            response = self.manager(response, call)
+        elif helper is not None and helper.call is None and self.streams(kwargs):
+            response = self._for_helper(response, call, helper)  # made inside a helper's with
+        elif call.decode and not _sdk_helper_call(kwargs):
             if self.streams(kwargs):
                 if hasattr(response, "__aiter__"):
                     response = AsyncKaizenStream(response, call, self.event_text)
@@ -468,6 +508,21 @@ class Endpoint:
                 call.read_reply(self.reply_text(response))
         remember(response, call)
         return response
+
+    def _for_helper(self, response: Any, call: KaizenCall, helper: HelperCall) -> Any:
+        """A stream made for an SDK stream helper's ``with``: reported to it, text collected."""
+        helper.call = call
+        if helper.decode is not None:
+            call.decode = helper.decode
+        if not call.decode:
+            return response
+        stream: KaizenStream | AsyncKaizenStream
+        if hasattr(response, "__aiter__"):
+            stream = AsyncKaizenStream(response, call, self.event_text)
+        else:
+            stream = KaizenStream(response, call, self.event_text)
+        helper.collector = stream._collector
+        return stream
 
 
 def method_wrapper(
@@ -648,6 +703,7 @@ __all__ = [
     "AsyncKaizenStream",
     "Compressed",
     "Endpoint",
+    "HelperCall",
     "KaizenCall",
     "KaizenStream",
     "ProviderKaizen",
@@ -665,6 +721,7 @@ __all__ = [
     "patch_copies",
     "remember",
     "require",
+    "run_helper",
     "same",
     "state_of",
 ]

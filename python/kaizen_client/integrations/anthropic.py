@@ -38,6 +38,7 @@ from ._provider import (
     require,
     state_of,
 )
+from ._stream_helpers import manager_for
 from .settings import IntegrationSettings
 
 C = TypeVar("C")
@@ -76,8 +77,13 @@ def _event_text(event: Any) -> str | None:
     return None
 
 
-def _no_text(response: Any) -> str | None:
-    return None
+def _final_text(stream: Any) -> str | None:
+    """The text a ``messages.stream`` helper accumulated (``None`` before any event)."""
+    try:
+        snapshot = stream.current_message_snapshot
+    except AssertionError:  # the SDK asserts that message_start arrived
+        return None
+    return _message_text(snapshot)
 
 
 def _endpoints(async_client: bool) -> dict[str, Endpoint]:
@@ -96,7 +102,9 @@ def _endpoints(async_client: bool) -> dict[str, Endpoint]:
     return {
         "create": endpoint("create", _message_text),
         "parse": endpoint("parse", _message_text),
-        "stream": endpoint("stream", _no_text, async_manager=async_client),
+        "stream": endpoint(
+            "stream", _message_text, async_manager=async_client, manager=manager_for(_final_text)
+        ),
     }
 
 
@@ -129,8 +137,9 @@ def wrap_anthropic(
     itself comes back patched; ``options`` are ``IntegrationSettings`` fields; tokens are
     counted with each request's model (an estimate for Claude: Anthropic publishes no offline
     tokenizer) unless ``model`` is given; ``decode_replies`` / ``kaizen_decode_reply=True``
-    read a TOON/KTOF/JSON reply into :func:`kaizen_call`'s ``decoded`` (``create``, whole or
-    streamed; not ``messages.stream``, whose ``get_final_text()`` the caller reads).
+    read a TOON/KTOF/JSON reply into :func:`kaizen_call`'s ``decoded`` (``create`` whole or
+    streamed, ``parse``; for ``messages.stream``, ``kaizen_call(stream)`` of the helper's own
+    stream object, read when its ``with`` block ends).
     """
     built, per_request = build_settings(settings, dict(options))
     state = ProviderKaizen(

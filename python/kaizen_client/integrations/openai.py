@@ -26,6 +26,7 @@ from ._provider import (
     Slot,
     build_settings,
     compat_result,
+    is_async,
     kaizen_call,
     kaizen_state,
     keep,
@@ -36,6 +37,7 @@ from ._provider import (
     require,
     state_of,
 )
+from ._stream_helpers import helper_method
 from .settings import IntegrationSettings
 
 C = TypeVar("C")
@@ -141,6 +143,9 @@ def _attach(client: Any, state: ProviderKaizen) -> Any:
         resource = resources[where]
         if resource is not None and callable(getattr(resource, method, None)):
             patch(resource, method, method_wrapper(endpoint, state_for))
+    for resource in resources.values():  # the stream helpers call the patched ``create``
+        if resource is not None and callable(getattr(resource, "stream", None)):
+            patch(resource, "stream", helper_method(state_for, is_async(resource.create)))
     patch_copies(client, _attach)
     return client
 

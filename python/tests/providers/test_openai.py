@@ -367,3 +367,120 @@ def test_a_stream_closed_early_reads_what_arrived(fake: FakeProvider) -> None:
         first = next(iter(stream))
     assert first.choices[0].delta.role == "assistant"
     assert stream.kaizen.text == "" and stream.kaizen.decoded is None  # read, nothing guessed
+
+
+class _Answer(BaseModel):
+    items: list[dict[str, int]]
+
+
+def test_sync_responses_parse(fake: FakeProvider) -> None:
+    fake.reply = json.dumps(TOON_DATA)
+    wrapped, plain = _clients(fake, decode_replies=True)
+    response = wrapped.responses.parse(model="gpt-4.1", input=INPUT, text_format=_Answer)
+    plain_response = plain.responses.parse(model="gpt-4.1", input=INPUT, text_format=_Answer)
+    assert _compare(*_pair(fake)) == ["$.input[0].content[0].text", "$.input[2].output"]
+    assert response.output_parsed == _Answer(**TOON_DATA)
+    assert response.model_dump() == plain_response.model_dump()  # reply untouched
+    call = kaizen_call(response)
+    assert call is not None and call.savings is not None and call.savings.tokens_saved > 0
+    assert call.endpoint == "responses.parse" and call.decoded == TOON_DATA
+
+
+async def test_async_raw_responses_and_copies(fake: FakeProvider) -> None:
+    wrapped, plain = _async_clients(fake)
+    copy = wrapped.with_options(timeout=30)
+    assert isinstance(copy, AsyncOpenAI)
+    await copy.chat.completions.create(model="gpt-4o", messages=CHAT)
+    await plain.chat.completions.create(model="gpt-4o", messages=CHAT)
+    assert _compare(*_pair(fake)) == ["$.messages[3].content"]
+
+    raw = await wrapped.chat.completions.with_raw_response.create(model="gpt-4o", messages=CHAT)
+    await plain.chat.completions.with_raw_response.create(model="gpt-4o", messages=CHAT)
+    sent, unwrapped = _pair(fake)
+    assert sent.headers.get("x-stainless-raw-response") == "true"
+    assert _compare(sent, unwrapped) == ["$.messages[3].content"]
+    assert raw.parse().choices[0].message.content == TOON_REPLY
+    assert raw.headers.get("content-type", "").startswith("application/json")
+
+    raw_responses = await copy.responses.with_raw_response.create(model="gpt-4.1", input=INPUT)
+    await plain.responses.with_raw_response.create(model="gpt-4.1", input=INPUT)
+    assert _compare(*_pair(fake)) == ["$.input[0].content[0].text", "$.input[2].output"]
+    assert raw_responses.parse().output_text == TOON_REPLY
+    assert kaizen_state(wrapped).totals.calls == 3  # copies share the totals
+
+
+def test_stream_helpers_decode_the_reply_at_their_end(fake: FakeProvider) -> None:
+    from openai.lib.streaming.chat import ChatCompletionStream
+    from openai.lib.streaming.responses import ResponseStream
+
+    wrapped, plain = _clients(fake, decode_replies=True)
+    with wrapped.chat.completions.stream(model="gpt-4o", messages=CHAT) as stream:
+        assert isinstance(stream, ChatCompletionStream)  # the SDK's own object
+        events = [event.model_dump() for event in stream]
+        final = stream.get_final_completion()
+    with plain.chat.completions.stream(model="gpt-4o", messages=CHAT) as plain_stream:
+        plain_events = [event.model_dump() for event in plain_stream]
+        plain_final = plain_stream.get_final_completion()
+    assert _compare(*_pair(fake)) == ["$.messages[3].content"]
+    assert events == plain_events and final.model_dump() == plain_final.model_dump()
+    call = kaizen_call(stream)
+    assert call is not None and call.endpoint == "chat.completions.create"
+    assert call.decoded == TOON_DATA and call.text == TOON_REPLY and call.savings is not None
+
+    with wrapped.responses.stream(model="gpt-4.1", input=INPUT) as events_stream:
+        assert isinstance(events_stream, ResponseStream)
+        kinds = [event.type for event in events_stream]
+        response = events_stream.get_final_response()
+    with plain.responses.stream(model="gpt-4.1", input=INPUT) as plain_events_stream:
+        plain_kinds = [event.type for event in plain_events_stream]
+    assert _compare(*_pair(fake)) == ["$.input[0].content[0].text", "$.input[2].output"]
+    assert kinds == plain_kinds and response.output_text == TOON_REPLY
+    assert kaizen_call(events_stream).decoded == TOON_DATA  # type: ignore[union-attr]
+    assert kaizen_state(wrapped).totals.calls == 2
+
+
+def test_stream_helpers_per_call_flag_unread_streams_and_decoding_off(fake: FakeProvider) -> None:
+    wrapped, _ = _clients(fake)
+    manager = wrapped.chat.completions.stream(
+        model="gpt-4o", messages=CHAT, kaizen_decode_reply=True
+    )
+    with manager as stream:
+        stream.until_done()
+    assert "kaizen_decode_reply" not in fake.last().json  # the per-call flag is ours
+    assert manager.kaizen is kaizen_call(stream) and manager.kaizen.decoded == TOON_DATA  # type: ignore[union-attr]
+
+    with wrapped.chat.completions.stream(model="gpt-4o", messages=CHAT) as stream:
+        stream.until_done()
+    call = kaizen_call(stream)
+    assert call is not None and call.savings is not None  # savings without decoding
+    assert not call.decode and call.decoded is None and call.text is None
+
+    fake.reply = '{"rows": [1, 2, 3]}'
+    decoding, _ = _clients(fake, decode_replies=True)
+    with decoding.responses.stream(model="gpt-4.1", input=INPUT) as events:
+        first = next(iter(events))  # left before any text arrived
+    assert first.type == "response.created"
+    call = kaizen_call(events)
+    assert call is not None and call.text == "" and call.decoded is None  # nothing guessed
+
+
+async def test_async_stream_helpers_decode_the_reply_at_their_end(fake: FakeProvider) -> None:
+    from openai.lib.streaming.chat import AsyncChatCompletionStream
+
+    wrapped, plain = _async_clients(fake, decode_replies=True)
+    async with wrapped.chat.completions.stream(model="gpt-4o", messages=CHAT) as stream:
+        assert isinstance(stream, AsyncChatCompletionStream)
+        events = [event.model_dump() async for event in stream]
+    async with plain.chat.completions.stream(model="gpt-4o", messages=CHAT) as plain_stream:
+        plain_events = [event.model_dump() async for event in plain_stream]
+    assert _compare(*_pair(fake)) == ["$.messages[3].content"] and events == plain_events
+    assert kaizen_call(stream).decoded == TOON_DATA  # type: ignore[union-attr]
+
+    async with wrapped.responses.stream(model="gpt-4.1", input=INPUT) as response_stream:
+        final = await response_stream.get_final_response()
+    async with plain.responses.stream(model="gpt-4.1", input=INPUT) as plain_response_stream:
+        await plain_response_stream.get_final_response()
+    assert _compare(*_pair(fake)) == ["$.input[0].content[0].text", "$.input[2].output"]
+    assert final.output_text == TOON_REPLY
+    assert kaizen_call(response_stream).decoded == TOON_DATA  # type: ignore[union-attr]
+    assert kaizen_state(wrapped).totals.calls == 2
