@@ -189,3 +189,80 @@ def test_parse(fake: FakeProvider) -> None:
     assert _compare(fake) == ["$.messages[2].content[0].content"]
     assert parsed.parsed_output == Answer(**TOON_DATA)
     assert kaizen_call(parsed).decoded == TOON_DATA
+
+
+async def test_async_parse(fake: FakeProvider) -> None:
+    from pydantic import BaseModel
+
+    class Answer(BaseModel):
+        items: list[dict[str, int]]
+
+    fake.reply = '{"items": [{"a": 1, "b": 2}, {"a": 3, "b": 4}]}'
+    wrapped = wrap_anthropic(
+        anthropic.AsyncAnthropic(base_url=fake.url, api_key=DUMMY_KEY), decode_replies=True
+    )
+    plain = anthropic.AsyncAnthropic(base_url=fake.url, api_key=DUMMY_KEY)
+    parsed = await wrapped.messages.parse(
+        model=MODEL, max_tokens=64, messages=MESSAGES, output_format=Answer
+    )
+    plain_parsed = await plain.messages.parse(
+        model=MODEL, max_tokens=64, messages=MESSAGES, output_format=Answer
+    )
+    assert _compare(fake) == ["$.messages[2].content[0].content"]
+    assert parsed.parsed_output == Answer(**TOON_DATA)
+    assert parsed.model_dump() == plain_parsed.model_dump()  # reply untouched
+    call = kaizen_call(parsed)
+    assert call is not None and call.endpoint == "messages.parse" and call.decoded == TOON_DATA
+    assert call.savings is not None and call.savings.tokens_saved > 0
+
+
+def test_stream_helper_decodes_the_reply_when_its_with_ends(fake: FakeProvider) -> None:
+    from anthropic.lib.streaming import MessageStream
+
+    wrapped, plain = _clients(fake, decode_replies=True)
+    manager = wrapped.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES)
+    with manager as stream:
+        assert isinstance(stream, MessageStream)  # the SDK's own object
+        events = [event.model_dump() for event in stream]
+    with plain.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES) as plain_stream:
+        plain_events = [event.model_dump() for event in plain_stream]
+    assert _compare(fake) == ["$.messages[2].content[0].content"] and events == plain_events
+    call = kaizen_call(stream)
+    assert call is not None and call is manager.kaizen and call.endpoint == "messages.stream"
+    assert call.text == TOON_REPLY and call.decoded == TOON_DATA and call.savings is not None
+
+    quiet, _ = _clients(fake)  # decoding off by default, on for one call
+    with quiet.messages.stream(
+        model=MODEL, max_tokens=64, messages=MESSAGES, kaizen_decode_reply=True
+    ) as stream:
+        stream.until_done()
+    assert "kaizen_decode_reply" not in fake.last().json
+    assert kaizen_call(stream).decoded == TOON_DATA  # type: ignore[union-attr]
+    with quiet.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES) as stream:
+        stream.until_done()
+    call = kaizen_call(stream)
+    assert call is not None and call.savings is not None and call.decoded is None
+
+
+async def test_async_stream_helper_decodes_the_reply_when_its_with_ends(fake: FakeProvider) -> None:
+    from anthropic.lib.streaming import AsyncMessageStream
+
+    wrapped = wrap_anthropic(
+        anthropic.AsyncAnthropic(base_url=fake.url, api_key=DUMMY_KEY), decode_replies=True
+    )
+    plain = anthropic.AsyncAnthropic(base_url=fake.url, api_key=DUMMY_KEY)
+    async with wrapped.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES) as stream:
+        assert isinstance(stream, AsyncMessageStream)
+        events = [event.model_dump() async for event in stream]
+    async with plain.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES) as other:
+        plain_events = [event.model_dump() async for event in other]
+    assert _compare(fake) == ["$.messages[2].content[0].content"] and events == plain_events
+    call = kaizen_call(stream)
+    assert call is not None and call.decoded == TOON_DATA and call.text == TOON_REPLY
+
+    fake.reply = '{"rows": [1, 2, 3]}'
+    async with wrapped.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES) as early:
+        first = await early.__anext__()  # left after the first event
+    assert first.type == "message_start"
+    call = kaizen_call(early)
+    assert call is not None and call.text is None and call.decoded is None  # nothing guessed

@@ -185,3 +185,22 @@ def test_a_single_content_dict_or_object(fake: FakeProvider) -> None:
     wrapped.models.generate_content(model=MODEL, contents=content)
     plain.models.generate_content(model=MODEL, contents=content)
     assert _compare(fake) == ["$.contents[0].parts[0].text"]
+
+
+async def test_aio_chats_go_through_the_wrapped_models(fake: FakeProvider) -> None:
+    client = wrap_gemini(_client(fake), decode_replies=True)
+    chat = client.aio.chats.create(model=MODEL)
+    first = await chat.send_message("Orders:\n" + ROWS_TEXT)
+    await chat.send_message("And again:\n" + ROWS_TEXT)
+    history = fake.last().json["contents"]
+    assert [c["role"] for c in history] == ["user", "model", "user"]
+    for content in (history[0], history[2]):
+        text = content["parts"][0]["text"]
+        assert len(text) < len(ROWS_TEXT) and decode(text.split(":\n", 1)[1].strip()) == ROWS
+    assert first.text == TOON_REPLY
+    assert kaizen_state(client).totals.calls == 2
+
+    await client.aio.chats.create(model=MODEL, config=CONFIG).send_message("Orders:\n" + ROWS_TEXT)
+    plain_chat = _client(fake).aio.chats.create(model=MODEL, config=CONFIG)
+    await plain_chat.send_message("Orders:\n" + ROWS_TEXT)
+    assert _compare(fake) == ["$.contents[0].parts[0].text"]  # the rest (config) as given
