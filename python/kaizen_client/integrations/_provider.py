@@ -601,6 +601,11 @@ class DeferredAsyncManager:
     async def __aexit__(self, *exc: Any) -> Any:
         return await self._manager.__aexit__(*exc)
 
+    @property
+    def kaizen(self) -> KaizenCall | None:
+        """The call made when entered (``None`` before), as a stream helper's manager has."""
+        return getattr(self._manager, "kaizen", None)
+
 
 # --- patching ------------------------------------------------------------------------------
 

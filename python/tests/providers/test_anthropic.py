@@ -251,14 +251,17 @@ async def test_async_stream_helper_decodes_the_reply_when_its_with_ends(fake: Fa
         anthropic.AsyncAnthropic(base_url=fake.url, api_key=DUMMY_KEY), decode_replies=True
     )
     plain = anthropic.AsyncAnthropic(base_url=fake.url, api_key=DUMMY_KEY)
-    async with wrapped.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES) as stream:
+    manager = wrapped.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES)
+    assert manager.kaizen is None  # compressed (awaited) only when entered
+    async with manager as stream:
         assert isinstance(stream, AsyncMessageStream)
         events = [event.model_dump() async for event in stream]
     async with plain.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES) as other:
         plain_events = [event.model_dump() async for event in other]
     assert _compare(fake) == ["$.messages[2].content[0].content"] and events == plain_events
     call = kaizen_call(stream)
-    assert call is not None and call.decoded == TOON_DATA and call.text == TOON_REPLY
+    assert call is not None and call is manager.kaizen
+    assert call.decoded == TOON_DATA and call.text == TOON_REPLY
 
     fake.reply = '{"rows": [1, 2, 3]}'
     async with wrapped.messages.stream(model=MODEL, max_tokens=64, messages=MESSAGES) as early:
