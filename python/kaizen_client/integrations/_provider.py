@@ -444,7 +444,8 @@ def _sdk_helper_call(kwargs: dict[str, Any]) -> bool:
     """Whether the SDK itself made this call for a raw response or a streaming helper.
 
     Those return objects the SDK's own wrapper consumes, so they are passed back untouched
-    (compression still applies; only reply reading is skipped).
+    (compression still applies; only reply reading is skipped), unless a stream helper's
+    ``with`` wrapped by :mod:`._stream_helpers` is collecting the reply (``HelperCall``).
     """
     headers = kwargs.get("extra_headers")
     if not isinstance(headers, dict):

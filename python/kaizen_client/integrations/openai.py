@@ -166,7 +166,9 @@ def wrap_openai(
     ``on_error``, ``client=``/``kaizen=`` a Kaizen client, ``base_url``/``api_key`` of a
     Kaizen server, …); without ``model``, tokens are counted with each request's model.
     ``decode_replies=True`` (or ``kaizen_decode_reply=True`` per call) reads TOON/KTOF/JSON
-    replies into :func:`kaizen_call`'s ``decoded``. Wrapping again replaces the settings;
+    replies into :func:`kaizen_call`'s ``decoded`` (for the ``.stream()`` helpers,
+    ``kaizen_call(stream)`` of the SDK's stream object, read when its ``with`` ends; see
+    :mod:`._stream_helpers`). Wrapping again replaces the settings;
     it never compresses twice. Running totals: :func:`kaizen_state`.
     """
     built, per_request = build_settings(settings, dict(options))
