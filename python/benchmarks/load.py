@@ -43,6 +43,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -201,6 +202,8 @@ def report(rounds: list[Round], op: str) -> None:
             print(f"  median per-round ratio {statistics.median(per_round):.2f}")
 
 
+SERVER_GROUPS: dict[str, int] = {}  # server URL -> its process group, for CPU accounting
+
 SCALE_ROWS = [
     {"id": i, "name": f"user{i:04d}", "email": f"user{i:04d}@example.com", "active": i % 3 == 0}
     for i in range(110)
@@ -234,6 +237,21 @@ def redis_process() -> Iterator[str]:
         process.wait(10)
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds used so far by every live process in process group ``pgid`` (Linux /proc):
+    the server and all its workers, which ``scaled_server`` starts in their own group."""
+    total = 0
+    ticks = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # state ppid pgrp ...: pgrp is the third after the name
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
 @contextmanager
 def scaled_server(
     workers: int, redis_url: str | None, extra: dict[str, str] | None = None
@@ -262,6 +280,7 @@ def scaled_server(
                     raise RuntimeError("the server did not start") from None
                 time.sleep(0.1)
         time.sleep(1.0 if workers > 1 else 0.2)  # let every worker finish starting
+        SERVER_GROUPS[url] = process.pid
         yield url
     finally:
         os.killpg(process.pid, 2)
@@ -269,7 +288,10 @@ def scaled_server(
 
 
 async def scale_rounds(
-    urls: dict[str, str], args: argparse.Namespace, errors: dict[str, Counter[str]]
+    urls: dict[str, str],
+    args: argparse.Namespace,
+    errors: dict[str, Counter[str]],
+    server_cpu: dict[str, float],
 ) -> dict[str, list[Round]]:
     """Round-robin over the servers, round by round, so machine noise hits them all alike."""
     body = json.dumps({"data": SCALE_ROWS}, separators=(",", ":")).encode()
@@ -301,7 +323,9 @@ async def scale_rounds(
         for number in range(args.rounds):
             order = list(urls) if number % 2 == 0 else list(reversed(urls))
             for label in order:
+                before = group_cpu(SERVER_GROUPS[urls[label]])
                 result = await run_round(label, caller(label), 100, args.requests, args.max_seconds)
+                server_cpu[label] += group_cpu(SERVER_GROUPS[urls[label]]) - before
                 rounds[label].append(result)
     finally:
         for client in clients.values():
@@ -366,7 +390,8 @@ def scale(args: argparse.Namespace) -> int:
             urls[label] = servers.enter_context(
                 scaled_server(workers, redis_url if redis else None)
             )
-        by_label = asyncio.run(scale_rounds(urls, args, errors))
+        server_cpu = dict.fromkeys(urls, 0.0)
+        by_label = asyncio.run(scale_rounds(urls, args, errors, server_cpu))
         costs = asyncio.run(redis_call_costs(redis_url))
     results = list(by_label.items())
     failures = [errors[label] for label, _ in results]
@@ -375,6 +400,7 @@ def scale(args: argparse.Namespace) -> int:
     print(f"{os.cpu_count()} CPUs shared by client, server and Redis; load avg {load:.2f}")
     header = (
         f"{'server':<22} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f" {'server CPU ms/req':>18}"
     )
     print(header)
     print("-" * len(header))
@@ -384,8 +410,10 @@ def scale(args: argparse.Namespace) -> int:
         rps = count / sum(r.seconds for r in rounds)
         p50 = latencies[count // 2] * 1000
         p99 = latencies[min(count - 1, int(count * 0.99))] * 1000
+        cpu_ms = server_cpu[label] / count * 1000  # all of that server's processes
         print(
-            f"{label:<22} {count:>9} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f} {sum(errors.values()):>7}"
+            f"{label:<22} {count:>9} {rps:>8.0f} {p50:>8.1f} {p99:>8.1f}"
+            f" {sum(errors.values()):>7} {cpu_ms:>18.2f}"
         )
         for what, times in errors.most_common(3):
             print(f"    {times} x {what}")
