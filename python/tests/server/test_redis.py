@@ -142,9 +142,11 @@ def _serve_with_redis(
 
 @pytest.fixture(scope="module")
 def two_servers(redis_server: RedisServer) -> Iterator[list[str]]:
-    """Two server processes (as on two machines) on one Redis, rate limit 100 per hour."""
+    """Two server processes (as on two machines) on one Redis, rate limit 100 per day."""
     started = [
-        _serve_with_redis(redis_server, KAIZEN_RATE_LIMIT="100/3600", KAIZEN_MAX_CONCURRENCY="1000")
+        _serve_with_redis(
+            redis_server, KAIZEN_RATE_LIMIT="100/86400", KAIZEN_MAX_CONCURRENCY="1000"
+        )
         for _ in range(2)
     ]
     try:
