@@ -190,7 +190,7 @@ async def test_rate_limit_is_exact_across_processes_under_500_concurrent(
 ) -> None:
     """The limiter allowed 2x the configured rate with 2 workers; now exactly the limit.
 
-    100 per hour and a fresh Redis: exactly 100 of 500 pass, whichever process they reach
+    100 per day and a fresh Redis: exactly 100 of 500 pass, whichever process they reach
     (the payload test before this one ran on the same servers; its budget is flushed)."""
     a, b = two_servers
     limits = httpx.Limits(max_connections=500, max_keepalive_connections=0)
