@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run without API keys (same as KAIZEN_ALLOW_ANONYMOUS=1; logged loudly)",
     )
+    from .evaluation.command import add_parser as add_eval
+
+    add_eval(sub)
     return parser
 
 
@@ -457,6 +460,10 @@ def main(
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     if args.command == "serve":
         return _cmd_serve(args, stderr)
+    if args.command == "eval":
+        from .evaluation.command import run_command
+
+        return run_command(args, stdout, stderr)
     try:
         client = _make_client(args)
     except ValueError as exc:  # e.g. a bad KAIZEN_TIMEOUT

@@ -85,6 +85,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "kaizen_client.cli",
             "kaizen_client.testing",
             "kaizen_client.integrations.fake_providers",  # test tooling, like testing
+            "kaizen_client.evaluation",  # `kaizen eval`: the harness over LiteLLM, and its fake
         ),
     ),
 ]

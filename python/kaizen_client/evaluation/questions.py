@@ -1,0 +1,207 @@
+"""Questions with gold answers, generated deterministically from the data (or read from a file).
+
+Kinds, after the TOON retrieval benchmark: ``lookup`` (a field of the record with a given key),
+``multi-hop`` (a field of a nested object of that record), ``count``, ``filter`` (how many
+records have a field equal to a value), ``aggregate`` (sum / largest of a numeric field) and
+``existence`` (is there a record with this key; half the answers are false). The gold answer is
+computed from the data itself, so a question cannot disagree with its dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .data import Dataset
+
+KINDS = ("lookup", "multi-hop", "count", "filter", "aggregate", "existence")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question about one dataset, with its normalised gold answer."""
+
+    id: str
+    dataset: str
+    kind: str
+    text: str
+    gold: str
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def _number(text: str) -> str | None:
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        x = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(x):
+        return None
+    if x == int(x) and abs(x) < 2**53:
+        return str(int(x))
+    return repr(round(x, 6))
+
+
+def normalise(answer: Any) -> str:
+    """An answer (model text or a gold value) in the form exact match compares: numbers in one
+    spelling (``1,000.0`` = ``1000``), booleans as true/false (yes/no too), case, surrounding
+    quotes, a trailing full stop and runs of whitespace ignored."""
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    if answer is None:
+        return "null"
+    if isinstance(answer, (int, float)):
+        return _number(repr(answer)) or str(answer).lower()
+    text = " ".join(str(answer).split()).strip().strip("`'\"").strip().rstrip(".").strip()
+    text = text.lower()
+    if text in ("yes", "true"):
+        return "true"
+    if text in ("no", "false"):
+        return "false"
+    return _number(text) or text
+
+
+def spell(value: Any) -> str:
+    """A value as it is written inside a question."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def _is_scalar(v: Any) -> bool:
+    return v is None or isinstance(v, (str, int, float, bool))
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def find_records(dataset: Dataset) -> tuple[str, list[dict[str, Any]]] | None:
+    """The collection questions are about: a top-level list of objects (named after the
+    dataset) or the first object-list field of a top-level object (named after the field)."""
+    value = dataset.value
+    if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
+        return dataset.name, value
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            if isinstance(sub, list) and sub and all(isinstance(r, dict) for r in sub):
+                return str(key), sub
+    return None
+
+
+def _common_fields(records: list[dict[str, Any]]) -> list[str]:
+    first = list(records[0])
+    return [f for f in first if all(f in r for r in records)]
+
+
+def _key_field(records: list[dict[str, Any]], fields: list[str]) -> str | None:
+    for f in fields:
+        values = [r[f] for r in records]
+        keyish = all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values)
+        if keyish and len({spell(v) for v in values}) == len(values):
+            return f
+    return None
+
+
+def generate_questions(dataset: Dataset, per_kind: int = 2, *, seed: int = 18) -> list[Question]:
+    """Up to ``per_kind`` questions of each kind about ``dataset``; the same every run."""
+    found = find_records(dataset)
+    if found is None:
+        return []
+    coll, records = found
+    rng = random.Random(f"{seed}:{dataset.name}")
+    fields = _common_fields(records)
+    key = _key_field(records, fields)
+    scalars = [f for f in fields if f != key and all(_is_scalar(r[f]) for r in records)]
+    numbers = [f for f in scalars if all(_is_number(r[f]) for r in records)]
+    categories = [
+        f
+        for f in scalars
+        if f not in numbers and len({spell(r[f]) for r in records}) <= max(2, len(records) // 2)
+    ]
+    nested = [
+        (f, s)
+        for f in fields
+        if all(isinstance(r[f], dict) for r in records)
+        for s in records[0][f]
+        if all(s in r[f] and _is_scalar(r[f][s]) for r in records)
+    ]
+    out: list[tuple[str, str, Any]] = []
+    where = f"the {coll} record whose {key} is"
+    if key is not None:
+        for _ in range(per_kind if scalars else 0):
+            r, f = rng.choice(records), rng.choice(scalars)
+            out.append(("lookup", f"What is the {f} of {where} {spell(r[key])}?", r[f]))
+        for _ in range(per_kind if nested else 0):
+            r, (f, s) = rng.choice(records), rng.choice(nested)
+            out.append(("multi-hop", f"What is the {f}.{s} of {where} {spell(r[key])}?", r[f][s]))
+    out.append(("count", f"How many {coll} records are there?", len(records)))
+    for _ in range(per_kind if categories else 0):
+        f = rng.choice(categories)
+        wanted = spell(rng.choice(records)[f])
+        n = sum(spell(r[f]) == wanted for r in records)
+        out.append(("filter", f"How many {coll} records have {f} equal to {wanted}?", n))
+    for i in range(per_kind if numbers else 0):
+        f = rng.choice(numbers)
+        if i % 2 == 0:
+            total = round(sum(r[f] for r in records), 2)
+            out.append(("aggregate", f"What is the sum of {f} over all {coll} records?", total))
+        else:
+            out.append(
+                (
+                    "aggregate",
+                    f"What is the largest {f} among the {coll} records?",
+                    max(r[f] for r in records),
+                )
+            )
+    if key is not None:
+        for i in range(per_kind):
+            if i % 2 == 0:
+                v: Any = rng.choice(records)[key]
+            else:
+                v = (
+                    f"{spell(records[0][key])}-missing"
+                    if isinstance(records[0][key], str)
+                    else (max(r[key] for r in records) + 1000)
+                )
+            exists = any(spell(r[key]) == spell(v) for r in records)
+            out.append(
+                ("existence", f"Is there any {coll} record whose {key} is {spell(v)}?", exists)
+            )
+    return [
+        Question(f"{dataset.name}-{i:03d}", dataset.name, kind, text, normalise(gold))
+        for i, (kind, text, gold) in enumerate(out)
+    ]
+
+
+def load_questions(path: str, datasets: list[Dataset]) -> list[Question]:
+    """A user's questions: a JSON list (or JSON lines) of ``{"question", "answer"}`` objects,
+    with ``"dataset"`` (required when there is more than one) and an optional ``"kind"``."""
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        rows = json.loads(text)
+    except json.JSONDecodeError:
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    names = {d.name for d in datasets}
+    out = []
+    for i, row in enumerate(rows):
+        if not isinstance(row, dict) or "question" not in row or "answer" not in row:
+            raise ValueError(f'{path}: entry {i} needs "question" and "answer"')
+        name = row.get("dataset") or (datasets[0].name if len(datasets) == 1 else None)
+        if name not in names:
+            raise ValueError(f"{path}: entry {i}: dataset {name!r} is not one of {sorted(names)}")
+        kind = str(row.get("kind", "custom"))
+        out.append(
+            Question(f"q-{i:03d}", str(name), kind, str(row["question"]), normalise(row["answer"]))
+        )
+    return out

@@ -1,0 +1,152 @@
+"""``kaizen eval`` end to end against the loopback fake model, through LiteLLM's real HTTP path:
+the reading fake scores 100 % on every format, the wrong-on-purpose fake does not, the cache
+makes a re-run send nothing, and the cost guard refuses before anything is sent."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kaizen_client.cli import main
+from kaizen_client.evaluation import generate_questions, sample_datasets
+from kaizen_client.evaluation.fake_model import FakeModel, answer
+from kaizen_client.evaluation.formats import FORMATS, build_prompt, render
+
+pytest.importorskip("litellm")  # in the `test` and `eval` extras
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeModel]:
+    with FakeModel() as model:
+        yield model
+
+
+@pytest.fixture(autouse=True)
+def fake_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FAKE_MODEL_KEY", "sk-fake-eval-key")
+
+
+def kaizen_eval(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["eval", "--api-key-env", "FAKE_MODEL_KEY", *argv], stdout=out, stderr=err)
+    assert "sk-fake-eval-key" not in out.getvalue() + err.getvalue()
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_fake_answers_from_the_decoded_block() -> None:
+    """The fake reads the data, so a garbled block changes its answer."""
+    dataset = sample_datasets()[1]
+    for q in generate_questions(dataset):
+        for fmt in FORMATS:
+            assert answer(build_prompt(render(dataset.value, fmt), q.text)) is not None
+    q = next(q for q in generate_questions(dataset) if q.kind == "count")
+    fewer = {"orders": dataset.value["orders"][:-1]}
+    assert answer(build_prompt(render(fewer, "ktof"), q.text)) != q.gold
+
+
+def test_reading_fake_scores_100_on_every_format(fake: FakeModel, tmp_path: Path) -> None:
+    code, out, err = kaizen_eval(
+        "--model",
+        "openai/fake-reader",
+        "--api-base",
+        fake.url,
+        "--no-cache",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert code == 0, err
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert [f["format"] for f in results["formats"]] == list(FORMATS)
+    assert all(f["accuracy"] == 1.0 and f["total"] == 20 for f in results["formats"])
+    assert results["calls_sent"] == len(fake.requests) == 80
+    assert "KTOF's accuracy 100.0% is within" in out
+    assert (tmp_path / "out" / "plot.png").read_bytes().startswith(b"\x89PNG")
+    assert '<img src="plot.png"' in (tmp_path / "out" / "report.html").read_text()
+    tokens = {f["format"]: f["prompt_tokens"] for f in results["formats"]}
+    assert tokens["ktof"] < tokens["json-compact"] < tokens["json-pretty"]
+
+
+def test_wrong_fake_does_not_score_100(tmp_path: Path) -> None:
+    with FakeModel(wrong=True) as wrong:
+        code, _, _ = kaizen_eval(
+            "--model",
+            "openai/fake-wrong",
+            "--api-base",
+            wrong.url,
+            "--no-cache",
+            "--formats",
+            "json-compact,ktof",
+            "--out",
+            str(tmp_path),
+        )
+    assert code == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    for f in results["formats"]:
+        assert f["accuracy"] < 1.0
+        assert f["by_kind"]["count"]["correct"] == 0
+        assert f["by_kind"]["lookup"]["correct"] == f["by_kind"]["lookup"]["total"]
+
+
+def test_second_run_is_answered_from_the_cache(fake: FakeModel, tmp_path: Path) -> None:
+    args = (
+        "--model",
+        "openai/fake-reader",
+        "--api-base",
+        fake.url,
+        "--formats",
+        "ktof",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert kaizen_eval(*args)[0] == 0
+    first = len(fake.requests)
+    assert first == 20
+    assert kaizen_eval(*args)[0] == 0
+    assert len(fake.requests) == first  # nothing sent the second time
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert (results["calls_sent"], results["calls_cached"]) == (0, 20)
+    assert results["formats"][0]["accuracy"] == 1.0
+
+
+def test_cost_guard_refuses_before_sending(fake: FakeModel, tmp_path: Path) -> None:
+    code, _, err = kaizen_eval(
+        "--model",
+        "openai/gpt-4o-mini",
+        "--api-base",
+        fake.url,
+        "--max-cost",
+        "0.000001",
+        "--no-cache",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 4
+    assert "above --max-cost" in err and "estimated cost $" in err
+    assert fake.requests == []
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_unpriced_model_with_a_limit_is_refused(fake: FakeModel, tmp_path: Path) -> None:
+    code, _, err = kaizen_eval(
+        "--model",
+        "openai/fake-reader",
+        "--api-base",
+        fake.url,
+        "--max-cost",
+        "5",
+        "--no-cache",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 4 and "no price" in err and fake.requests == []
+
+
+def test_bad_input_is_exit_1(tmp_path: Path) -> None:
+    code, _, err = kaizen_eval("--model", "openai/x", str(tmp_path / "missing.json"))
+    assert code == 1 and "missing.json" in err
