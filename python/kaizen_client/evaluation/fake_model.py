@@ -125,3 +125,23 @@ class FakeModel:
     def __exit__(self, *exc: Any) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def main() -> (
+    None
+):  # pragma: no cover - a manual tool: `python -m kaizen_client.evaluation.fake_model`
+    """Serve the reading fake until interrupted, printing its ``--api-base``."""
+    import sys
+    import time
+
+    with FakeModel(wrong="--wrong" in sys.argv[1:]) as fake:
+        print(fake.url, flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
