@@ -38,6 +38,7 @@ def add_parser(sub: Any) -> None:
         "--formats", default=",".join(FORMATS), help=f"comma-separated ({','.join(FORMATS)})"
     )
     ev.add_argument("--concurrency", type=int, default=4, help="calls in flight at once (4)")
+    ev.add_argument("--rpm", type=float, help="at most this many calls started per minute")
     ev.add_argument("--retries", type=int, default=2, help="provider retries per call (2)")
     ev.add_argument("--max-cost", type=float, help="refuse to start above this many dollars")
     ev.add_argument("--cache-dir", default=".kaizen-eval-cache", help="response cache directory")
@@ -81,6 +82,7 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
             api_base=args.api_base,
             api_key=api_key,
             concurrency=max(1, args.concurrency),
+            rpm=args.rpm,
             retries=max(0, args.retries),
             cache_dir=None if args.no_cache else Path(args.cache_dir),
             max_cost=args.max_cost,

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from .. import tokens
 from .data import Dataset
 from .formats import FORMATS, build_prompt, render
+from .pacing import Pacer
 from .questions import Question, normalise
 from .scoring import FormatResult, score
 
@@ -151,9 +152,11 @@ async def _ask_all(
     retries: int,
     cache: ResponseCache,
     progress: Progress,
+    rpm: float | None,
 ) -> tuple[list[str], int, int]:
     litellm = _litellm()
     gate = asyncio.Semaphore(concurrency)
+    pacer = Pacer(rpm)
     counts = {"sent": 0, "cached": 0}
 
     async def ask(call: Call) -> str:
@@ -165,6 +168,7 @@ async def _ask_all(
             progress.step()
             return hit
         async with gate:
+            await pacer.wait()
             extra: dict[str, Any] = {}
             if api_base:
                 extra["api_base"] = api_base
@@ -197,6 +201,7 @@ def run(
     api_base: str | None = None,
     api_key: str | None = None,
     concurrency: int = 4,
+    rpm: float | None = None,
     retries: int = 2,
     cache_dir: Path | None = None,
     max_cost: float | None = None,
@@ -204,7 +209,8 @@ def run(
     stream: TextIO | None = None,
     on_plan: Callable[[list[Call], float | None], None] | None = None,
 ) -> RunResult:
-    """Plan, estimate, guard, ask and score. Raises ``CostLimitError`` before sending anything
+    """Plan, estimate, guard, ask (at most ``concurrency`` in flight, at most ``rpm`` started
+    per minute) and score. Raises ``CostLimitError`` before sending anything
     when the estimate exceeds ``max_cost``."""
     formats = formats or list(FORMATS)
     calls = plan(datasets, questions, model, formats)
@@ -225,7 +231,15 @@ def run(
     bar = Progress(len(calls), stream or sys.stderr, progress)
     answers, sent, cached = asyncio.run(
         _ask_all(
-            calls, model, api_base, api_key, concurrency, retries, ResponseCache(cache_dir), bar
+            calls,
+            model,
+            api_base,
+            api_key,
+            concurrency,
+            retries,
+            ResponseCache(cache_dir),
+            bar,
+            rpm,
         )
     )
     rows: dict[str, list[tuple[str, bool, int]]] = {f: [] for f in formats}
