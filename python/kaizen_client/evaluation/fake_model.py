@@ -23,6 +23,7 @@ from .formats import FENCE
 _WHERE = r"the (?P<coll>\S+) record whose (?P<key>\S+) is (?P<value>.+)"
 _PATTERNS = [
     ("field", re.compile(rf"^What is the (?P<field>\S+) of {_WHERE}\?$")),
+    ("length", re.compile(rf"^How many entries does the (?P<field>\S+) list of {_WHERE} have\?$")),
     ("count", re.compile(r"^How many (?P<coll>\S+) records are there\?$")),
     (
         "filter",
@@ -73,6 +74,9 @@ def answer(prompt: str, wrong: bool = False) -> str:
             for part in g["field"].split("."):
                 value = value[part]
             return _spell(value)
+        if name == "length":
+            row = next(r for r in rows if _spell(r.get(g["key"])) == g["value"])
+            return _spell(len(row[g["field"]]) + (1 if wrong else 0))
         if name == "exists":
             return _spell(any(_spell(r.get(g["key"])) == g["value"] for r in rows))
         if name == "count":

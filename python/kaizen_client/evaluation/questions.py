@@ -1,7 +1,7 @@
 """Questions with gold answers, generated deterministically from the data (or read from a file).
 
 Kinds, after the TOON retrieval benchmark: ``lookup`` (a field of the record with a given key),
-``multi-hop`` (a field of a nested object of that record), ``count``, ``filter`` (how many
+``multi-hop`` (a field of a nested object of that record, or the length of a nested list), ``count``, ``filter`` (how many
 records have a field equal to a value), ``aggregate`` (sum / largest of a numeric field) and
 ``existence`` (is there a record with this key; half the answers are false). The gold answer is
 computed from the data itself, so a question cannot disagree with its dataset.
@@ -136,6 +136,7 @@ def generate_questions(dataset: Dataset, per_kind: int = 2, *, seed: int = 18) -
         for s in records[0][f]
         if all(s in r[f] and _is_scalar(r[f][s]) for r in records)
     ]
+    lists = [f for f in fields if all(isinstance(r[f], list) for r in records)]
     out: list[tuple[str, str, Any]] = []
     where = f"the {coll} record whose {key} is"
     if key is not None:
@@ -145,6 +146,10 @@ def generate_questions(dataset: Dataset, per_kind: int = 2, *, seed: int = 18) -
         for _ in range(per_kind if nested else 0):
             r, (f, s) = rng.choice(records), rng.choice(nested)
             out.append(("multi-hop", f"What is the {f}.{s} of {where} {spell(r[key])}?", r[f][s]))
+        for _ in range(1 if lists else 0):
+            r, f = rng.choice(records), rng.choice(lists)
+            text = f"How many entries does the {f} list of {where} {spell(r[key])} have?"
+            out.append(("multi-hop", text, len(r[f])))
     out.append(("count", f"How many {coll} records are there?", len(records)))
     for _ in range(per_kind if categories else 0):
         f = rng.choice(categories)

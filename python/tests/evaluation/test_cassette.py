@@ -33,6 +33,7 @@ pytest.importorskip("litellm")
 CASSETTE = Path(__file__).parent / "cassettes" / "fake_reader.json"
 MODEL = "openai/gpt-4o-mini"  # a priced model with an exact tokenizer; the calls go to the fake
 KEY = "sk-fake-eval-cassette-key"
+SAMPLE_QUESTIONS = sum(len(generate_questions(d)) for d in sample_datasets())
 
 
 def sha(text: str) -> str:
@@ -113,7 +114,7 @@ def current_calls() -> list[tuple[str, str, str, int]]:
 def test_prompts_are_the_recorded_ones(cassette: dict[str, Any]) -> None:
     recorded = {(e["id"], e["format"]): e for e in cassette["exchanges"]}
     calls = current_calls()
-    assert len(recorded) == len(calls) == 80
+    assert len(recorded) == len(calls) == 4 * SAMPLE_QUESTIONS
     for qid, fmt, prompt, tokens in calls:
         entry = recorded[(qid, fmt)]
         assert entry["request"]["messages"][0]["content_sha256"] == sha(prompt), (qid, fmt)
@@ -147,7 +148,7 @@ def test_replay_through_the_cache_reproduces_the_run(
     )
     assert code == 0, err.getvalue()
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert (results["calls_sent"], results["calls_cached"]) == (0, 80)
+    assert (results["calls_sent"], results["calls_cached"]) == (0, 4 * SAMPLE_QUESTIONS)
     assert [f["accuracy"] for f in results["formats"]] == [1.0, 1.0, 1.0, 1.0]
 
 

@@ -18,6 +18,8 @@ from kaizen_client.evaluation.formats import FORMATS, build_prompt, render
 
 pytest.importorskip("litellm")  # in the `test` and `eval` extras
 
+SAMPLE_QUESTIONS = sum(len(generate_questions(d)) for d in sample_datasets())
+
 
 @pytest.fixture
 def fake() -> Iterator[FakeModel]:
@@ -62,8 +64,8 @@ def test_reading_fake_scores_100_on_every_format(fake: FakeModel, tmp_path: Path
     assert code == 0, err
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert [f["format"] for f in results["formats"]] == list(FORMATS)
-    assert all(f["accuracy"] == 1.0 and f["total"] == 20 for f in results["formats"])
-    assert results["calls_sent"] == len(fake.requests) == 80
+    assert all(f["accuracy"] == 1.0 and f["total"] == SAMPLE_QUESTIONS for f in results["formats"])
+    assert results["calls_sent"] == len(fake.requests) == 4 * SAMPLE_QUESTIONS
     assert "KTOF's accuracy 100.0% is within" in out
     assert (tmp_path / "out" / "plot.png").read_bytes().startswith(b"\x89PNG")
     assert '<img src="plot.png"' in (tmp_path / "out" / "report.html").read_text()
@@ -107,11 +109,11 @@ def test_second_run_is_answered_from_the_cache(fake: FakeModel, tmp_path: Path) 
     )
     assert kaizen_eval(*args)[0] == 0
     first = len(fake.requests)
-    assert first == 20
+    assert first == SAMPLE_QUESTIONS
     assert kaizen_eval(*args)[0] == 0
     assert len(fake.requests) == first  # nothing sent the second time
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert (results["calls_sent"], results["calls_cached"]) == (0, 20)
+    assert (results["calls_sent"], results["calls_cached"]) == (0, SAMPLE_QUESTIONS)
     assert results["formats"][0]["accuracy"] == 1.0
 
 
@@ -151,3 +153,21 @@ def test_unpriced_model_with_a_limit_is_refused(fake: FakeModel, tmp_path: Path)
 def test_bad_input_is_exit_1(tmp_path: Path) -> None:
     code, _, err = kaizen_eval("--model", "openai/x", str(tmp_path / "missing.json"))
     assert code == 1 and "missing.json" in err
+
+
+def test_reading_fake_is_right_on_the_benchmark_corpus() -> None:
+    """Generated questions stay answerable on varied real-world shapes (the codec benchmark's
+    datasets: tabular, nested, semi-uniform logs, GitHub API payloads, config): the fake that
+    reads the block gets every gold answer in every format."""
+    from benchmarks.datasets import corpus
+
+    from kaizen_client.evaluation import Dataset
+
+    asked = 0
+    for name, value in corpus():
+        for q in generate_questions(Dataset(name, value)):
+            for fmt in FORMATS:
+                reply = answer(build_prompt(render(value, fmt), q.text))
+                assert normalise(reply) == q.gold, (name, fmt, q.text)
+                asked += 1
+    assert asked > 150
