@@ -1,10 +1,11 @@
 """Questions with gold answers, generated deterministically from the data (or read from a file).
 
 Kinds, after the TOON retrieval benchmark: ``lookup`` (a field of the record with a given key),
-``multi-hop`` (a field of a nested object of that record, or the length of a nested list), ``count``, ``filter`` (how many
-records have a field equal to a value), ``aggregate`` (sum / largest of a numeric field) and
-``existence`` (is there a record with this key; half the answers are false). The gold answer is
-computed from the data itself, so a question cannot disagree with its dataset.
+``multi-hop`` (a field of a nested object of that record, or the length of a nested list),
+``count``, ``filter`` (how many records have a field equal to a value), ``aggregate`` (sum /
+largest of a numeric field) and ``existence`` (is there a record with this key; half the
+answers are false). The gold answer is computed from the data itself, so a question cannot
+disagree with its dataset.
 """
 
 from __future__ import annotations

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kaizen_client.cli import main
-from kaizen_client.evaluation import generate_questions, normalise, sample_datasets
+from kaizen_client.evaluation import Dataset, generate_questions, normalise, sample_datasets
 from kaizen_client.evaluation.fake_model import FakeModel, answer
 from kaizen_client.evaluation.formats import FORMATS, build_prompt, render
 
@@ -159,9 +160,10 @@ def test_reading_fake_is_right_on_the_benchmark_corpus() -> None:
     """Generated questions stay answerable on varied real-world shapes (the codec benchmark's
     datasets: tabular, nested, semi-uniform logs, GitHub API payloads, config): the fake that
     reads the block gets every gold answer in every format."""
+    python_dir = str(Path(__file__).resolve().parents[2])
+    if python_dir not in sys.path:  # ``benchmarks`` lives next to ``kaizen_client``, not in it
+        sys.path.insert(0, python_dir)
     from benchmarks.datasets import corpus
-
-    from kaizen_client.evaluation import Dataset
 
     asked = 0
     for name, value in corpus():
