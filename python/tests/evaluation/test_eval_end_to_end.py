@@ -173,3 +173,44 @@ def test_reading_fake_is_right_on_the_benchmark_corpus() -> None:
                 assert normalise(reply) == q.gold, (name, fmt, q.text)
                 asked += 1
     assert asked > 150
+
+
+def test_user_data_and_questions_file_through_the_cli(fake: FakeModel, tmp_path: Path) -> None:
+    """Own data (JSON lines) and own questions: the answers are scored against the file's
+    expected answers, so a wrong expectation shows up as a miss."""
+    data = tmp_path / "staff.jsonl"
+    data.write_text('{"id": "a1", "team": "ops"}\n{"id": "b2", "team": "web"}\n')
+    questions = tmp_path / "questions.json"
+    questions.write_text(
+        json.dumps(
+            [
+                {
+                    "question": "What is the team of the staff record whose id is b2?",
+                    "answer": "Web",
+                },
+                {"question": "How many staff records are there?", "answer": 3, "kind": "count"},
+            ]
+        )
+    )
+    code, _, err = kaizen_eval(
+        str(data),
+        "--questions",
+        str(questions),
+        "--model",
+        "openai/fake-reader",
+        "--api-base",
+        fake.url,
+        "--no-cache",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert code == 0, err
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    for f in results["formats"]:
+        assert (f["correct"], f["total"]) == (1, 2)
+        assert f["by_kind"] == {
+            "custom": {"correct": 1, "total": 1},
+            "count": {"correct": 0, "total": 1},
+        }
+    for path in (tmp_path / "out").iterdir():
+        assert b"sk-fake-eval-key" not in path.read_bytes()
