@@ -64,6 +64,9 @@ def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
         stderr.write(f"kaizen eval: {exc}\n")
         return 1
     api_key = os.environ.get(args.api_key_env) if args.api_key_env else None
+    if args.api_key_env and not api_key:
+        stderr.write(f"kaizen eval: --api-key-env {args.api_key_env}: that variable is not set\n")
+        return 1
 
     def announce(calls: list[Call], cost: float | None) -> None:
         price = f"${cost:.4f}" if cost is not None else "unknown (no price for this model)"

@@ -151,9 +151,12 @@ def test_unpriced_model_with_a_limit_is_refused(fake: FakeModel, tmp_path: Path)
     assert code == 4 and "no price" in err and fake.requests == []
 
 
-def test_bad_input_is_exit_1(tmp_path: Path) -> None:
+def test_bad_input_is_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, _, err = kaizen_eval("--model", "openai/x", str(tmp_path / "missing.json"))
     assert code == 1 and "missing.json" in err
+    monkeypatch.delenv("FAKE_MODEL_KEY")
+    code, _, err = kaizen_eval("--model", "openai/x")
+    assert code == 1 and "FAKE_MODEL_KEY: that variable is not set" in err
 
 
 def test_reading_fake_is_right_on_the_benchmark_corpus() -> None:
