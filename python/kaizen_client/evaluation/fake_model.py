@@ -49,6 +49,8 @@ def _spell(v: Any) -> str:
 def _records(data: Any, coll: str) -> list[dict[str, Any]]:
     if isinstance(data, dict) and isinstance(data.get(coll), list):
         return list(data[coll])
+    if isinstance(data, dict) and all(isinstance(r, dict) for r in data.values()):
+        return [{"key": k, **r} for k, r in data.items()]  # a keyed map: "whose key is K"
     return list(data) if isinstance(data, list) else []
 
 

@@ -89,7 +89,8 @@ def _is_number(v: Any) -> bool:
 
 def find_records(dataset: Dataset) -> tuple[str, list[dict[str, Any]]] | None:
     """The collection questions are about: a top-level list of objects (named after the
-    dataset) or the first object-list field of a top-level object (named after the field)."""
+    dataset), the first object-list field of a top-level object (named after the field), or a
+    top-level map of objects (named after the dataset, its keys as the field ``key``)."""
     value = dataset.value
     if isinstance(value, list) and value and all(isinstance(r, dict) for r in value):
         return dataset.name, value
@@ -97,6 +98,10 @@ def find_records(dataset: Dataset) -> tuple[str, list[dict[str, Any]]] | None:
         for key, sub in value.items():
             if isinstance(sub, list) and sub and all(isinstance(r, dict) for r in sub):
                 return str(key), sub
+        # A keyed map ({"u1": {...}, "u2": {...}}): its keys become the records' "key" field.
+        subs = list(value.values())
+        if len(subs) >= 2 and all(isinstance(r, dict) and "key" not in r for r in subs):
+            return dataset.name, [{"key": k, **r} for k, r in value.items()]
     return None
 
 

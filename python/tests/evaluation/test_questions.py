@@ -98,3 +98,13 @@ def test_user_questions_file(tmp_path: Path) -> None:
     path.write_text(json.dumps([{"dataset": "nope", "question": "Q?", "answer": 1}]))
     with pytest.raises(ValueError, match="dataset 'nope'"):
         load_questions(str(path), datasets)
+
+
+def test_keyed_map_is_asked_about_by_key() -> None:
+    from kaizen_client.evaluation import Dataset
+
+    users = {"u1": {"name": "Ada", "age": 36}, "u2": {"name": "Ben", "age": 41}}
+    questions = generate_questions(Dataset("users", users))
+    lookups = [q for q in questions if q.kind == "lookup"]
+    assert lookups and all("the users record whose key is u" in q.text for q in lookups)
+    assert next(q for q in questions if "sum of age" in q.text).gold == "77"
