@@ -192,7 +192,7 @@ async def _ask_all(
     return list(answers), counts["sent"], counts["cached"]
 
 
-def run(
+async def arun(
     datasets: list[Dataset],
     questions: list[Question],
     model: str,
@@ -229,18 +229,16 @@ def run(
                 f"--max-cost ${max_cost:.4f}; nothing was sent"
             )
     bar = Progress(len(calls), stream or sys.stderr, progress)
-    answers, sent, cached = asyncio.run(
-        _ask_all(
-            calls,
-            model,
-            api_base,
-            api_key,
-            concurrency,
-            retries,
-            ResponseCache(cache_dir),
-            bar,
-            rpm,
-        )
+    answers, sent, cached = await _ask_all(
+        calls,
+        model,
+        api_base,
+        api_key,
+        concurrency,
+        retries,
+        ResponseCache(cache_dir),
+        bar,
+        rpm,
     )
     rows: dict[str, list[tuple[str, bool, int]]] = {f: [] for f in formats}
     log = []
@@ -271,3 +269,8 @@ def run(
         sent=sent,
         cached=cached,
     )
+
+
+def run(*args: Any, **kwargs: Any) -> RunResult:
+    """``arun`` from synchronous code (the CLI); inside an event loop, await ``arun``."""
+    return asyncio.run(arun(*args, **kwargs))

@@ -41,3 +41,18 @@ def test_no_rpm_never_sleeps() -> None:
 def test_non_positive_rpm_is_refused() -> None:
     with pytest.raises(ValueError, match="--rpm"):
         Pacer(0)
+
+
+def test_progress_bar_counts_to_the_end() -> None:
+    import io
+
+    from kaizen_client.evaluation.runner import Progress
+
+    out = io.StringIO()
+    bar = Progress(3, out, enabled=True)
+    for _ in range(3):
+        bar.step()
+    assert out.getvalue().endswith("] 3/3\n") and out.getvalue().count("\r") == 3
+    quiet = io.StringIO()
+    Progress(3, quiet, enabled=False).step()
+    assert quiet.getvalue() == ""
