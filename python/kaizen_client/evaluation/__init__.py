@@ -10,19 +10,24 @@ disk cache and a cost guard. See docs/evaluation.md.
 from .data import Dataset, load_datasets, sample_datasets
 from .formats import FORMATS, build_prompt, render
 from .questions import Question, generate_questions, load_questions, normalise
+from .runner import CostLimitError, RunResult, arun, run
 from .scoring import FormatResult, score, wilson_interval
 
 __all__ = [
     "FORMATS",
+    "CostLimitError",
     "Dataset",
     "FormatResult",
     "Question",
+    "RunResult",
+    "arun",
     "build_prompt",
     "generate_questions",
     "load_datasets",
     "load_questions",
     "normalise",
     "render",
+    "run",
     "sample_datasets",
     "score",
     "wilson_interval",
