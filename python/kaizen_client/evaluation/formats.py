@@ -7,10 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import ktof
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+from ..service.operations import compact_json
 
 
 def _pretty(value: Any) -> str:
@@ -26,7 +23,7 @@ def _ktof(value: Any) -> str:
 
 
 FORMATS: dict[str, Callable[[Any], str]] = {
-    "json-compact": _compact,
+    "json-compact": compact_json,  # the baseline every saving is measured against
     "json-pretty": _pretty,
     "toon": _toon,
     "ktof": _ktof,
