@@ -49,6 +49,7 @@ RUFF_CONFIG = ROOT / "ruff.toml"  # the one ruff config for the whole repo
 INTEGRATIONS = ROOT / "integrations"
 DEMO = ROOT / "examples" / "quickstart.py"
 BENCH = ROOT / "python" / "benchmarks" / "codec.py"
+JS = ROOT / "js"  # the TypeScript SDK (npm package kaizen-client)
 # Bump when the install recipe below changes, so existing venvs get reinstalled.
 RECIPE_VERSION = "3"
 # The PEP 735 dependency group of each package that dev.py installs (the repo's tools).
@@ -474,7 +475,37 @@ def cmd_test(args: Sequence[str]) -> int:
     if not ran_any:
         problems.append("no tests ran anywhere (pytest collected nothing in every package)")
     test_compiled(args, results)
+    test_js(results)
     return summarize(results, problems)
+
+
+def js_steps() -> list[tuple[str, list[str | Path], Path]]:
+    """The TypeScript SDK's steps: a clean ``npm ci`` from the lockfile, then lint, type check,
+    build and tests (``npm run check``). Its tests call the Python encoder (the cross-language
+    contract), so they are told which interpreter is the venv's."""
+    npm = "npm.cmd" if os.name == "nt" else "npm"
+    return [
+        ("npm ci (js)", [npm, "ci", "--no-audit", "--no-fund"], JS),
+        ("npm run check (js: eslint, tsc, build, vitest)", [npm, "run", "check"], JS),
+    ]
+
+
+def test_js(results: list[tuple[str, str]]) -> None:
+    """Run the TypeScript SDK's checks when js/ exists; no Node.js is a failure, not a skip."""
+    if not (JS / "package.json").is_file():
+        return
+    import shutil
+
+    if shutil.which("npm") is None:
+        results.append(("js", "FAILED (npm not found: install Node.js >= 20)"))
+        return
+    env = tool_env({**TEST_ENV, "KAIZEN_PYTHON": str(venv_python())})
+    for name, cmd, cwd in js_steps():
+        say(f"==> {name}")
+        status = run(cmd, cwd=cwd, env=env)
+        results.append((name, "ok" if status == 0 else f"FAILED (exit {status})"))
+        if status != 0:
+            return
 
 
 def test_compiled(args: Sequence[str], results: list[tuple[str, str]]) -> None:
