@@ -37,6 +37,7 @@ __all__ = [
     "TokenizerInfo",
     "count_tokens",
     "count_tokens_batch",
+    "count_tokens_upto",
     "encoding_for_model",
     "tokenizer_info",
 ]
@@ -47,6 +48,7 @@ O200K: Final = "o200k_base"
 CL100K: Final = "cl100k_base"
 
 _Counter = Callable[[str], int]
+_LimitedCounter = Callable[[str, int], int | None]
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ _CACHE_LIMIT: Final = 1024
 _INFO: dict[str, TokenizerInfo] = {}
 _COUNTERS: dict[str, _Counter] = {}
 _ENCODERS: dict[str, _Counter] = {}
+_LIMITED: dict[str, _LimitedCounter] = {}
+_LIMITED_ENCODERS: dict[str, _LimitedCounter] = {}
 _LOAD_LOCK = threading.Lock()
 
 
@@ -242,6 +246,27 @@ def _load_encoder(encoding: str) -> _Counter:
     return native_count
 
 
+def _load_limited(encoding: str) -> _LimitedCounter:
+    """Build a ``(str, limit) -> int | None`` counter that stops once ``limit`` is passed.
+
+    The native tokenizer's ``count_till_limit`` walks the pre-tokens lazily and gives up as
+    soon as the running count exceeds the limit, so its cost is proportional to the part of
+    the text it had to read. Without the native module, the full count is compared instead.
+    """
+    counter = _encoder(encoding)
+    try:
+        bindings: Any = importlib.import_module(_NATIVE_MODULE)
+        native: _LimitedCounter = bindings.tokenizer_for_encoding(encoding).count_till_limit
+    except (ImportError, AttributeError):
+
+        def full_then_compare(text: str, limit: int) -> int | None:
+            n = counter(text)
+            return n if n <= limit else None
+
+        return full_then_compare
+    return native
+
+
 def _encoder(encoding: str) -> _Counter:
     """Load each encoding once per process, even when threads race for it."""
     counter = _ENCODERS.get(encoding)
@@ -251,6 +276,22 @@ def _encoder(encoding: str) -> _Counter:
             if counter is None:
                 counter = _load_encoder(encoding)
                 _ENCODERS[encoding] = counter
+    return counter
+
+
+def _limited_encoder(encoding: str) -> _LimitedCounter:
+    """Like :func:`_encoder`, for the limited counters (a race builds one twice, harmlessly)."""
+    counter = _LIMITED_ENCODERS.get(encoding)
+    if counter is None:
+        counter = _LIMITED_ENCODERS[encoding] = _load_limited(encoding)
+    return counter
+
+
+def _limited_for(model: str) -> _LimitedCounter:
+    """Slow path of :func:`count_tokens_upto`: route ``model`` and remember its counter."""
+    counter = _limited_encoder(tokenizer_info(model).encoding)
+    if len(_LIMITED) < _CACHE_LIMIT:
+        _LIMITED[model] = counter
     return counter
 
 
@@ -284,6 +325,32 @@ def count_tokens(text: str, model: str = DEFAULT_MODEL) -> int:
         return counter(text)
     except UnicodeEncodeError:
         return counter(_scrub(text))
+
+
+# A token is at least one UTF-8 byte, a character at most four (a lone surrogate, counted as
+# U+FFFD, three): a text can never have more tokens than this many per character.
+_MAX_TOKENS_PER_CHAR: Final = 4
+
+
+def count_tokens_upto(text: str, limit: int, model: str = DEFAULT_MODEL) -> int | None:
+    """``count_tokens(text, model)`` if that is at most ``limit``, else ``None``.
+
+    For callers that only need to know whether a text beats a budget (the codec's auto mode
+    comparing a candidate rendering with the best so far): the tokenizer stops as soon as
+    the running count passes ``limit``, so a candidate that loses costs only the part of it
+    that was read. The count, when returned, is exactly :func:`count_tokens`'s.
+    """
+    if limit < 0:
+        return None
+    if not text:
+        return 0
+    if limit >= _MAX_TOKENS_PER_CHAR * len(text):  # cannot be exceeded: plain count
+        return count_tokens(text, model)
+    counter = _LIMITED.get(model) or _limited_for(model)
+    try:
+        return counter(text, limit)
+    except UnicodeEncodeError:
+        return counter(_scrub(text), limit)
 
 
 def count_tokens_batch(texts: Iterable[str], model: str = DEFAULT_MODEL) -> list[int]:

@@ -22,6 +22,7 @@ from kaizen_client.tokens import (
     TokenizerInfo,
     count_tokens,
     count_tokens_batch,
+    count_tokens_upto,
     encoding_for_model,
     tokenizer_info,
 )
@@ -152,6 +153,50 @@ def test_public_api_fallback_matches_tiktoken(
         except UnicodeEncodeError:
             got = counter(tokens._scrub(text))
         assert got == len(enc.encode_ordinary(text)), repr(text[:60])
+
+
+def _upto_expected(text: str, limit: int, model: str) -> int | None:
+    n = count_tokens(text, model)
+    return n if n <= limit else None
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_count_upto_is_the_count_within_the_limit(encoding: str) -> None:
+    """At, just under and just over each text's count, and far from it on both sides."""
+    model = MODEL_FOR[encoding]
+    for text in CORPUS + LONE_SURROGATES:
+        n = count_tokens(text, model)
+        for limit in sorted({-1, 0, 1, n // 2, n - 1, n, n + 1, 10 * n + 10}):
+            got = count_tokens_upto(text, limit, model)
+            assert got == _upto_expected(text, limit, model), (repr(text[:40]), limit, n)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300), slack=st.integers(min_value=-3, max_value=3))
+def test_count_upto_on_random_text(text: str, slack: int) -> None:
+    for encoding in ENCODINGS:
+        model = MODEL_FOR[encoding]
+        limit = count_tokens(text, model) + slack
+        assert count_tokens_upto(text, limit, model) == _upto_expected(text, limit, model)
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_count_upto_public_api_fallback(encoding: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the native module the limited counter compares the full count instead."""
+    monkeypatch.setattr(tokens, "_NATIVE_MODULE", "bpe_openai._no_such_module")
+    limited = tokens._load_limited(encoding)
+    model = MODEL_FOR[encoding]
+    for text in [t for t in CORPUS if t]:
+        n = count_tokens(text, model)
+        assert (limited(text, n), limited(text, n - 1)) == (n, None), repr(text[:40])
+
+
+def test_count_upto_routes_models_like_count_tokens() -> None:
+    text = "日本語のテキスト"  # 6 tokens in o200k, 8 in cl100k
+    assert count_tokens_upto(text, 6, "gpt-4o") == 6
+    assert count_tokens_upto(text, 6, "gpt-4") is None
+    assert count_tokens_upto(text, 8, "azure/gpt-4") == 8
+    assert count_tokens_upto(text, 6, "claude-3-5-sonnet") == 6  # the o200k estimate
 
 
 def test_safe_split_cuts_only_after_the_last_newline_before_content() -> None:
