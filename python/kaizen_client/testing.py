@@ -126,13 +126,15 @@ async def record_scenarios(
     secrets: Sequence[str],
     names: Sequence[str] = (),
     server: Callable[[str], AbstractContextManager[str]] | None = None,
+    config: Any = None,
 ) -> list[Path]:
     """Re-record each scenario (or those in ``names``) from a real server on loopback.
 
     Starts ``kaizen_client.server`` on a free loopback port accepting only ``api_key`` (or
     ``server(api_key)``, a context manager yielding another service's base URL, such as a
     fake LLM provider), runs the scenario with vcrpy in ``record_mode="all"`` and stops the
-    server; the default needs the ``server`` extra. Returns the cassette files written.
+    server; the default needs the ``server`` extra. ``config`` is the VCR to record with
+    (default :func:`cassette_vcr`). Returns the cassette files written.
     """
     written = []
     for scenario in scenarios:
@@ -142,7 +144,9 @@ async def record_scenarios(
         path.unlink(missing_ok=True)
         with (
             (server or kaizen_server)(api_key) as base_url,
-            cassette_vcr(library_dir, secrets).use_cassette(scenario.cassette, record_mode="all"),
+            (config or cassette_vcr(library_dir, secrets)).use_cassette(
+                scenario.cassette, record_mode="all"
+            ),
         ):
             await scenario.run(base_url)
         written.append(path)
@@ -296,7 +300,13 @@ async def record_suite(suite: type[CassetteSuite], names: Sequence[str] = ()) ->
     """Re-record a suite's scenarios (or those in ``names``): see :func:`record_scenarios`."""
     key = suite.secrets[0]
     return await record_scenarios(
-        suite.scenarios, suite.cassettes, key, suite.secrets, names, suite.recording_server
+        suite.scenarios,
+        suite.cassettes,
+        key,
+        suite.secrets,
+        names,
+        suite.recording_server,
+        suite.vcr(),  # the suite's own configuration, the one its replay tests use
     )
 
 

@@ -35,6 +35,9 @@ def add_parser(sub: Any) -> None:
     ev.add_argument("--questions", help="your questions: JSON list or lines of {question, answer}")
     ev.add_argument("--per-kind", type=int, default=2, help="generated questions per kind (2)")
     ev.add_argument(
+        "--sample-size", type=int, default=20, help="records per built-in sample dataset (20)"
+    )
+    ev.add_argument(
         "--formats", default=",".join(FORMATS), help=f"comma-separated ({','.join(FORMATS)})"
     )
     ev.add_argument("--concurrency", type=int, default=4, help="calls in flight at once (4)")
@@ -52,7 +55,9 @@ def add_parser(sub: Any) -> None:
 def run_command(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Run ``kaizen eval``; exit 0 done, 1 bad input, 4 refused by --max-cost."""
     try:
-        datasets = load_datasets(args.data) if args.data else sample_datasets()
+        datasets = (
+            load_datasets(args.data) if args.data else sample_datasets(max(2, args.sample_size))
+        )
         if args.questions:
             questions = load_questions(args.questions, datasets)
         else:

@@ -73,6 +73,7 @@ def _employees(rng: random.Random, n: int) -> list[dict[str, Any]]:
             "department": rng.choice(_DEPTS),
             "salary": rng.randrange(40, 160) * 1000,
             "active": rng.random() < 0.8,
+            "hired": f"{rng.randint(2012, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         }
         for i in range(n)
     ]
@@ -84,19 +85,23 @@ def _orders(rng: random.Random, n: int) -> dict[str, Any]:
         items = [
             {"sku": rng.choice(_SKUS), "qty": rng.randint(1, 5)} for _ in range(rng.randint(1, 3))
         ]
-        orders.append(
-            {
-                "order_id": f"A{1000 + i}",
-                "customer": {"name": rng.choice(_FIRST), "city": rng.choice(_CITIES)},
-                "total": round(rng.uniform(10, 500), 2),
-                "status": rng.choice(["paid", "shipped", "refunded"]),
-                "items": items,
-            }
-        )
+        order: dict[str, Any] = {
+            "order_id": f"A{1000 + i}",
+            "placed_at": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            f"T{rng.randint(0, 23):02d}:{rng.choice(['05', '20', '45'])}:00Z",
+            "customer": {"name": rng.choice(_FIRST), "city": rng.choice(_CITIES)},
+            "total": round(rng.uniform(10, 500), 2),
+            "status": rng.choice(["paid", "shipped", "refunded"]),
+            "items": items,
+        }
+        if rng.random() < 0.3:  # an optional field: semi-uniform records, as real exports are
+            order["coupon"] = rng.choice(["SPRING10", "VIP", "WELCOME5"])
+        orders.append(order)
     return {"orders": orders}
 
 
 def sample_datasets(size: int = 20, *, seed: int = 18) -> list[Dataset]:
-    """The built-in samples: flat records (employees) and nested ones (orders)."""
+    """The built-in samples, ``size`` records each: flat records with a hiring date
+    (employees) and nested ones with a timestamp and an optional field (orders)."""
     rng = random.Random(seed)
     return [Dataset("employees", _employees(rng, size)), Dataset("orders", _orders(rng, size))]

@@ -105,7 +105,8 @@ def write_png(result: RunResult, path: Path) -> None:
         ax.errorbar(
             [f.prompt_tokens],
             [100 * f.accuracy],
-            yerr=[[100 * (f.accuracy - low)], [100 * (high - f.accuracy)]],
+            # max(0, ...): at 100 % the upper bound can round a hair below the accuracy
+            yerr=[[100 * max(0.0, f.accuracy - low)], [100 * max(0.0, high - f.accuracy)]],
             fmt="o",
             capsize=4,
             label=f.format,

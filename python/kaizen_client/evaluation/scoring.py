@@ -17,7 +17,10 @@ def wilson_interval(correct: int, total: int, z: float = Z95) -> tuple[float, fl
     denom = 1 + z * z / total
     centre = (p + z * z / (2 * total)) / denom
     half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    # Exactly 0 / 1 at the edges, where the formula is exact but floating point is not
+    # (10/10 would give 0.9999999999999999, a bound below the accuracy it is about).
+    return (0.0 if correct <= 0 else low, 1.0 if correct >= total else high)
 
 
 @dataclass

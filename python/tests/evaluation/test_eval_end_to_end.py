@@ -91,7 +91,8 @@ def test_wrong_fake_does_not_score_100(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "results.json").read_text())
     for f in results["formats"]:
         assert f["accuracy"] < 1.0
-        assert f["by_kind"]["count"]["correct"] == 0
+        for kind in ("count", "filter", "range", "date", "aggregate", "structure"):
+            assert f["by_kind"][kind]["correct"] == 0, kind
         assert f["by_kind"]["lookup"]["correct"] == f["by_kind"]["lookup"]["total"]
 
 
