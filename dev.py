@@ -543,6 +543,18 @@ def cmd_bench(args: Sequence[str]) -> int:
     return run([venv_python(), BENCH, *args], env=tool_env({"PYTHONPATH": str(build)}))
 
 
+BENCH_EXTERNAL = ROOT / "python" / "benchmarks" / "external" / "bench.py"
+
+
+def cmd_bench_external(args: Sequence[str]) -> int:
+    """The codec benchmark on the external corpus (real JSON), compiled codec as shipped."""
+    build = build_compiled()
+    if build is None:
+        return 1
+    say("==> external-corpus benchmark (mypyc-compiled codec)")
+    return run([venv_python(), BENCH_EXTERNAL, *args], env=tool_env({"PYTHONPATH": str(build)}))
+
+
 FUZZ_TESTS = CORE / "tests" / "ktof"
 FUZZ_SCALE = "20"
 # Hypothesis statistics line: "- 100 passing, 0 failing, and 0 invalid test cases".
@@ -626,6 +638,10 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "test": (cmd_test, "ruff, mypy, then pytest over python/tests and integrations/*/tests"),
     "lint": (cmd_lint, "ruff check, ruff format --check, mypy"),
     "bench": (cmd_bench, "codec benchmark (python/benchmarks/codec.py), compiled codec"),
+    "bench-external": (
+        cmd_bench_external,
+        "codec benchmark on real JSON (python/benchmarks/external), compiled codec",
+    ),
     "fuzz": (cmd_fuzz, "hypothesis properties, random seeds, 20x examples [--minutes N]"),
     "setup": (lambda a: 0, "only create .venv/ and reinstall the packages"),
 }
