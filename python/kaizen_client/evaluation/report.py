@@ -51,15 +51,15 @@ def table(result: RunResult) -> str:
             f"{f.prompt_tokens:>26,}{f.accuracy_per_1k_tokens:>12.2f}"
         )
     kinds = sorted({k for f in result.formats for k in f.by_kind})
-    if kinds:
+    if kinds:  # one row per kind, one column per format: stays narrow however many kinds
         lines.append("")
-        lines.append(f"{'by kind':<14}" + "".join(f"{k:>12}" for k in kinds))
-        for f in result.formats:
+        lines.append(f"{'by kind':<14}" + "".join(f"{f.format:>14}" for f in result.formats))
+        for k in kinds:
             cells = []
-            for k in kinds:
+            for f in result.formats:
                 c, t = f.by_kind.get(k, [0, 0])
-                cells.append(f"{f'{c}/{t}':>12}")
-            lines.append(f"{f.format:<14}" + "".join(cells))
+                cells.append(f"{f'{c}/{t}':>14}")
+            lines.append(f"{k:<14}" + "".join(cells))
     lines.append("")
     lines.append(verdict(result))
     return "\n".join(lines) + "\n"
