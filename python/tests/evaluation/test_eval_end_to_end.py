@@ -97,11 +97,14 @@ def test_wrong_fake_does_not_score_100(tmp_path: Path) -> None:
 
 
 def test_second_run_is_answered_from_the_cache(fake: FakeModel, tmp_path: Path) -> None:
+    asked = sum(len(generate_questions(d)) for d in sample_datasets(5))  # --sample-size 5
     args = (
         "--model",
         "openai/fake-reader",
         "--api-base",
         fake.url,
+        "--sample-size",
+        "5",
         "--formats",
         "ktof",
         "--cache-dir",
@@ -111,11 +114,12 @@ def test_second_run_is_answered_from_the_cache(fake: FakeModel, tmp_path: Path) 
     )
     assert kaizen_eval(*args)[0] == 0
     first = len(fake.requests)
-    assert first == SAMPLE_QUESTIONS
+    assert first == asked
+    assert all("A1004" in str(r) and "A1005" not in str(r) for r in fake.requests[-3:])
     assert kaizen_eval(*args)[0] == 0
     assert len(fake.requests) == first  # nothing sent the second time
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert (results["calls_sent"], results["calls_cached"]) == (0, SAMPLE_QUESTIONS)
+    assert (results["calls_sent"], results["calls_cached"]) == (0, asked)
     assert results["formats"][0]["accuracy"] == 1.0
 
 
