@@ -1,0 +1,596 @@
+/**
+ * KTOF auto mode: per subtree, the rendering with the fewest tokens that decodes exactly (the
+ * mirror of Python's `_auto.py`, same algorithm and tie-breaks, so the same bytes).
+ *
+ * Every container is rendered in each form that can carry it (TOON block, TOON/KTOF table, keyed
+ * table, inline compact JSON) and the cheapest wins. Costs are exact: a document's token count
+ * is the sum of its lines' counts (pre-tokens never span a newline), so each distinct line is
+ * counted once and memoized. A final check against compact JSON makes "never more tokens than
+ * JSON" hold by construction.
+ */
+import { countTokens } from "../tokens.js";
+import { dumps } from "./json.js";
+import { LITERALS, UNQUOTED_KEY_RE, isNumber } from "./lexical.js";
+import type { Normalized } from "./normalize.js";
+import { numberText } from "./numbers.js";
+
+type Obj = Map<string, Normalized>;
+/** A table field: name, subfields, JSON column (`name[]`), optional (`name?`). */
+interface KField {
+  readonly name: string;
+  readonly sub: KField[] | null;
+  readonly json: boolean;
+  readonly optional: boolean;
+}
+/** Lines of one alternative and their exact token cost (each line counted with its newline). */
+type Rendering = readonly [string[], number];
+
+const jstr = (text: string): string => JSON.stringify(text);
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\x00-\x1f\x7f]/;
+const NO_SPACE_BEFORE = "-0123456789tfn";
+
+/**
+ * Objects and tables longer than this as JSON (in code points) are not also costed as inline
+ * JSON: at that size the structured forms win, and counting every large subtree again would make
+ * encoding quadratic in the nesting depth.
+ */
+export const JSON_ALTERNATIVE_MAX = 4096;
+/** A table with more than this share of empty (absent) cells is also costed as a list. */
+export const SPARSE_TABLE = 0.25;
+
+/** Whether `text` has at most `max` code points (Python's `len`), cheaply. */
+function withinCodePoints(text: string, max: number): boolean {
+  if (text.length <= max) return true;
+  if (text.length > 2 * max) return false;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    if (++count > max) return false;
+  }
+  return true;
+}
+
+function needsQuotesBase(text: string): boolean {
+  if (!text) return true;
+  const first = text[0] as string;
+  if (first === " " || first === '"' || text[text.length - 1] === " ") return true;
+  if (LITERALS.has(text) || text === "[]") return true;
+  if ((first === "-" || (first >= "0" && first <= "9")) && isNumber(text)) return true;
+  return CONTROL_RE.test(text);
+}
+
+/** A string after `key: `: the whole rest of the line is the value (TOON §7.4). */
+function fieldValue(text: string): string {
+  return needsQuotesBase(text) ? jstr(text) : text;
+}
+
+/** A string after `- ` (a colon or a leading `[` would make it an object or array). */
+function itemValue(text: string): string {
+  return needsQuotesBase(text) || text.includes(":") || text.includes("[") ? jstr(text) : text;
+}
+
+function rootValue(text: string): string {
+  if (needsQuotesBase(text) || text.includes(":") || text.includes("[") || text[0] === "{" || text[0] === "#") {
+    return jstr(text);
+  }
+  return text;
+}
+
+/** A string in an inline array or table row, split on `delimiter`. */
+function cellValue(text: string, delimiter: string, first: boolean, plain: boolean): string {
+  if (needsQuotesBase(text) || text.includes(delimiter) || text.includes('"')) return jstr(text);
+  if (first && (text[0] === "#" || (plain && (text.includes(":") || text.startsWith("- "))))) {
+    return jstr(text);
+  }
+  return text;
+}
+
+/** A key before `: `; the decoder takes everything before the first unquoted colon. */
+function fieldKey(key: string): string {
+  if (UNQUOTED_KEY_RE.test(key)) return key;
+  if (
+    !key ||
+    ' "#'.includes(key[0] as string) ||
+    key[key.length - 1] === " " ||
+    key.includes(":") ||
+    key.includes('"') ||
+    key.includes("[") ||
+    CONTROL_RE.test(key)
+  ) {
+    return jstr(key);
+  }
+  return key;
+}
+
+/** A key before `[` (headers follow TOON's stricter key grammar). */
+function headerKey(key: string): string {
+  return UNQUOTED_KEY_RE.test(key) ? key : jstr(key);
+}
+
+function isContainer(value: Normalized): boolean {
+  return Array.isArray(value) || value instanceof Map;
+}
+
+/** A candidate table layout for a list of objects (or the values of a keyed object). */
+interface Table {
+  readonly fields: KField[];
+  /** No KTOF markers: the header is pure TOON. */
+  readonly plain: boolean;
+  /** Share of top-level cells that are empty (absent keys). */
+  readonly sparseness: number;
+}
+
+/** Choose columns for `objects` keeping each object's key order; null when no table fits. */
+function planTable(objects: readonly Normalized[], allowMarkers: boolean): Table | null {
+  for (const obj of objects) if (!(obj instanceof Map) || obj.size === 0) return null;
+  const maps = objects as readonly Obj[];
+  const order = columnOrder(maps);
+  if (order === null) return null;
+  let minSize = Infinity;
+  for (const obj of maps) minSize = Math.min(minSize, obj.size);
+  if (order.length > 4 * minSize + 8) return null;
+  const count = maps.length;
+  const firstKey = order[0] as string;
+  for (const obj of maps) if (!obj.has(firstKey)) return null;
+  const fields: KField[] = [];
+  let plain = true;
+  for (const key of order) {
+    const present: Normalized[] = [];
+    for (const obj of maps) if (obj.has(key)) present.push(obj.get(key) as Normalized);
+    const optional = present.length !== count;
+    if (optional && !allowMarkers) return null;
+    let dicts = 0;
+    let lists = 0;
+    for (const value of present) {
+      if (value instanceof Map) dicts++;
+      else if (Array.isArray(value)) lists++;
+    }
+    if (dicts === 0 && lists === 0) {
+      fields.push({ name: key, sub: null, json: false, optional });
+      plain = plain && !optional;
+      continue;
+    }
+    if (dicts === present.length && !optional) {
+      const sub = planTable(present, false);
+      if (sub !== null && sameOrder(present as Obj[])) {
+        fields.push({ name: key, sub: sub.fields, json: false, optional: false });
+        continue;
+      }
+    }
+    if (!allowMarkers) return null;
+    fields.push({ name: key, sub: null, json: true, optional });
+    plain = false;
+  }
+  let presentCells = 0;
+  for (const obj of maps) presentCells += obj.size;
+  const sparseness = 1.0 - presentCells / (order.length * count);
+  return { fields, plain, sparseness };
+}
+
+/** One header order in which every object's keys appear in its own order, or null. */
+function columnOrder(objects: readonly Obj[]): string[] | null {
+  const first = [...(objects[0] as Obj).keys()];
+  if (sameOrder(objects)) return first;
+  const seen = new Map<string, number>();
+  const names: string[] = [];
+  const after: Set<number>[] = [];
+  const indegree: number[] = [];
+  for (const obj of objects) {
+    let previous = -1;
+    for (const key of obj.keys()) {
+      let id = seen.get(key);
+      if (id === undefined) {
+        id = names.length;
+        seen.set(key, id);
+        names.push(key);
+        after.push(new Set());
+        indegree.push(0);
+      }
+      if (previous !== -1) {
+        const edges = after[previous] as Set<number>;
+        if (!edges.has(id)) {
+          edges.add(id);
+          indegree[id] = (indegree[id] as number) + 1;
+        }
+      }
+      previous = id;
+    }
+  }
+  // Kahn's algorithm, ties broken by first appearance (a min-heap of ids).
+  const ready = new MinHeap();
+  indegree.forEach((degree, id) => {
+    if (degree === 0) ready.push(id);
+  });
+  const order: string[] = [];
+  while (ready.size) {
+    const id = ready.pop();
+    order.push(names[id] as string);
+    for (const next of after[id] as Set<number>) {
+      const degree = (indegree[next] as number) - 1;
+      indegree[next] = degree;
+      if (degree === 0) ready.push(next);
+    }
+  }
+  return order.length === names.length ? order : null;
+}
+
+class MinHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(value: number): void {
+    const items = this.items;
+    items.push(value);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((items[parent] as number) <= value) break;
+      items[i] = items[parent] as number;
+      i = parent;
+    }
+    items[i] = value;
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0] as number;
+    const last = items.pop() as number;
+    if (items.length) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= items.length) break;
+        const right = left + 1;
+        const child = right < items.length && (items[right] as number) < (items[left] as number) ? right : left;
+        if ((items[child] as number) >= last) break;
+        items[i] = items[child] as number;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
+}
+
+function sameOrder(objects: readonly Obj[]): boolean {
+  const first = [...(objects[0] as Obj).keys()];
+  for (const obj of objects) {
+    if (obj.size !== first.length) return false;
+    let i = 0;
+    for (const key of obj.keys()) if (key !== first[i++]) return false;
+  }
+  return true;
+}
+
+function space(cells: string): string {
+  return cells.length && NO_SPACE_BEFORE.includes(cells[0] as string) ? "" : " ";
+}
+
+function bracket(length: number, delimiter: string, keyed = false): string {
+  return `[${length}${keyed ? ":" : ""}${delimiter === "," ? "" : delimiter}]`;
+}
+
+function header(fields: readonly KField[], delimiter: string): string {
+  const parts: string[] = [];
+  for (const { name, sub, json, optional } of fields) {
+    let text = headerKey(name);
+    if (sub !== null) text += header(sub, delimiter);
+    if (json) text += "[]";
+    if (optional) text += "?";
+    parts.push(text);
+  }
+  return "{" + parts.join(delimiter) + "}";
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
+}
+
+/**
+ * Exact token count of the root JSON object form `" " + jsonText` (docs/ktof.md §3.1): only the
+ * first pre-token (the punctuation run that opens the object) changes when the space is put in
+ * front, so it is recounted alone; the text is counted whole when that run meets non-ASCII.
+ */
+export function markedObjectCost(jsonText: string, jsonCost: number, model: string): number {
+  let end = 0;
+  const n = jsonText.length;
+  while (end < n) {
+    const c = jsonText.charCodeAt(end);
+    if (c >= 128) return countTokens(" " + jsonText, model);
+    if (isAsciiAlnum(c) || isAsciiSpace(c)) break;
+    end++;
+  }
+  const head = jsonText.slice(0, end);
+  return jsonCost - countTokens(head, model) + countTokens(" " + head, model);
+}
+
+/** Renders one document; costs are exact token counts, memoized per distinct line. */
+export class AutoWriter {
+  private readonly memo = new Map<string, number>();
+  private readonly pad: string[] = [];
+
+  constructor(
+    readonly model: string,
+    readonly indent: number,
+    readonly delimiter: string,
+  ) {}
+
+  indentation(depth: number): string {
+    const pad = this.pad;
+    while (depth >= pad.length) pad.push(" ".repeat(this.indent * pad.length));
+    return pad[depth] as string;
+  }
+
+  /** A one-line rendering; the count of a line is memoized (lines recur across forms). */
+  line(text: string): Rendering {
+    let n = this.memo.get(text);
+    if (n === undefined) {
+      n = countTokens(text + "\n", this.model);
+      this.memo.set(text, n);
+    }
+    return [[text], n];
+  }
+
+  /** One tokenizer call for many lines that will not recur (table rows). */
+  linesCost(lines: readonly string[]): number {
+    return countTokens(lines.join("\n") + "\n", this.model);
+  }
+
+  scalar(value: Normalized, quoteFn: (text: string) => string): string {
+    if (typeof value === "string") return quoteFn(value);
+    if (value === true) return "true";
+    if (value === false) return "false";
+    if (value === null) return "null";
+    return numberText(value as number);
+  }
+
+  cell(value: Normalized, delimiter: string, first = false, plain = true): string {
+    if (typeof value === "string") return cellValue(value, delimiter, first, plain);
+    return this.scalar(value, fieldValue);
+  }
+
+  /** The text and its exact token count (null where it was not needed to choose). */
+  document(value: Normalized, compareJson = true): [string, number | null] {
+    let lines: string[];
+    let cost: number;
+    const isObject = value instanceof Map;
+    if (isObject) {
+      if (!value.size) return ["", 0];
+      [lines, cost] = this.bestObjectRoot(value);
+    } else if (Array.isArray(value)) {
+      if (!value.length) return ["[]", null];
+      [lines, cost] = this.bestArray(null, value, 0, "");
+    } else {
+      return [this.scalar(value, rootValue), null];
+    }
+    const text = lines.join("\n");
+    cost = this.exactCost(lines, text, cost);
+    if (compareJson) {
+      const jsonText = dumps(value);
+      const jsonCost = countTokens(jsonText, this.model);
+      if (!isObject) {
+        if (jsonCost < cost) return [jsonText, jsonCost];
+      } else {
+        const rootCost = markedObjectCost(jsonText, jsonCost, this.model);
+        if (rootCost < cost) return [" " + jsonText, rootCost];
+      }
+    }
+    return [text, cost];
+  }
+
+  /** The exact count of `text` from the per-line `cost` (see Python's `exact_cost`). */
+  exactCost(lines: readonly string[], text: string, cost: number): number {
+    for (let i = 1; i < lines.length; i++) {
+      if ((lines[i] as string).startsWith("/")) return countTokens(text, this.model);
+    }
+    const last = lines[lines.length - 1] as string;
+    return cost + countTokens(last, this.model) - (this.line(last)[1]);
+  }
+
+  bestObjectRoot(obj: Obj): Rendering {
+    const keyed = this.keyedTable(null, obj, 0, "");
+    if (keyed !== null && !keyed[1]) return keyed[0];
+    const block = this.objectBlock(obj, 0);
+    return keyed !== null && keyed[0][1] < block[1] ? keyed[0] : block;
+  }
+
+  objectBlock(obj: Obj, depth: number): Rendering {
+    const lines: string[] = [];
+    let cost = 0;
+    const pad = this.indentation(depth);
+    for (const [key, value] of obj) {
+      const [fieldLines, fieldCost] = this.field(key, value, depth, pad);
+      for (const line of fieldLines) lines.push(line);
+      cost += fieldCost;
+    }
+    return [lines, cost];
+  }
+
+  /** One object field whose line starts with `lead`; nested content at depth+1. */
+  field(key: string, value: Normalized, depth: number, lead: string): Rendering {
+    if (value instanceof Map) {
+      if (!value.size) return this.line(`${lead}${fieldKey(key)}:`);
+      const keyed = this.keyedTable(key, value, depth, lead);
+      let best: Rendering;
+      if (keyed !== null && !keyed[1]) {
+        best = keyed[0];
+      } else {
+        const [opener, openerCost] = this.line(`${lead}${fieldKey(key)}:`);
+        const [body, bodyCost] = this.objectBlock(value, depth + 1);
+        best = [[...opener, ...body], openerCost + bodyCost];
+        if (keyed !== null && keyed[0][1] < best[1]) best = keyed[0];
+      }
+      const jsonText = dumps(value);
+      if (withinCodePoints(jsonText, JSON_ALTERNATIVE_MAX)) {
+        const inline = this.line(`${lead}${headerKey(key)}[]: ${jsonText}`);
+        if (inline[1] < best[1]) best = inline;
+      }
+      return best;
+    }
+    if (Array.isArray(value)) {
+      if (!value.length) return this.line(`${lead}${fieldKey(key)}: []`);
+      return this.bestArray(key, value, depth, lead);
+    }
+    if (typeof value === "string") return this.line(`${lead}${fieldKey(key)}: ${fieldValue(value)}`);
+    // No space before numbers and literals: "a:1" is a token cheaper than "a: 1" (TOON §12 trims it).
+    return this.line(`${lead}${fieldKey(key)}:${this.scalar(value, fieldValue)}`);
+  }
+
+  bestArray(key: string | null, items: Normalized[], depth: number, lead: string): Rendering {
+    const name = key === null ? "" : headerKey(key);
+    let best: Rendering | null = null;
+    let jsonAllowed = true;
+    if (!items.some(isContainer)) {
+      best = this.inline(name, items, lead);
+    } else if (items.every((item) => item instanceof Map && item.size > 0)) {
+      const plan = planTable(items, true);
+      if (plan !== null) {
+        best = this.table(name, items as Obj[], plan, depth, lead);
+        jsonAllowed = false;
+      }
+      if (plan === null || items.length < 4 || plan.sparseness > SPARSE_TABLE) {
+        const listed = this.listed(name, items, depth, lead);
+        if (best === null || listed[1] < best[1]) best = listed;
+      }
+    } else {
+      best = this.listed(name, items, depth, lead);
+    }
+    if (best === null) throw new Error("unreachable: no rendering");
+    if (key !== null) {
+      const jsonText = dumps(items);
+      if (jsonAllowed || withinCodePoints(jsonText, JSON_ALTERNATIVE_MAX)) {
+        const inline = this.line(`${lead}${name}[]: ${jsonText}`);
+        if (inline[1] < best[1]) best = inline;
+      }
+    }
+    return best;
+  }
+
+  inline(name: string, items: readonly Normalized[], lead: string): Rendering {
+    const delimiter = this.delimiter;
+    const cells = items.map((item) => this.cell(item, delimiter)).join(delimiter);
+    return this.line(`${lead}${name}${bracket(items.length, delimiter)}:${space(cells)}${cells}`);
+  }
+
+  listed(name: string, items: Normalized[], depth: number, lead: string): Rendering {
+    const [head, headCost] = this.line(`${lead}${name}${bracket(items.length, this.delimiter)}:`);
+    const lines = [...head];
+    const cost = headCost + this.items(items, depth + 1, lines);
+    return [lines, cost];
+  }
+
+  /** Append list items at `depth` to `lines`; return their cost. */
+  items(items: readonly Normalized[], depth: number, lines: string[]): number {
+    const pad = this.indentation(depth);
+    let cost = 0;
+    const add = (rendering: Rendering): void => {
+      for (const line of rendering[0]) lines.push(line);
+      cost += rendering[1];
+    };
+    for (const item of items) {
+      if (item instanceof Map) {
+        if (!item.size) {
+          add(this.line(`${pad}-`));
+          continue;
+        }
+        let lead = `${pad}- `;
+        for (const [key, value] of item) {
+          add(this.field(key, value, depth + 1, lead));
+          lead = this.indentation(depth + 1);
+        }
+      } else if (Array.isArray(item)) {
+        if (!item.length) {
+          add(this.line(`${pad}- ${bracket(0, this.delimiter)}:`));
+        } else if (!item.some(isContainer)) {
+          add(this.inline("", item, `${pad}- `));
+        } else {
+          add(this.line(`${pad}- ${bracket(item.length, this.delimiter)}:`));
+          cost += this.items(item, depth + 1, lines);
+        }
+      } else {
+        add(this.line(`${pad}- ${this.scalar(item, itemValue)}`));
+      }
+    }
+    return cost;
+  }
+
+  table(name: string, items: readonly Obj[], plan: Table, depth: number, lead: string): Rendering {
+    const delimiter = this.delimiter;
+    const head = `${lead}${name}${bracket(items.length, delimiter)}${header(plan.fields, delimiter)}:`;
+    const pad = this.indentation(depth + 1);
+    const rows = items.map((item) => pad + this.row(item, plan, delimiter));
+    const [headLines, headCost] = this.line(head);
+    return [[...headLines, ...rows], headCost + this.linesCost(rows)];
+  }
+
+  /** The keyed-table rendering and whether the nested block is also worth costing. */
+  keyedTable(key: string | null, obj: Obj, depth: number, lead: string): [Rendering, boolean] | null {
+    if (obj.size < 2) return null;
+    const values = [...obj.values()];
+    if (!values.every((v) => v instanceof Map && v.size > 0)) return null;
+    const plan = planTable(values, true);
+    if (plan === null) return null;
+    const delimiter = this.delimiter;
+    const name = key === null ? "" : headerKey(key);
+    const [head, headCost] = this.line(
+      `${lead}${name}${bracket(obj.size, delimiter, true)}${header(plan.fields, delimiter)}:`,
+    );
+    const pad = this.indentation(depth + 1);
+    const rows: string[] = [];
+    for (const [entryKey, entry] of obj) {
+      const cells = this.row(entry as Obj, plan, delimiter, true);
+      rows.push(`${pad}${fieldKey(entryKey)}:${space(cells)}${cells}`);
+    }
+    const alsoBlock = obj.size < 4 || plan.sparseness > SPARSE_TABLE;
+    return [[[...head, ...rows], headCost + this.linesCost(rows)], alsoBlock];
+  }
+
+  row(obj: Obj, plan: Table, delimiter: string, keyed = false): string {
+    const cells: string[] = [];
+    this.rowCells(obj, plan.fields, delimiter, cells, plan.plain && !keyed, !keyed);
+    return cells.join(delimiter);
+  }
+
+  rowCells(
+    obj: Obj,
+    fields: readonly KField[],
+    delimiter: string,
+    cells: string[],
+    plain: boolean,
+    startsLine: boolean,
+  ): void {
+    for (const { name, sub, json, optional } of fields) {
+      if (optional && !obj.has(name)) {
+        cells.push("");
+        continue;
+      }
+      const value = obj.get(name) as Normalized;
+      if (sub !== null) this.rowCells(value as Obj, sub, delimiter, cells, plain, startsLine);
+      else if (json) cells.push(dumps(value));
+      else cells.push(this.cell(value, delimiter, startsLine && !cells.length, plain));
+    }
+  }
+}
+
+/** Auto-mode text of a normalized value and, where computed, its exact token count. */
+export function encodeAuto(
+  value: Normalized,
+  model: string,
+  indent: number,
+  delimiter: string,
+  compareJson = true,
+): [string, number | null] {
+  return new AutoWriter(model, indent, delimiter).document(value, compareJson);
+}
