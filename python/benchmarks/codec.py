@@ -6,6 +6,8 @@ in one run, on one corpus (``benchmarks/datasets.py``):
 
 * tokens: KTOF auto <= compact JSON on every dataset, and KTOF total >= 10% below TOON total;
 * speed: KTOF encode and decode >= 3x the MB/s of ``toon-format`` (the reference TOON library);
+  auto-mode encode (which must count tokens: its floor is the tokenizer) >= 1.0x on every
+  dataset (issue 16), with a breakdown of where its time goes (:func:`auto_breakdown`);
 * correctness: ``decode(encode(x))`` equals ``x`` type-exactly (1 vs 1.0, -0.0, key order).
 
 Any library that fails on a dataset gets "err" in that cell; the run always completes, so a
@@ -37,9 +39,13 @@ if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
 from benchmarks.datasets import compact_json, corpus, quick_corpus
 
 __all__ = [
+    "AutoRow",
     "Codec",
     "SpeedRow",
     "TokenRow",
+    "auto_breakdown",
+    "auto_table",
+    "auto_verdict",
     "count_tokens",
     "error_notes",
     "main",
@@ -242,7 +248,17 @@ def measure_tokens(name: str, value: Any, *, model: str = "gpt-4o", check: bool 
     return row
 
 
-def _best_time(fn: Callable[[], Any], repeats: int, min_time: float) -> float:
+CLOCKS: dict[str, Callable[[], float]] = {"wall": time.perf_counter, "cpu": time.thread_time}
+"""``--clock``: wall time, or this thread's CPU time, which a busy machine's preemption does
+not inflate (every codec here is single-threaded, so on an idle machine the two agree)."""
+
+
+def _best_time(
+    fn: Callable[[], Any],
+    repeats: int,
+    min_time: float,
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
     """Best seconds per call over ``repeats`` samples, each looped to last >= ``min_time``.
 
     Best-of-N (as ``timeit`` recommends) filters scheduler noise; GC is paused while timing
@@ -252,10 +268,10 @@ def _best_time(fn: Callable[[], Any], repeats: int, min_time: float) -> float:
     number = 1
     if min_time > 0:
         while True:
-            t0 = time.perf_counter()
+            t0 = clock()
             for _ in range(number):
                 fn()
-            if time.perf_counter() - t0 >= min_time or number >= 1 << 20:
+            if clock() - t0 >= min_time or number >= 1 << 20:
                 break
             number *= 2
     best = float("inf")
@@ -263,10 +279,10 @@ def _best_time(fn: Callable[[], Any], repeats: int, min_time: float) -> float:
     gc.disable()
     try:
         for _ in range(max(1, repeats)):
-            t0 = time.perf_counter()
+            t0 = clock()
             for _ in range(number):
                 fn()
-            best = min(best, (time.perf_counter() - t0) / number)
+            best = min(best, (clock() - t0) / number)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -296,6 +312,7 @@ def measure_speed(
     *,
     repeats: int = 5,
     min_time: float = 0.05,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> SpeedRow:
     """Time every codec's encode of ``value`` and decode of its own output.
 
@@ -306,17 +323,181 @@ def measure_speed(
     for codec in codecs:
         try:
             text = codec.encode(value)
-            row.encode_s[codec.name] = _best_time(partial(codec.encode, value), repeats, min_time)
+            row.encode_s[codec.name] = _best_time(
+                partial(codec.encode, value), repeats, min_time, clock
+            )
         except Exception as exc:
             row.encode_s[codec.name] = row.decode_s[codec.name] = None
             row.errors[f"{codec.name} encode"] = _describe(exc)
             continue
         try:
-            row.decode_s[codec.name] = _best_time(partial(codec.decode, text), repeats, min_time)
+            row.decode_s[codec.name] = _best_time(
+                partial(codec.decode, text), repeats, min_time, clock
+            )
         except Exception as exc:
             row.decode_s[codec.name] = None
             row.errors[f"{codec.name} decode"] = _describe(exc)
     return row
+
+
+# The modules whose tokenizer calls the auto breakdown records, and the names they call.
+_COUNTING_MODULES = ("kaizen_client.ktof._auto", "kaizen_client.ktof.encoder")
+_COUNTING_NAMES = ("count_tokens", "count_tokens_upto")
+
+
+@dataclass
+class AutoRow:
+    """Where one auto-mode encode of a dataset spends its time (seconds; ``None``: failed)."""
+
+    name: str
+    nbytes: int
+    auto_s: float | None = None
+    toon_format_s: float | None = None
+    calls: int = 0
+    """Tokenizer calls made by one encode."""
+    chars_counted: int = 0
+    """Characters handed to the tokenizer by one encode (a limited count may read fewer)."""
+    out_chars: int = 0
+    tokenizer_s: float | None = None
+    """Those same calls replayed alone: the encode's time inside the tokenizer."""
+    count_out_s: float | None = None
+    """One count of the output text: what any exact count of the result costs."""
+    toon_s: float | None = None
+    """``encode(mode="toon")``: writing one TOON form, no choosing, no counting."""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _record_tokenizer_calls(fn: Callable[[], Any]) -> tuple[Any, list[tuple[Any, tuple[Any, ...]]]]:
+    """Run ``fn`` once with the codec's tokenizer entry points wrapped; return its result and
+    every ``(function, args)`` they were called with, so the calls can be replayed alone.
+
+    Works for the compiled codec too: mypyc modules read imported names from their globals.
+    """
+    calls: list[tuple[Any, tuple[Any, ...]]] = []
+    patched: list[tuple[Any, str, Any]] = []
+    for module_name in _COUNTING_MODULES:
+        module = _optional(module_name)
+        for name in _COUNTING_NAMES:
+            original = getattr(module, name, None) if module is not None else None
+            if original is None:
+                continue
+
+            def recorder(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+                calls.append((partial(_original, **kwargs), args))
+                return _original(*args, **kwargs)
+
+            setattr(module, name, recorder)
+            patched.append((module, name, original))
+    try:
+        result = fn()
+    finally:
+        for module, name, original in patched:
+            setattr(module, name, original)
+    return result, calls
+
+
+def auto_breakdown(
+    name: str,
+    value: Any,
+    *,
+    model: str = "gpt-4o",
+    repeats: int = 5,
+    min_time: float = 0.05,
+    clock: Callable[[], float] = time.perf_counter,
+) -> AutoRow:
+    """Time one dataset's auto-mode encode and split it: the tokenizer calls it makes (replayed
+    alone), the rest (rendering candidates, choosing), and two reference points: one count of
+    the output and one TOON-mode encode, whose sum is what an encoder that already knew the
+    cheapest form would still spend (the floor of an exact-count auto mode)."""
+    row = AutoRow(name, len(compact_json(value).encode()))
+    encode, _ = _ktof()
+    tf = _optional("toon_format")
+    try:
+        out, calls = _record_tokenizer_calls(lambda: encode(value, model=model))
+    except Exception as exc:
+        row.errors["ktof auto"] = _describe(exc)
+        return row
+    row.calls = len(calls)
+    row.chars_counted = sum(len(args[0]) for _, args in calls if args)
+    row.out_chars = len(out)
+
+    def replay() -> None:
+        for fn, args in calls:
+            fn(*args)
+
+    def timed(fn: Callable[[], Any]) -> float:
+        return _best_time(fn, repeats, min_time, clock)
+
+    row.auto_s = timed(lambda: encode(value, model=model))
+    row.tokenizer_s = timed(replay)
+    row.count_out_s = timed(lambda: count_tokens(out, model))
+    row.toon_s = timed(lambda: encode(value, mode="toon"))
+    if tf is not None:
+        row.toon_format_s = timed(lambda: tf.encode(value))
+    else:
+        row.errors["toon-format"] = "not installed"
+    return row
+
+
+def _ms(seconds: float | None) -> str | None:
+    return None if seconds is None else f"{seconds * 1e3:.2f}"
+
+
+def auto_table(rows: Sequence[AutoRow]) -> str:
+    """The auto-mode breakdown: per dataset, milliseconds per encode and where they go."""
+    headers = [
+        "auto encode (ms)",
+        "KB",
+        "auto",
+        "toon-format",
+        "auto/tf",
+        "calls",
+        "counted/out",
+        "tokenizer",
+        "rest",
+        "count(out)",
+        "toon mode",
+        "floor/tf",
+    ]
+    table: list[list[object]] = []
+    for r in rows:
+        rest = None
+        if r.auto_s is not None and r.tokenizer_s is not None:
+            rest = r.auto_s - r.tokenizer_s
+        floor = None
+        if r.count_out_s is not None and r.toon_s is not None:
+            floor = r.count_out_s + r.toon_s
+        table.append(
+            [
+                r.name,
+                f"{r.nbytes / 1024:.1f}",
+                _ms(r.auto_s),
+                _ms(r.toon_format_s),
+                _times(r.toon_format_s, r.auto_s),
+                r.calls,
+                f"{r.chars_counted / r.out_chars:.1f}" if r.out_chars else None,
+                _ms(r.tokenizer_s),
+                _ms(rest),
+                _ms(r.count_out_s),
+                _ms(r.toon_s),
+                _times(r.toon_format_s, floor),
+            ]
+        )
+    return render_table(headers, table)
+
+
+def auto_verdict(rows: Sequence[AutoRow]) -> str:
+    """Issue 16's auto-mode speed target: >= 1.0x toon-format's MB/s on every dataset."""
+    slow = [
+        f"{r.name} {r.toon_format_s / r.auto_s:.2f}x"
+        for r in rows
+        if r.auto_s and r.toon_format_s and r.toon_format_s < r.auto_s
+    ]
+    failed = [r.name for r in rows if r.auto_s is None or r.toon_format_s is None]
+    if failed:
+        return f"ktof auto encode >= 1.0x toon-format on every dataset: n/a ({', '.join(failed)})"
+    verdict = "PASS" if not slow else f"FAIL ({', '.join(slow)})"
+    return f"ktof auto encode >= 1.0x toon-format on every dataset: {verdict}"
 
 
 # --------------------------------------------------------------------------- rendering
@@ -500,7 +681,7 @@ def speed_verdicts(rows: Sequence[SpeedRow]) -> list[str]:
     return out
 
 
-def error_notes(rows: Sequence[TokenRow | SpeedRow], limit: int = 12) -> list[str]:
+def error_notes(rows: Sequence[TokenRow | SpeedRow | AutoRow], limit: int = 12) -> list[str]:
     """One line per distinct failure (column + reason) with the datasets it hit."""
     seen: dict[tuple[str, str], list[str]] = {}
     for r in rows:
@@ -525,7 +706,7 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def _print_notes(rows: Sequence[TokenRow | SpeedRow]) -> None:
+def _print_notes(rows: Sequence[TokenRow | SpeedRow | AutoRow]) -> None:
     notes = error_notes(rows)
     if notes:
         print("err / ✗ / ≈ cells:")
@@ -547,7 +728,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, 1 repeat (smoke test)")
     parser.add_argument("--repeats", type=int, default=None, help="timing repeats (default 5)")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed tables")
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="wall",
+        help="wall: perf_counter (default); cpu: this thread's CPU time (busy machines)",
+    )
     args = parser.parse_args(argv)
+    clock = CLOCKS[args.clock]
     repeats = args.repeats or (1 if args.quick else 5)
     min_time = 0.0 if args.quick else 0.05
 
@@ -571,12 +759,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not args.no_speed:
         print()
-        print(f"speed: best of {repeats}, MB/s of compact JSON bytes; tf = toon-format")
+        print(
+            f"speed: best of {repeats}, MB/s of compact JSON bytes; tf = toon-format; "
+            f"{args.clock} clock"
+        )
         if args.quick:
             print("(--quick: tiny inputs, single samples; speed figures are noise, not results)")
         codecs = speed_codecs(args.model)
         speed_rows = [
-            measure_speed(name, value, codecs, repeats=repeats, min_time=min_time)
+            measure_speed(name, value, codecs, repeats=repeats, min_time=min_time, clock=clock)
             for name, value in data
         ]
         print(speed_tables(speed_rows))
@@ -584,6 +775,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         for v in speed_verdicts(speed_rows):
             print(v)
+        print()
+        print(
+            "auto-mode encode, where the time goes: tokenizer = its tokenizer calls replayed "
+            "alone, rest = auto - tokenizer;\ncounted/out = characters handed to the tokenizer "
+            "per output character; floor = count(out) + toon mode (writing\none form and "
+            "counting it once, what an encoder that knew the cheapest form would still spend)"
+        )
+        auto_rows = [
+            auto_breakdown(
+                name, value, model=args.model, repeats=repeats, min_time=min_time, clock=clock
+            )
+            for name, value in data
+        ]
+        print(auto_table(auto_rows))
+        _print_notes(auto_rows)
+        print(auto_verdict(auto_rows))
     return 0
 
 
