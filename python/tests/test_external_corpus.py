@@ -232,3 +232,35 @@ def test_built_corpus_matches_pins_sizes_and_shapes() -> None:
         assert len(data) == doc.provenance.size <= corpus.MAX_DOCUMENT_BYTES, doc.name
     limited = corpus.load_corpus(shapes=["table"], limit=2)
     assert [d.shape for d in limited] == ["table", "table"]
+
+
+def test_replace_block_rewrites_only_between_markers() -> None:
+    text = "intro\n<!-- m -->\nold\n<!-- /m -->\noutro\n"
+    assert bench.replace_block(text, "m", "new\n") == "intro\n<!-- m -->\nnew\n<!-- /m -->\noutro\n"
+    with pytest.raises(ValueError):
+        bench.replace_block(text, "other", "x")
+
+
+def test_docs_blocks_cover_readme_and_docs_page() -> None:
+    results = [
+        _result("d1", {"json": 100, "tson": 80, "ktof auto": 70}),
+        _result("d2", {"json": 100, "tson": 50, "ktof auto": 90}, bad=("tson",)),
+    ]
+    summaries = {"table": bench.summarize(results, CODECS), "all": bench.summarize(results, CODECS)}
+    codecs = [bench.Codec(name, json.dumps, json.loads) for name in CODECS]
+    blocks = bench.docs_blocks(results, summaries, codecs, "Measured now.")
+    assert {marker for _, marker in blocks} == {
+        "external-bench",
+        "external-bench:results",
+        "external-bench:per-document",
+    }
+    readme = blocks[(bench.README, "external-bench")]
+    assert readme.startswith("**On 2 real JSON documents, KTOF auto writes 0.800x")
+    assert "best other" not in readme  # tson is not type-exact on d2: not a lossless rival
+    lossless = [_result("d3", {"json": 100, "tson": 60, "ktof auto": 70})]
+    assert "the best other codec type-exact on all of them, tson, writes 0.600x" in bench.headline(
+        bench.summarize(lossless, CODECS)
+    )
+    assert "#### table (2 documents)" in readme and "- KTOF auto aggregate: 0.800" in readme
+    for path, marker in blocks:  # the committed files carry every marker
+        assert f"<!-- {marker} -->" in path.read_text()

@@ -56,11 +56,14 @@ __all__ = [
     "DocResult",
     "Summary",
     "codecs",
+    "docs_blocks",
     "first_difference",
+    "headline",
     "main",
     "measure_document",
     "per_document_table",
     "probe_table",
+    "replace_block",
     "shape_table",
     "summarize",
     "summary_lines",
@@ -421,6 +424,94 @@ def probe_table(codec_list: Sequence[Codec]) -> str:
     return _md(heads, rows, "l" * len(heads))
 
 
+# --------------------------------------------------------------------------- docs
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+DOCS_PAGE = Path(__file__).resolve().parents[3] / "docs" / "benchmarks.md"
+
+
+def replace_block(text: str, marker: str, body: str) -> str:
+    """``text`` with the lines between ``<!-- marker -->`` and ``<!-- /marker -->`` replaced."""
+    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    i, j = text.find(start), text.find(end)
+    if i < 0 or j < i:
+        raise ValueError(f"markers {start} ... {end} not found (in this order)")
+    return text[: i + len(start)] + "\n" + body.strip("\n") + "\n" + text[j:]
+
+
+def _group_tables(summaries: dict[str, Summary], names: Sequence[str], level: str) -> str:
+    parts = []
+    for label, summary in summaries.items():
+        parts += [
+            f"{level} {label} ({summary.documents} documents)",
+            "",
+            shape_table(summary, names),
+            "",
+        ]
+    return "\n".join(parts)
+
+
+def headline(summary: Summary) -> str:
+    """The one-sentence result: KTOF auto against compact JSON and the best other codec."""
+    ktof = summary.ratio.get(KTOF)
+    rivals = {
+        c: r
+        for c, r in summary.ratio.items()
+        if c not in (KTOF, BASELINE) and r is not None and summary.failures.get(c) == 0
+    }
+    best = min(rivals, key=lambda c: rivals[c]) if rivals else None
+    rival = (
+        f"; the best other codec type-exact on all of them, {best}, writes {_f(rivals[best])}x"
+        if best
+        else ""
+    )
+    return (
+        f"**On {summary.documents} real JSON documents, KTOF auto writes {_f(ktof)}x the tokens "
+        f"of compact JSON**, type-exact on {summary.documents - summary.failures.get(KTOF, 0)} of "
+        f"{summary.documents}{rival}. KTOF auto has the fewest tokens of every type-exact codec "
+        f"on {summary.ktof_fewest_share:.0%} of the documents; the median document saves "
+        f"{'err' if summary.median_saving is None else f'{summary.median_saving:.1%}'}."
+    )
+
+
+def docs_blocks(
+    results: Sequence[DocResult],
+    summaries: dict[str, Summary],
+    codec_list: Sequence[Codec],
+    run_line: str,
+) -> dict[tuple[Path, str], str]:
+    """The generated parts of README.md and docs/benchmarks.md, keyed by (file, marker)."""
+    names = [c.name for c in codec_list]
+    overall = summary_lines(summaries["all"], "all")
+    targets = [f"- {line.removeprefix('[all] ')}" for line in overall]
+    readme = "\n".join([headline(summaries["all"]), "", run_line, "",
+                        _group_tables(summaries, names, "####"), *targets])  # fmt: skip
+    results_md = "\n".join([
+        run_line, "", _group_tables(summaries, names, "###"), "### Targets (issue 16)", "",
+        *(f"- {line}" for label in summaries for line in summary_lines(summaries[label], label)),
+        "", "### Round trips", "", failure_notes(results, names), "",
+        "### Probes: what each codec does to edge cases", "", probe_table(codec_list),
+    ])  # fmt: skip
+    return {
+        (README, "external-bench"): readme,
+        (DOCS_PAGE, "external-bench:results"): results_md,
+        (DOCS_PAGE, "external-bench:per-document"): per_document_table(results, names),
+    }
+
+
+def update_docs(blocks: dict[tuple[Path, str], str]) -> list[Path]:
+    """Rewrite each marked block in place; returns the files written."""
+    written: list[Path] = []
+    for path in dict.fromkeys(p for p, _ in blocks):
+        text = path.read_text()
+        for (p, marker), body in blocks.items():
+            if p == path:
+                text = replace_block(text, marker, body)
+        path.write_text(text)
+        written.append(path)
+    return written
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -437,6 +528,40 @@ def _environment(codec_list: Sequence[Codec], model: str) -> list[str]:
     return lines
 
 
+def _run_line(codec_list: Sequence[Codec], docs: Sequence[Document]) -> str:
+    """One sentence saying when, how and on what the figures were measured."""
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    libs = ", ".join(
+        f"{c.name} {c.version}" for c in codec_list if c.version and "ktof" not in c.name
+    )
+    build = "mypyc-compiled" if codec_build().startswith("compiled") else "pure-Python"
+    return (
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} with "
+        f"`python3 dev.py bench-external` ({build} codec, {os.cpu_count()} CPUs{load}; "
+        f"{libs}, kaizen-client {_version('kaizen-client')}): {len(docs)} documents, "
+        f"{sum(d.provenance.size for d in docs) / 1e6:.2f} MB of compact JSON."
+    )
+
+
+def _groups(results: Sequence[DocResult], names: Sequence[str]) -> dict[str, Summary]:
+    """Per shape (in manifest order, non-empty ones) and "all"."""
+    groups = {s: [r for r in results if r.shape == s] for s in SHAPES}
+    summaries: dict[str, Summary] = {s: summarize(rs, names) for s, rs in groups.items() if rs}
+    summaries["all"] = summarize(results, names)
+    return summaries
+
+
+def _load_results(path: Path) -> tuple[list[DocResult], str, list[str]]:
+    """Results, run line and codec names of an earlier ``--json`` run."""
+    payload = json.loads(path.read_text())
+    fields = {"name", "shape", "nbytes", "tokens", "round_trip", "encode_s"}
+    results = [
+        DocResult(**{k: v for k, v in d.items() if k in fields}) for d in payload["documents"]
+    ]
+    names = list(results[0].tokens) if results else []
+    return results, str(payload.get("run_line", payload.get("command", ""))), names
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Build/load the corpus, measure every document, print the tables (and write JSON)."""
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -448,42 +573,56 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="timing repeats (best of N)")
     ap.add_argument("--no-per-doc", action="store_true", help="omit the per-document table")
     ap.add_argument("--json", type=Path, default=None, help="write all results to this file")
+    ap.add_argument("--from-json", type=Path, default=None, help="re-render a --json run")
+    ap.add_argument(
+        "--update-docs",
+        action="store_true",
+        help="rewrite the generated tables in README.md and docs/benchmarks.md (full runs only)",
+    )
     args = ap.parse_args(argv)
+    partial_run = bool(args.shape or args.limit or args.no_speed)
+    if args.update_docs and partial_run:
+        print("--update-docs needs a full run (no --shape/--limit/--no-speed)")
+        return 2
 
     started = time.perf_counter()
-    docs: list[Document] = load_corpus(shapes=args.shape, limit=args.limit)
-    if args.corpus_only:
-        print(f"corpus ready: {len(docs)} documents")
-        return 0
     codec_list = codecs(args.model)
-    names = [c.name for c in codec_list]
-    command = shlex.join(["python", *(sys.argv if argv is None else ["bench.py", *argv])])
-    print(f"$ {command}")
-    print("\n".join(_environment(codec_list, args.model)))
-    print(f"corpus: {len(docs)} documents ({sum(d.provenance.size for d in docs) / 1e6:.2f} MB)")
-    results = [
-        measure_document(
-            d.name,
-            d.shape,
-            d.value,
-            codec_list,
-            model=args.model,
-            speed=not args.no_speed,
-            repeats=args.repeats,
+    if args.from_json:
+        results, run_line, names = _load_results(args.from_json)
+        docs: list[Document] = []
+        print(f"re-rendering {args.from_json}: {run_line}")
+    else:
+        docs = load_corpus(shapes=args.shape, limit=args.limit)
+        if args.corpus_only:
+            print(f"corpus ready: {len(docs)} documents")
+            return 0
+        names = [c.name for c in codec_list]
+        command = shlex.join(["python", *(sys.argv if argv is None else ["bench.py", *argv])])
+        print(f"$ {command}")
+        print("\n".join(_environment(codec_list, args.model)))
+        print(
+            f"corpus: {len(docs)} documents ({sum(d.provenance.size for d in docs) / 1e6:.2f} MB)"
         )
-        for d in docs
-    ]
-    groups: list[tuple[str, list[DocResult]]] = [
-        (s, [r for r in results if r.shape == s]) for s in SHAPES
-    ]
-    groups = [(s, rs) for s, rs in groups if rs] + [("all", results)]
-    summaries = {label: summarize(rs, names) for label, rs in groups}
-    for label, rs in groups:
-        print(f"\n### {label} ({len(rs)} documents)\n")
-        print(shape_table(summaries[label], names))
+        run_line = _run_line(codec_list, docs)
+        results = [
+            measure_document(
+                d.name,
+                d.shape,
+                d.value,
+                codec_list,
+                model=args.model,
+                speed=not args.no_speed,
+                repeats=args.repeats,
+            )
+            for d in docs
+        ]
+    summaries = _groups(results, names)
+    for label, summary in summaries.items():
+        print(f"\n### {label} ({summary.documents} documents)\n")
+        print(shape_table(summary, names))
     print("\n### targets\n")
-    for label, _ in groups:
-        print("\n".join(f"- {line}" for line in summary_lines(summaries[label], label)))
+    for label, summary in summaries.items():
+        print("\n".join(f"- {line}" for line in summary_lines(summary, label)))
     print("\n### round trips\n")
     print(failure_notes(results, names))
     print("\n### probes (what each codec does to edge cases)\n")
@@ -491,11 +630,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_per_doc:
         print("\n### per document (ratio to compact JSON; ✗ = not type-exact)\n")
         print(per_document_table(results, names))
-    elapsed = time.perf_counter() - started
-    print(f"\n(run took {elapsed:.0f} s)")
-    if args.json:
+    if args.update_docs:
+        for path in update_docs(docs_blocks(results, summaries, codec_list, run_line)):
+            print(f"updated {path}")
+    print(f"\n(run took {time.perf_counter() - started:.0f} s)")
+    if args.json and not args.from_json:
         payload = {
             "command": command,
+            "run_line": run_line,
             "environment": _environment(codec_list, args.model),
             "summaries": {k: asdict(v) for k, v in summaries.items()},
             "documents": [

@@ -47,6 +47,7 @@ __all__ = [
     "cache_ready",
     "encode_document",
     "load_corpus",
+    "provenance_table",
     "resolve_pointer",
     "select",
     "strip_json_comments",
@@ -390,12 +391,35 @@ def _summary(provs: dict[str, Provenance]) -> str:
     return "\n".join(lines)
 
 
+def provenance_table() -> str:
+    """Markdown: each package, its pin and licence, and how many documents of each shape."""
+    heads = ["package", "registry", "version", "licence", *SHAPES]
+    lines = ["| " + " | ".join(heads) + " |", "|---|---|---|---|" + "---:|" * len(SHAPES)]
+    for pkg in PACKAGES:
+        counts = Counter(e.shape for e in ENTRIES if e.package is pkg)
+        cells = [
+            pkg.name,
+            pkg.registry,
+            pkg.version,
+            pkg.licence,
+            *(str(counts[s]) for s in SHAPES),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    totals = Counter(e.shape for e in ENTRIES)
+    lines.append("| **all** | | | | " + " | ".join(str(totals[s]) for s in SHAPES) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", type=Path, default=CACHE_DIR, help="cache directory")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the documents (archives kept)")
     ap.add_argument("--pin", action="store_true", help="rewrite pins.json from a fresh build")
+    ap.add_argument("--provenance", action="store_true", help="print the packages table only")
     args = ap.parse_args(argv)
+    if args.provenance:
+        print(provenance_table())
+        return 0
     if args.rebuild or args.pin or not cache_ready(args.cache):
         provs = build_corpus(args.cache, verify_pins=not args.pin, log=print)
     else:

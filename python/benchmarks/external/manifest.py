@@ -337,7 +337,12 @@ for _lang, _file, _rows in (
     ("fr", "compact", 400),
 ):
     _add(
-        EMOJIBASE, f"{_lang}-{_file}", f"package/{_lang}/{_file}.json", "optional_keys", rows=_rows
+        EMOJIBASE,
+        f"{_lang}-{_file}",
+        f"package/{_lang}/{_file}.json",
+        "optional_keys",
+        rows=_rows,
+        licence="MIT (annotations from Unicode CLDR, Unicode-3.0)",
     )
 _add(MIME_DB, "db", "package/db.json", "optional_keys")
 _add(SUBTAGS, "registry", "package/data/json/registry.json", "optional_keys", rows=2000)
@@ -349,6 +354,7 @@ _add(
     "license_expression/data/scancode-licensedb-index.json",
     "optional_keys",
     rows=600,
+    licence="CC-BY-4.0 (ScanCode LicenseDB data)",
 )
 
 # -------------------------------------------------------------------------- nested API
