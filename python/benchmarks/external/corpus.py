@@ -324,7 +324,7 @@ def build_corpus(
 
 
 def cache_ready(cache: Path = CACHE_DIR) -> bool:
-    """True when the cache holds an index naming exactly the manifest's documents."""
+    """True when the cache's index describes exactly the manifest's documents, as selected now."""
     index_file = cache / "index.json"
     if not index_file.exists():
         return False
@@ -332,7 +332,22 @@ def cache_ready(cache: Path = CACHE_DIR) -> bool:
         index = json.loads(index_file.read_text())
     except ValueError:
         return False
-    return set(index) == {e.name for e in ENTRIES}
+    if list(index) != [e.name for e in ENTRIES]:
+        return False
+    for entry in ENTRIES:  # a manifest edit (new pin, selector, licence) means a rebuild
+        rec = index[entry.name]
+        expected = {
+            "shape": entry.shape,
+            "package": entry.package.name,
+            "version": entry.package.version,
+            "path": entry.path,
+            "pointer": entry.pointer,
+            "rows": entry.rows,
+            "licence": entry.licence or entry.package.licence,
+        }
+        if any(rec.get(k) != v for k, v in expected.items()):
+            return False
+    return True
 
 
 def load_corpus(
