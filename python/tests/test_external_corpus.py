@@ -264,3 +264,17 @@ def test_docs_blocks_cover_readme_and_docs_page() -> None:
     assert "#### table (2 documents)" in readme and "- KTOF auto aggregate: 0.800" in readme
     for path, marker in blocks:  # the committed files carry every marker
         assert f"<!-- {marker} -->" in path.read_text()
+
+
+def test_gap_table_ranks_documents_where_another_exact_codec_wins() -> None:
+    results = [
+        _result("small-gap", {"json": 100, "tson": 80, "ktof auto": 85}),
+        _result("ktof-wins", {"json": 100, "tson": 90, "ktof auto": 70}),
+        _result("big-gap", {"json": 100, "tson": 50, "ktof auto": 90}),
+        _result("lossy-rival", {"json": 100, "tson": 10, "ktof auto": 90}, bad=("tson",)),
+    ]
+    table = bench.gap_table(results)
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert [row.split(" | ")[0] for row in rows] == ["| big-gap", "| small-gap"]
+    assert "| big-gap | table | 100 | 90 | tson 50 | 40 | 44.4% |" in table
+    assert "2 documents where another type-exact codec is smaller, by 45 tokens." in table

@@ -58,6 +58,7 @@ __all__ = [
     "codecs",
     "docs_blocks",
     "first_difference",
+    "gap_table",
     "headline",
     "main",
     "measure_document",
@@ -359,6 +360,38 @@ def per_document_table(results: Sequence[DocResult], codec_names: Sequence[str])
     return _md(heads, rows, "ll" + "r" * (len(heads) - 3) + "l")
 
 
+def gap_table(results: Sequence[DocResult], limit: int = 15) -> str:
+    """The documents where KTOF auto loses most tokens to the best other type-exact codec."""
+    gaps = []
+    for r in results:
+        ktof = r.tokens.get(KTOF)
+        others = {c: t for c, t in r.lossless().items() if c != KTOF}
+        if ktof is None or not others:
+            continue
+        best = min(others, key=lambda c: others[c])
+        if others[best] < ktof:
+            gaps.append((ktof - others[best], r, best, others[best], ktof))
+    gaps.sort(key=lambda g: (-g[0], g[1].name))
+    rows = [
+        [
+            r.name,
+            r.shape,
+            r.tokens.get(BASELINE),
+            ktof,
+            f"{best} {tokens}",
+            gap,
+            f"{gap / ktof:.1%}",
+        ]
+        for gap, r, best, tokens, ktof in gaps[:limit]
+    ]
+    heads = ["document", "shape", "json", "ktof auto", "best other", "gap", "gap / ktof"]
+    total = sum(g[0] for g in gaps)
+    note = (
+        f"\n\n{len(gaps)} documents where another type-exact codec is smaller, by {total} tokens."
+    )
+    return _md(heads, rows, "ll" + "r" * 5) + note
+
+
 def failure_notes(results: Sequence[DocResult], codec_names: Sequence[str], limit: int = 6) -> str:
     """What each codec lost, first ``limit`` documents per codec."""
     lines = []
@@ -489,7 +522,8 @@ def docs_blocks(
     results_md = "\n".join([
         run_line, "", _group_tables(summaries, names, "###"), "### Targets (issue 16)", "",
         *(f"- {line}" for label in summaries for line in summary_lines(summaries[label], label)),
-        "", "### Round trips", "", failure_notes(results, names), "",
+        "", "### Where KTOF auto loses most", "", gap_table(results), "",
+        "### Round trips", "", failure_notes(results, names), "",
         "### Probes: what each codec does to edge cases", "", probe_table(codec_list),
     ])  # fmt: skip
     return {
@@ -623,6 +657,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n### targets\n")
     for label, summary in summaries.items():
         print("\n".join(f"- {line}" for line in summary_lines(summary, label)))
+    print("\n### where KTOF auto loses most\n")
+    print(gap_table(results))
     print("\n### round trips\n")
     print(failure_notes(results, names))
     print("\n### probes (what each codec does to edge cases)\n")
