@@ -1,5 +1,5 @@
 /** Kaizen SDK for TypeScript. */
-export const VERSION = "0.2.0";
+export { VERSION } from "./version.js";
 export * from "./ktof/index.js";
 export {
   countTokens,

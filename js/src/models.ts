@@ -6,12 +6,12 @@
  * fails on drift.
  */
 
-import type { EncodeMode } from "../engine/defaults.js";
+import type { EncodeMode } from "./engine/defaults.js";
 
 // The engine owns its vocabulary; the wire schema re-exports it (as in Python).
-export type { EncodeMode, FragmentAction, FragmentKind, FragmentReason } from "../engine/defaults.js";
-export type { CompressionReport, FragmentDecision } from "../engine/report.js";
-import type { CompressionReport } from "../engine/report.js";
+export type { EncodeMode, FragmentAction, FragmentKind, FragmentReason } from "./engine/defaults.js";
+export type { CompressionReport, FragmentDecision } from "./engine/report.js";
+import type { CompressionReport } from "./engine/report.js";
 
 export type Delimiter = "," | "\t" | "|";
 

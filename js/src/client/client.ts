@@ -7,7 +7,7 @@
  * randomness are injectable, so tests drive every retry path without waiting.
  */
 import { randomUUID } from "node:crypto";
-import { VERSION } from "../index.js";
+import { VERSION } from "../version.js";
 import { type KaizenClientOptions, type Mode, type ResolvedConfig, resolveConfig } from "./config.js";
 import {
   KaizenAPIError,
@@ -29,8 +29,8 @@ import type {
   PromptDecodePayload,
   PromptEncodePayload,
   PromptsEncodeResponse,
-} from "./models.js";
-import { ROUTES } from "./models.js";
+} from "../models.js";
+import { ROUTES } from "../models.js";
 import { REDACTED, redactHeaders, redactText, redactValue } from "./redact.js";
 import { RetryPolicy, isRetryableStatus, parseRetryAfter } from "./retry.js";
 import {

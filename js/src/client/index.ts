@@ -36,6 +36,6 @@ export {
   type PromptsEncodeResponse,
   type Stats,
   type TokenStats,
-} from "./models.js";
+} from "../models.js";
 export { RetryPolicy, isRetryableStatus, parseRetryAfter } from "./retry.js";
 export { type Transport, type TransportRequest, type TransportResponse, fetchTransport } from "./transports.js";

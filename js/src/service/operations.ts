@@ -3,14 +3,14 @@
  * Python service returns (`kaizen_client/service/operations.py`): the same `stats`,
  * `token_stats`, `metadata` and `request_id` conventions, the same report.
  */
-import { VERSION } from "../index.js";
+import { VERSION } from "../version.js";
 import { decode, encode } from "../ktof/index.js";
 import { countTokens } from "../tokens.js";
 import { compactJson } from "../engine/compact.js";
 import { DEFAULT_MODEL } from "../engine/defaults.js";
 import { type CompressionOptions, compressMessages } from "../engine/messages.js";
 import type { CompressionReport } from "../engine/report.js";
-import type { Operation } from "../client/models.js";
+import type { Operation } from "../models.js";
 import { NotFoundError } from "./errors.js";
 import type { SchemaName } from "./validate.js";
 

@@ -16,7 +16,7 @@
  * | 500 | `internal_error` | anything unexpected; no stack in the body |
  */
 import { KTOFDecodeError, KTOFEncodeError } from "../ktof/index.js";
-import { ROUTES, type Operation } from "../client/models.js";
+import { ROUTES, type Operation } from "../models.js";
 import { ServiceError } from "./errors.js";
 import { OPERATIONS, REQUEST_SCHEMAS, health } from "./operations.js";
 import { parseRequestJson } from "./json.js";

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ROUTES } from "../../src/client/models.js";
+import { ROUTES } from "../../src/models.js";
 import { FIELDS } from "../../src/service/validate.js";
 
 const specPath = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "openapi.json");
