@@ -61,6 +61,11 @@ export interface KaizenTotals {
 }
 
 export interface KaizenMiddlewareOptions extends CompressionOptions {
+  /**
+   * Model whose tokenizer counts the savings (default: the wrapped model's `modelId`; OpenAI
+   * models are exact, others an `o200k_base` estimate, see `tokenizerInfo`).
+   */
+  model?: string | undefined;
   /** Also compress the system prompt (default false: instructions are not data). */
   system?: boolean | undefined;
   /** Called after each call's prompt was compressed, with what it saved. */
@@ -226,11 +231,12 @@ export function kaizenMiddleware(options: KaizenMiddlewareOptions = {}): KaizenM
     resetTotals() {
       totals = zeroTotals();
     },
-    transformParams({ type, params }) {
+    transformParams({ type, params, model }) {
       totals.calls++;
       let result: ReturnType<typeof compressPrompt>;
       try {
-        result = compressPrompt(params, options);
+        // Tokens are counted with the wrapped model's tokenizer unless told otherwise.
+        result = compressPrompt(params, { ...options, model: options.model ?? model.modelId });
       } catch (error) {
         totals.failures++;
         try {

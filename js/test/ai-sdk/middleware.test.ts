@@ -106,6 +106,16 @@ describe("kaizenMiddleware", () => {
       [3, "content[0].output.value", "whole", "compressed"],
     ]);
     expect(middleware.totals).toMatchObject({ calls: 1, compressedCalls: 1, failures: 0, fragmentsCompressed: 2 });
+    expect(event?.report.model).toBe("mock-model-id"); // counted with the wrapped model's tokenizer
+  });
+
+  it("counts with the model it is told to", async () => {
+    const model = mockModel();
+    const events: KaizenSavingsEvent[] = [];
+    const middleware = kaizenMiddleware({ model: "gpt-4", onSavings: (e) => events.push(e) });
+    await generateText({ model: wrapLanguageModel({ model, middleware }), messages: MESSAGES });
+    expect(events[0]?.report.model).toBe("gpt-4");
+    expect(events[0]?.fragmentsCompressed).toBe(2);
   });
 
   it("does the same for streamText and accumulates totals over calls", async () => {

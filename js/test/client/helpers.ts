@@ -1,5 +1,5 @@
 /** Loopback servers for client tests: a scripted node:http server and the Python reference server. */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import { type AddressInfo, createServer as createNetServer } from "node:net";
@@ -70,12 +70,21 @@ export async function freePort(): Promise<number> {
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-/** The Python that runs the reference server: `KAIZEN_PYTHON` (set by dev.py), else the repo's venv. */
-export function referencePython(): string | undefined {
+/**
+ * The Python with `kaizen_client` installed: `KAIZEN_PYTHON` (set by dev.py), else the repo's
+ * venv; with `modules`, only if it also imports them (the server needs fastapi and uvicorn).
+ */
+export function referencePython(modules: readonly string[] = []): string | undefined {
   const fromEnv = process.env.KAIZEN_PYTHON;
-  if (fromEnv && existsSync(fromEnv)) return fromEnv;
   const venv = join(repoRoot, ".venv", "bin", "python");
-  return existsSync(venv) ? venv : undefined;
+  const python = fromEnv && existsSync(fromEnv) ? fromEnv : existsSync(venv) ? venv : undefined;
+  if (python === undefined) return undefined;
+  try {
+    execFileSync(python, ["-c", ["kaizen_client", ...modules].map((m) => `import ${m}`).join("; ")], { stdio: "ignore" });
+  } catch {
+    return undefined;
+  }
+  return python;
 }
 
 /** Starts `python -m kaizen_client.cli serve` on a free port and waits until it answers. */

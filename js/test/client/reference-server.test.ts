@@ -14,9 +14,12 @@ import {
 import { referencePython, startReferenceServer } from "./helpers.js";
 
 const KEY = "sk-reference-test-key-0123456789";
-const python = referencePython();
+const python = referencePython(["fastapi", "uvicorn"]);
 if (python === undefined) {
-  console.warn("reference-server tests skipped: no Python found (set KAIZEN_PYTHON or create /work/main/.venv)");
+  console.warn(
+    "reference-server tests skipped: no Python with kaizen_client and its server extra " +
+      "(set KAIZEN_PYTHON, or install python/[test] into the repository's .venv)",
+  );
 }
 
 const CHAT = [
