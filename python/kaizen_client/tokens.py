@@ -26,6 +26,7 @@ never raises. Nothing is loaded at import time; the first count per encoding loa
 from __future__ import annotations
 
 import importlib
+import string
 import threading
 import warnings
 from collections.abc import Callable, Iterable
@@ -35,10 +36,12 @@ from typing import Any, Final
 __all__ = [
     "DEFAULT_MODEL",
     "TokenizerInfo",
+    "certain_boundary",
     "count_tokens",
     "count_tokens_batch",
     "count_tokens_upto",
     "encoding_for_model",
+    "space_delta",
     "tokenizer_info",
 ]
 
@@ -351,6 +354,52 @@ def count_tokens_upto(text: str, limit: int, model: str = DEFAULT_MODEL) -> int 
         return counter(text, limit)
     except UnicodeEncodeError:
         return counter(_scrub(text), limit)
+
+
+# A pre-token boundary is certain between an ASCII letter or digit and an ASCII punctuation
+# character other than the apostrophe (which may open a contraction suffix such as "'s"):
+# in both encodings' patterns a run of letters or of digits never takes punctuation after it.
+_ALNUM_BEFORE: Final = frozenset(string.ascii_letters + string.digits)
+_PUNCT_AT: Final = frozenset(string.punctuation) - {"'"}
+_DIGITS: Final = frozenset(string.digits)
+
+
+def certain_boundary(text: str) -> int:
+    """The first index ``i`` at which both encodings start a new pre-token whatever precedes
+    ``text``, or -1: ``text[i - 1]`` an ASCII letter or digit and ``text[i]`` ASCII
+    punctuation other than ``'``. Counts then split there: ``count(p + text) ==
+    count(p + text[:i]) + count(text[i:])`` for any prefix ``p``.
+    """
+    before = False
+    for i, ch in enumerate(text):
+        if before and ch in _PUNCT_AT:
+            return i
+        before = ch in _ALNUM_BEFORE
+    return -1
+
+
+def space_delta(text: str, model: str = DEFAULT_MODEL) -> int | None:
+    """``count_tokens(" " + text) - count_tokens(text)`` without counting ``text``, or None.
+
+    A leading space changes only the first pre-token(s), so the difference is read from the
+    part of ``text`` before :func:`certain_boundary`. Before an ASCII digit the space is a
+    pre-token of its own in both encodings (no pattern joins a space to digits), so the
+    difference is the count of ``" "``. Returns None when ``text`` is empty, starts with
+    whitespace, or has no certain boundary. For the codec's auto mode, which must know what
+    indenting a block of table rows costs when it has counted them unindented.
+    """
+    if not text:
+        return None
+    first = text[0]
+    if first in _DIGITS:
+        return count_tokens(" ", model)
+    if first.isspace():
+        return None
+    end = certain_boundary(text)
+    if end < 0:
+        return None
+    head = text[:end]
+    return count_tokens(" " + head, model) - count_tokens(head, model)
 
 
 def count_tokens_batch(texts: Iterable[str], model: str = DEFAULT_MODEL) -> list[int]:

@@ -20,10 +20,12 @@ from tiktoken import registry as tiktoken_registry
 from kaizen_client import tokens
 from kaizen_client.tokens import (
     TokenizerInfo,
+    certain_boundary,
     count_tokens,
     count_tokens_batch,
     count_tokens_upto,
     encoding_for_model,
+    space_delta,
     tokenizer_info,
 )
 
@@ -197,6 +199,110 @@ def test_count_upto_routes_models_like_count_tokens() -> None:
     assert count_tokens_upto(text, 6, "gpt-4") is None
     assert count_tokens_upto(text, 8, "azure/gpt-4") == 8
     assert count_tokens_upto(text, 6, "claude-3-5-sonnet") == 6  # the o200k estimate
+
+
+# Table rows as the codec writes them, and texts around the boundary rule's edges.
+ROWS = [
+    "1000,SKU-0000,Widget 0,1,3.5,false",
+    '"a b: c",1,x',
+    "-5,x",
+    "-0.5e-7|y",
+    "true,1",
+    ",,x",
+    "evt_0400,2025-01-06T08:00:00.971Z,http_request",
+    "Émile Zola,3",
+    "naïve,1",
+    "日本語abc,1",
+    "it's,1",
+    "Don't stop,1",
+    "ABCdef,GHI",
+    "user_7512: Zoe Eriksen,zoe@x.test,admin",
+    "/api/v1,2",
+    "#tag,1",
+    "a" * 300 + ",1",
+    "x\ud800y,1",
+    "abc",
+    " x,1",
+    "\tx,1",
+    "",
+    "🙂,1",
+    "a'b,1",
+]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_space_delta_is_the_count_difference(encoding: str) -> None:
+    model = MODEL_FOR[encoding]
+    found = 0
+    for row in ROWS + CORPUS:
+        delta = space_delta(row, model)
+        if delta is None:
+            continue
+        found += 1
+        assert count_tokens(" " + row, model) == count_tokens(row, model) + delta, repr(row[:40])
+    assert found >= 20
+    for text in ("abc", " x,1", "\tx,1", ""):
+        assert space_delta(text, model) is None
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_indenting_a_row_costs_the_pad_run_and_the_space_delta(encoding: str) -> None:
+    """What auto mode derives: ``count(pad + row + "\n") == count(pad[:-1]) + count(row +
+    "\n") + space_delta(row)`` (the pad's last space is the one the delta accounts for)."""
+    model = MODEL_FOR[encoding]
+    for row in ROWS:
+        delta = space_delta(row, model)
+        if delta is None:
+            continue
+        for width in range(1, 9):
+            pad = " " * width
+            indented = count_tokens(pad + row + "\n", model)
+            derived = count_tokens(pad[:-1], model) + count_tokens(row + "\n", model) + delta
+            assert indented == derived, (repr(row[:40]), width)
+
+
+def test_certain_boundary_splits_counts_whatever_comes_before() -> None:
+    assert certain_boundary("1000,SKU") == 4
+    assert certain_boundary("it's,1") == 4  # not at the apostrophe
+    assert certain_boundary(",,x") == -1  # no letter or digit before punctuation
+    assert certain_boundary("abc") == -1
+    for encoding in ENCODINGS:
+        model = MODEL_FOR[encoding]
+        for row in ROWS:
+            i = certain_boundary(row)
+            if i < 0:
+                continue
+            for prefix in ("", " ", "  ", "x", "-", "\n", "ab'", "é"):
+                whole = count_tokens(prefix + row, model)
+                assert whole == count_tokens(prefix + row[:i], model) + count_tokens(
+                    row[i:], model
+                ), (repr(row[:40]), prefix)
+
+
+_ROW_CELLS = st.one_of(
+    st.text(max_size=12),
+    st.from_regex(r"-?[0-9]{1,6}(\.[0-9]{1,3})?", fullmatch=True),
+    st.sampled_from(["true", "false", "null", '"q, x"', "a-b", "x_y", "It's", "A.B", "/p"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(_ROW_CELLS, min_size=1, max_size=6),
+    delimiter=st.sampled_from([",", "|", "\t"]),
+    width=st.integers(min_value=1, max_value=8),
+)
+def test_space_delta_on_random_rows(cells: list[str], delimiter: str, width: int) -> None:
+    row = delimiter.join(cells)
+    pad = " " * width
+    for encoding in ENCODINGS:
+        model = MODEL_FOR[encoding]
+        delta = space_delta(row, model)
+        if delta is None or "\n" in row or "\r" in row:
+            continue
+        assert count_tokens(" " + row, model) == count_tokens(row, model) + delta
+        indented = count_tokens(pad + row + "\n", model)
+        assert indented == count_tokens(pad[:-1], model) + count_tokens(row + "\n", model) + delta
 
 
 def test_safe_split_cuts_only_after_the_last_newline_before_content() -> None:
