@@ -16,6 +16,14 @@ const EXPECT: Record<string, RegExp[]> = {
 };
 
 describe.skipIf(!built)("examples (over dist/; run `npm run build` first)", () => {
+  it("the package loads from CommonJS too, root and ai-sdk subpath", () => {
+    const script =
+      'const k = require("kaizen-client"); const a = require("kaizen-client/ai-sdk");' +
+      'console.log(typeof k.KaizenClient, typeof k.compressMessages, typeof a.kaizenMiddleware);';
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(out.trim()).toBe("function function function");
+  });
+
   it.each(examples)("%s runs and prints its result", (name) => {
     const out = execFileSync(process.execPath, [join(root, "examples", name)], { cwd: root, encoding: "utf8", env: { ...process.env, KAIZEN_API_KEY: "", KAIZEN_BASE_URL: "" } });
     const expected = EXPECT[name];
