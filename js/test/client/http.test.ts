@@ -80,6 +80,16 @@ describe("KaizenClient over HTTP", () => {
     ]);
   });
 
+  it("retries a 503 after its retry-after-ms (which wins over retry-after)", async () => {
+    const { server, client, sleeps } = await setup([
+      json(503, { error: { code: "unavailable", message: "busy" } }, { "retry-after-ms": "250", "retry-after": "9" }),
+      json(200, OK_BODY),
+    ]);
+    await client.optimize({ data: 1 });
+    expect(sleeps).toEqual([250]);
+    expect(server.seen).toHaveLength(2);
+  });
+
   it("retries 503 with exponential backoff, then raises KaizenServerError", async () => {
     const { server, client, sleeps } = await setup([json(503, { error: { code: "unavailable", message: "busy" } })]);
     const error = await client.compress({ data: 1 }).catch((e: unknown) => e);
