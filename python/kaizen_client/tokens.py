@@ -42,6 +42,7 @@ __all__ = [
     "count_tokens_upto",
     "encoding_for_model",
     "space_delta",
+    "space_head",
     "tokenizer_info",
 ]
 
@@ -378,27 +379,34 @@ def certain_boundary(text: str) -> int:
     return -1
 
 
-def space_delta(text: str, model: str = DEFAULT_MODEL) -> int | None:
-    """``count_tokens(" " + text) - count_tokens(text)`` without counting ``text``, or None.
+def space_head(text: str) -> str | None:
+    """The start of ``text`` whose pre-tokens a leading space can change, or None if unknown.
 
-    A leading space changes only the first pre-token(s), so the difference is read from the
-    part of ``text`` before :func:`certain_boundary`. Before an ASCII digit the space is a
-    pre-token of its own in both encodings (no pattern joins a space to digits), so the
-    difference is the count of ``" "``. Returns None when ``text`` is empty, starts with
-    whitespace, or has no certain boundary. For the codec's auto mode, which must know what
-    indenting a block of table rows costs when it has counted them unindented.
+    ``""`` before an ASCII digit (the space is then a pre-token of its own in both encodings:
+    no pattern joins a space to digits); otherwise ``text`` up to :func:`certain_boundary`.
+    None when ``text`` is empty, starts with whitespace, or has no certain boundary.
     """
     if not text:
         return None
     first = text[0]
     if first in _DIGITS:
-        return count_tokens(" ", model)
+        return ""
     if first.isspace():
         return None
     end = certain_boundary(text)
-    if end < 0:
+    return None if end < 0 else text[:end]
+
+
+def space_delta(text: str, model: str = DEFAULT_MODEL) -> int | None:
+    """``count_tokens(" " + text) - count_tokens(text)`` without counting ``text``, or None.
+
+    A leading space changes only the pre-tokens of :func:`space_head`, so the difference is
+    ``count(" " + head) - count(head)``. For the codec's auto mode, which must know what
+    indenting a block of table rows costs when it has counted them unindented.
+    """
+    head = space_head(text)
+    if head is None:
         return None
-    head = text[:end]
     return count_tokens(" " + head, model) - count_tokens(head, model)
 
 

@@ -26,6 +26,7 @@ from kaizen_client.tokens import (
     count_tokens_upto,
     encoding_for_model,
     space_delta,
+    space_head,
     tokenizer_info,
 )
 
@@ -259,6 +260,14 @@ def test_indenting_a_row_costs_the_pad_run_and_the_space_delta(encoding: str) ->
             indented = count_tokens(pad + row + "\n", model)
             derived = count_tokens(pad[:-1], model) + count_tokens(row + "\n", model) + delta
             assert indented == derived, (repr(row[:40]), width)
+
+
+def test_space_head() -> None:
+    assert space_head("1000,SKU") == ""  # a space never joins digits
+    assert space_head("evt_0400,1") == "evt"
+    assert space_head("Emeka Tanaka,x") == "Emeka Tanaka"
+    assert space_head('"a b",1') == '"a b'
+    assert [space_head(t) for t in ("", " x,1", "\u00a0x,1", "abc")] == [None] * 4
 
 
 def test_certain_boundary_splits_counts_whatever_comes_before() -> None:
