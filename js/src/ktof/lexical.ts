@@ -97,31 +97,41 @@ export function parseInt10(text: string, lineno: number, exact: boolean): number
   return intValue(text, exact);
 }
 
+/**
+ * Index of `char` in `text[start:end]`, or -1: `str.find(char, start, end)`. `indexOf` has no end
+ * bound, and an unbounded search repeated per cell or per escape would make a line's scan
+ * quadratic; a slice is a view in V8, not a copy.
+ */
+function findIn(text: string, char: string, start: number, end: number): number {
+  if (start >= end) return -1;
+  const at = text.slice(start, end).indexOf(char);
+  return at === -1 ? -1 : start + at;
+}
+
 /** Read the quoted string opening at `text[start]`; return [value, index after its quote]. Linear. */
 export function scanQuoted(text: string, start: number, lineno: number): [string, number] {
   let i = start + 1;
   let quoteAt = text.indexOf('"', i);
   if (quoteAt === -1) throw new KTOFDecodeError("unterminated string", lineno);
-  let backslash = text.indexOf("\\", i);
-  if (backslash === -1 || backslash > quoteAt) return [text.slice(i, quoteAt), quoteAt + 1];
-  let out = "";
+  if (findIn(text, "\\", i, quoteAt) === -1) return [text.slice(i, quoteAt), quoteAt + 1];
+  const parts: string[] = [];
   const n = text.length;
   for (;;) {
     if (quoteAt < i) {
       quoteAt = text.indexOf('"', i);
       if (quoteAt === -1) throw new KTOFDecodeError("unterminated string", lineno);
     }
-    backslash = text.indexOf("\\", i);
-    if (backslash === -1 || backslash >= quoteAt) {
-      out += text.slice(i, quoteAt);
-      return [out, quoteAt + 1];
+    const backslash = findIn(text, "\\", i, quoteAt);
+    if (backslash === -1) {
+      parts.push(text.slice(i, quoteAt));
+      return [parts.join(""), quoteAt + 1];
     }
-    out += text.slice(i, backslash);
+    parts.push(text.slice(i, backslash));
     if (backslash + 1 >= n) throw new KTOFDecodeError("unterminated string", lineno);
     const code = text[backslash + 1] ?? "";
     const simple = UNESCAPES[code];
     if (simple !== undefined) {
-      out += simple;
+      parts.push(simple);
       i = backslash + 2;
       continue;
     }
@@ -132,7 +142,7 @@ export function scanQuoted(text: string, start: number, lineno: number): [string
     if (codepoint >= 0xd800 && codepoint <= 0xdfff) {
       throw new KTOFDecodeError(`lone surrogate escape \\u${hex}`, lineno);
     }
-    out += String.fromCharCode(codepoint);
+    parts.push(String.fromCharCode(codepoint));
     i = backslash + 6;
   }
 }
@@ -188,9 +198,7 @@ export function findUnquoted(text: string, char: string, start = 0): number {
   let hit = text.indexOf(char, pos);
   for (;;) {
     if (hit !== -1 && hit < pos) hit = text.indexOf(char, pos);
-    const limit = hit !== -1 ? hit : n;
-    let quoteAt = text.indexOf('"', pos);
-    if (quoteAt >= limit) quoteAt = -1;
+    const quoteAt = findIn(text, '"', pos, hit !== -1 ? hit : n);
     if (quoteAt === -1) return hit;
     const close = closingQuote(text, quoteAt + 1);
     if (close === -1) return -1;
