@@ -99,6 +99,10 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     # JSON inside KTOF (the json module's scanner)
     "JSON field": (lambda n: 'k[]: ["' + "\\n" * n + '"]', 50_000),
     "root JSON number": (lambda n: "[1." + _digits(n) + "]", 100_000),
+    # KTOF unindented tables and float columns (docs/ktof.md §3.5, §3.6)
+    "unindented rows": (lambda n: f"k[{n}]{{a,b}}\n" + "1,x\n" * n + "z: 1", 5_000),
+    "float-column cell": (lambda n: "[1]{a(float)}\n1." + _digits(n), 100_000),
+    "float-column integer cell": (lambda n: "[1]{a(float)}\n" + _digits(n), 100_000),
 }
 
 
