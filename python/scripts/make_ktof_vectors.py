@@ -177,6 +177,22 @@ ENCODE: list[tuple[str, Any, dict[str, Any], str]] = [
         {},
         "key[]: <JSON>",
     ),
+    (
+        "flow values: bare keys and strings where unambiguous",
+        {
+            "name": "cfg",
+            "compilerOptions": {
+                "lib": ["es2023"],
+                "strict": True,
+                "quoted": ["", " pad", "a,b", "x:y", "[1]", 'say "hi"', "back\\slash"],
+                "typed": ["true", "null", "3", "-1.5", "1e5", "02134", "+1", "-"],
+                "": {"a b": [1.0, None, {}]},
+            },
+        },
+        {},
+        'only what would misread is quoted: punctuation , : [ ] { } " \\, end spaces, '
+        "literals and numbers",
+    ),
     ("root array of arrays is JSON", [[1, 2], [3, [4]], []], {}, "root JSON array"),
     (
         "JSON fields inside a small irregular object",
@@ -257,6 +273,20 @@ DECODE: list[tuple[str, str, Any, dict[str, Any], str]] = [
     ),
     ("JSON escapes", 's: "a\\bb\\fc\\/d"', {"s": "a\bb\fc/d"}, {}, ""),
     (
+        "flow value with bare keys and strings",
+        'cfg[]: {lib:[es2023, es2022 ],n: 3,s:"3",k:{a b:x y},e:[]}',
+        {"cfg": {"lib": ["es2023", "es2022"], "n": 3, "s": "3", "k": {"a b": "x y"}, "e": []}},
+        {},
+        "bare tokens are typed like TOON values and trimmed of spaces",
+    ),
+    (
+        "flow cells",
+        "t[2]{id,tags[]}\n1,[a,b c]\n2,{k:null}",
+        {"t": [{"id": 1, "tags": ["a", "b c"]}, {"id": 2, "tags": {"k": None}}]},
+        {},
+        "",
+    ),
+    (
         "relaxed values",
         "ts: 2025-01-06T08:00:00Z\nu: a,b:c\nz: 02134",
         {"ts": "2025-01-06T08:00:00Z", "u": "a,b:c", "z": "02134"},
@@ -303,6 +333,9 @@ DECODE: list[tuple[str, str, Any, dict[str, Any], str]] = [
 ERRORS: list[tuple[str, str, dict[str, Any], str]] = [
     ("key[] with non-JSON in strict mode", "key[]: 1,2", {}, "TOON strict error kept"),
     ("invalid JSON in a JSON field", 'm[]: {"a":}', {}, ""),
+    ("bare flow value with a colon", "m[]: {a:b:c}", {}, "a bare value cannot hold ':'"),
+    ("flow object without a key", "m[]: {:1}", {}, ""),
+    ("duplicate flow key in strict mode", "m[]: {a:1,a:2}", {}, ""),
     ("invalid JSON cell", "t[1]{a,b[]}:\n  1,[1,", {}, ""),
     ("too few cells in a marked table", "t[1]{a,b?,c}:\n  1,2", {}, ""),
     ("row count mismatch in a marked table", "t[2]{a,b[]}:\n  1,[]", {}, ""),

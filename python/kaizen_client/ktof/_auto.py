@@ -112,6 +112,41 @@ def header_key(key: str) -> str:
     return key if UNQUOTED_KEY_RE.fullmatch(key) is not None else jstr(key)
 
 
+_FLOW_QUOTE_RE = re.compile(r'[,:\[\]{}"\\\x00-\x1f\x7f]')
+
+
+def flow_key(key: str) -> str:
+    """A key inside a flow value (docs/ktof.md §3.2): bare unless the parser would misread it."""
+    if not key or key[0] == " " or key[-1] == " " or _FLOW_QUOTE_RE.search(key) is not None:
+        return jstr(key)
+    return key
+
+
+def flow_string(text: str) -> str:
+    """A string inside a flow value: bare unless it would read as punctuation, a literal or a
+    number, or lose a space at either end."""
+    if not text or text[0] == " " or text[-1] == " " or _FLOW_QUOTE_RE.search(text) is not None:
+        return jstr(text)
+    if text in LITERALS or (text[0] in _NUMBER_START and is_number(text)):
+        return jstr(text)
+    return text
+
+
+def flow(value: Any) -> str:
+    """A container as a KTOF flow value: JSON with bare keys and strings where unambiguous
+    (``{lib:[es2023],strict:true}``); scalars as in JSON."""
+    kind = type(value)
+    if kind is dict:
+        return "{" + ",".join([flow_key(k) + ":" + flow(v) for k, v in value.items()]) + "}"
+    if kind is list:
+        return "[" + ",".join([flow(v) for v in value]) + "]"
+    if kind is str:
+        return flow_string(value)
+    if kind is float:
+        return number_text(value)
+    return _dumps(value)
+
+
 def number_text(value: int | float) -> str:
     """Numbers keep their Python type: ints as digits, floats always with ``.`` or ``e``."""
     if type(value) is int:
@@ -388,7 +423,7 @@ class AutoWriter:
                 best = (opener + body, opener_cost + body_cost)
                 if keyed is not None and keyed[0][1] < best[1]:
                     best = keyed[0]
-            json_text = _dumps(value)
+            json_text = flow(value)
             if len(json_text) <= JSON_ALTERNATIVE_MAX:
                 inline = self.line(f"{lead}{header_key(key)}[]: {json_text}")
                 if inline[1] < best[1]:
@@ -432,7 +467,7 @@ class AutoWriter:
             best = self.listed(name, items, depth, lead)
         assert best is not None
         if key is not None:
-            json_text = _dumps(items)
+            json_text = flow(items)
             if json_allowed or len(json_text) <= JSON_ALTERNATIVE_MAX:
                 inline = self.line(f"{lead}{name}[]: {json_text}")
                 if inline[1] < best[1]:
@@ -582,7 +617,8 @@ class AutoWriter:
             if sub is not None:
                 self.row_cells(value, sub, delimiter, cells, plain, starts_line)
             elif kind == JSON:
-                cells.append(_dumps(value))
+                is_container = type(value) is dict or type(value) is list
+                cells.append(flow(value) if is_container else _dumps(value))
             elif kind == FLOAT and type(value) is float:
                 cells.append(float_cell(value))
             else:

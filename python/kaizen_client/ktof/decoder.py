@@ -91,6 +91,111 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+_FLOW_BARE_END = re.compile(r"[,\]}]")
+_FLOW_KEY_END = re.compile(r"[,:\[\]{}\"]")
+_FLOW_BARE_BAD = re.compile(r'[:\[{"]')
+_FLOW_SPACE = " \t"
+
+
+def parse_flow(text: str, start: int, strict: bool, lineno: int) -> tuple[Any, int]:
+    """Parse the KTOF flow value (docs/ktof.md §3.2) at ``text[start]`` (a ``{`` or ``[``).
+
+    Flow syntax is JSON's, except that a key or string needs no quotes when it has no
+    ``, : [ ] { } "`` or backslash, no control character and no space at either end, and (for
+    values) is not ``true``/``false``/``null`` or a number; bare tokens are typed like TOON
+    values. Every JSON text is a flow value with the same meaning. One left-to-right pass.
+    Syntax errors raise ValueError; nesting past MAX_DEPTH and over-long integers raise
+    KTOFDecodeError.
+    """
+    return _FlowParser(text, strict, lineno).value(start, 0)
+
+
+class _FlowParser:
+    __slots__ = ("lineno", "n", "strict", "text")
+
+    def __init__(self, text: str, strict: bool, lineno: int) -> None:
+        self.text = text
+        self.n = len(text)
+        self.strict = strict
+        self.lineno = lineno
+
+    def skip(self, pos: int) -> int:
+        text = self.text
+        n = self.n
+        while pos < n and text[pos] in _FLOW_SPACE:
+            pos += 1
+        return pos
+
+    def value(self, pos: int, depth: int) -> tuple[Any, int]:
+        pos = self.skip(pos)
+        if pos >= self.n:
+            raise ValueError(f"expected a value at column {pos + 1}")
+        ch = self.text[pos]
+        if ch == "{" or ch == "[":
+            if depth >= MAX_DEPTH:
+                raise KTOFDecodeError("nesting deeper than the decoder allows", self.lineno)
+            if ch == "{":
+                return self.obj(pos + 1, depth + 1)
+            return self.array(pos + 1, depth + 1)
+        if ch == '"':
+            return scan_quoted(self.text, pos, self.lineno)
+        match = _FLOW_BARE_END.search(self.text, pos)
+        end = self.n if match is None else match.start()
+        token = self.text[pos:end].rstrip(_FLOW_SPACE)
+        if not token or _FLOW_BARE_BAD.search(token) is not None:
+            raise ValueError(f"expected a value at column {pos + 1}")
+        return parse_primitive(token, self.lineno), end
+
+    def obj(self, pos: int, depth: int) -> tuple[dict[str, Any], int]:
+        text = self.text
+        result: dict[str, Any] = {}
+        pos = self.skip(pos)
+        if pos < self.n and text[pos] == "}":
+            return result, pos + 1
+        while True:
+            pos = self.skip(pos)
+            if pos < self.n and text[pos] == '"':
+                key, pos = scan_quoted(text, pos, self.lineno)
+            else:
+                match = _FLOW_KEY_END.search(text, pos)
+                end = self.n if match is None else match.start()
+                key = text[pos:end].rstrip(_FLOW_SPACE)
+                if not key:
+                    raise ValueError(f"expected a key at column {pos + 1}")
+                pos = end
+            pos = self.skip(pos)
+            if pos >= self.n or text[pos] != ":":
+                raise ValueError(f"expected ':' after key {key!r}")
+            value, pos = self.value(pos + 1, depth)
+            if self.strict and key in result:
+                raise ValueError(f"duplicate key {key!r}")
+            result[key] = value
+            pos = self.skip(pos)
+            if pos < self.n and text[pos] == ",":
+                pos += 1
+                continue
+            if pos < self.n and text[pos] == "}":
+                return result, pos + 1
+            raise ValueError(f"expected ',' or '}}' at column {pos + 1}")
+
+    def array(self, pos: int, depth: int) -> tuple[list[Any], int]:
+        text = self.text
+        items: list[Any] = []
+        pos = self.skip(pos)
+        if pos < self.n and text[pos] == "]":
+            return items, pos + 1
+        while True:
+            value, pos = self.value(pos, depth)
+            items.append(value)
+            pos = self.skip(pos)
+            if pos < self.n and text[pos] == ",":
+                pos += 1
+                continue
+            if pos < self.n and text[pos] == "]":
+                return items, pos + 1
+            raise ValueError(f"expected ',' or ']' at column {pos + 1}")
+
+
 class Header(NamedTuple):
     key: str | None
     length: int  # -1 for a KTOF ``key[]: <JSON>`` field, whose decoded value is ``value``
@@ -361,7 +466,7 @@ class _Decoder:
         if not rest or rest[0] not in "{[":
             return None
         try:
-            value, end = parse_json(rest, 0, self.strict, lineno)
+            value, end = parse_flow(rest, 0, self.strict, lineno)
             if rest[end:].strip(" "):
                 raise ValueError(f"unexpected text after the JSON value: {rest[end:]!r}")
         except KTOFDecodeError:
@@ -672,7 +777,10 @@ class _RowReader:
                 pos += 1
             if kind == JSON and pos < n and line[pos] != delimiter:
                 try:
-                    value, pos = parse_json(line, pos, self.strict, lineno)
+                    if line[pos] == "{" or line[pos] == "[":
+                        value, pos = parse_flow(line, pos, self.strict, lineno)
+                    else:
+                        value, pos = parse_json(line, pos, self.strict, lineno)
                 except ValueError as exc:
                     raise KTOFDecodeError(
                         f"invalid JSON in column {i + 1}: {exc}", lineno

@@ -198,6 +198,18 @@ BAD_DOCUMENTS: list[tuple[str, str, set[int], str]] = [
         r"out of range",
     ),
     (
+        "flow value with a bare colon",
+        "a: 1\nb: 2\nm[]: {x:y:z}",
+        {3},
+        r"JSON|expected",
+    ),
+    (
+        "unterminated flow cell",
+        "a: 1\nt[1]{x,y[]}\n1,[a,b",
+        {3},
+        r"JSON|expected",
+    ),
+    (
         "unknown column marker",
         "a: 1\nt[1]{x(int)}:\n  1",
         {2},
