@@ -190,7 +190,7 @@ ENCODE: list[tuple[str, Any, dict[str, Any], str]] = [
             },
         },
         {},
-        'only what would misread is quoted: punctuation , : [ ] { } " \\, end spaces, '
+        'only what would misread is quoted: , [ ] { } " \\ (and : in keys), end spaces, '
         "literals and numbers",
     ),
     ("root array of arrays is JSON", [[1, 2], [3, [4]], []], {}, "root JSON array"),
@@ -281,8 +281,13 @@ DECODE: list[tuple[str, str, Any, dict[str, Any], str]] = [
     ),
     (
         "flow cells",
-        "t[2]{id,tags[]}\n1,[a,b c]\n2,{k:null}",
-        {"t": [{"id": 1, "tags": ["a", "b c"]}, {"id": 2, "tags": {"k": None}}]},
+        "t[2]{id,tags[]}\n1,[a,b c]\n2,{k:null,u:https://x.test/a}",
+        {
+            "t": [
+                {"id": 1, "tags": ["a", "b c"]},
+                {"id": 2, "tags": {"k": None, "u": "https://x.test/a"}},
+            ]
+        },
         {},
         "",
     ),
@@ -333,7 +338,7 @@ DECODE: list[tuple[str, str, Any, dict[str, Any], str]] = [
 ERRORS: list[tuple[str, str, dict[str, Any], str]] = [
     ("key[] with non-JSON in strict mode", "key[]: 1,2", {}, "TOON strict error kept"),
     ("invalid JSON in a JSON field", 'm[]: {"a":}', {}, ""),
-    ("bare flow value with a colon", "m[]: {a:b:c}", {}, "a bare value cannot hold ':'"),
+    ("bare flow value with a quote", 'm[]: {a:b"c}', {}, "a bare value cannot hold '\"'"),
     ("flow object without a key", "m[]: {:1}", {}, ""),
     ("duplicate flow key in strict mode", "m[]: {a:1,a:2}", {}, ""),
     ("invalid JSON cell", "t[1]{a,b[]}:\n  1,[1,", {}, ""),

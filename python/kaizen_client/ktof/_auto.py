@@ -112,19 +112,20 @@ def header_key(key: str) -> str:
     return key if UNQUOTED_KEY_RE.fullmatch(key) is not None else jstr(key)
 
 
-_FLOW_QUOTE_RE = re.compile(r'[,:\[\]{}"\\\x00-\x1f\x7f]')
+_FLOW_KEY_QUOTE_RE = re.compile(r'[,:\[\]{}"\\\x00-\x1f\x7f]')
+_FLOW_QUOTE_RE = re.compile(r'[,\[\]{}"\\\x00-\x1f\x7f]')
 
 
 def flow_key(key: str) -> str:
     """A key inside a flow value (docs/ktof.md §3.2): bare unless the parser would misread it."""
-    if not key or key[0] == " " or key[-1] == " " or _FLOW_QUOTE_RE.search(key) is not None:
+    if not key or key[0] == " " or key[-1] == " " or _FLOW_KEY_QUOTE_RE.search(key) is not None:
         return jstr(key)
     return key
 
 
 def flow_string(text: str) -> str:
     """A string inside a flow value: bare unless it would read as punctuation, a literal or a
-    number, or lose a space at either end."""
+    number, or lose a space at either end (a colon is fine: the key ended at the first one)."""
     if not text or text[0] == " " or text[-1] == " " or _FLOW_QUOTE_RE.search(text) is not None:
         return jstr(text)
     if text in LITERALS or (text[0] in _NUMBER_START and is_number(text)):
@@ -285,7 +286,7 @@ def _same_order(objects: list[dict[str, Any]]) -> bool:
 Rendering = tuple[list[str], int]
 """Lines of one alternative and their exact token cost (each line counted with its newline)."""
 
-JSON_ALTERNATIVE_MAX = 4096
+JSON_ALTERNATIVE_MAX = 16384
 """Objects and tables longer than this as JSON are not also costed as inline JSON: at that size
 the structured forms win, and counting every large subtree again would make encoding quadratic
 in the nesting depth."""

@@ -93,7 +93,7 @@ def _has_lone_surrogate(value: Any) -> bool:
 
 _FLOW_BARE_END = re.compile(r"[,\]}]")
 _FLOW_KEY_END = re.compile(r"[,:\[\]{}\"]")
-_FLOW_BARE_BAD = re.compile(r'[:\[{"]')
+_FLOW_BARE_BAD = re.compile(r'[\[{"]')
 _FLOW_SPACE = " \t"
 
 

@@ -198,8 +198,8 @@ BAD_DOCUMENTS: list[tuple[str, str, set[int], str]] = [
         r"out of range",
     ),
     (
-        "flow value with a bare colon",
-        "a: 1\nb: 2\nm[]: {x:y:z}",
+        "flow value with a bare quote",
+        'a: 1\nb: 2\nm[]: {x:y"z}',
         {3},
         r"JSON|expected",
     ),
