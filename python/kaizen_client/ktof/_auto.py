@@ -298,13 +298,14 @@ SPARSE_TABLE = 0.25
 class AutoWriter:
     """Renders one document; costs are exact token counts, memoized per distinct line."""
 
-    __slots__ = ("delimiter", "indent", "memo", "model", "pad")
+    __slots__ = ("delimiter", "flows", "indent", "memo", "model", "pad")
 
     def __init__(self, model: str, indent: int, delimiter: str) -> None:
         self.model = model
         self.indent = indent
         self.delimiter = delimiter
         self.memo: dict[str, int] = {}
+        self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
         self.pad = [" " * (indent * depth) for depth in range(32)]
 
     def indentation(self, depth: int) -> str:
@@ -323,6 +324,23 @@ class AutoWriter:
     def lines_cost(self, lines: list[str]) -> int:
         """One tokenizer call for many lines that will not recur (table rows)."""
         return count_tokens("\n".join(lines) + "\n", self.model)
+
+    def flow(self, value: Any) -> str:
+        """:func:`flow`, memoized per container: every level of a nested value offers its flow
+        text, so without the memo deep documents would rebuild their subtrees once per level."""
+        kind = type(value)
+        if kind is not dict and kind is not list:
+            return flow(value)
+        key = id(value)
+        text = self.flows.get(key)
+        if text is None:
+            if kind is dict:
+                parts = [flow_key(k) + ":" + self.flow(v) for k, v in value.items()]
+                text = "{" + ",".join(parts) + "}"
+            else:
+                text = "[" + ",".join([self.flow(v) for v in value]) + "]"
+            self.flows[key] = text
+        return text
 
     # ------------------------------------------------------------------ scalars
     def scalar(self, value: Any, quote: Callable[[str], str]) -> str:
@@ -424,7 +442,7 @@ class AutoWriter:
                 best = (opener + body, opener_cost + body_cost)
                 if keyed is not None and keyed[0][1] < best[1]:
                     best = keyed[0]
-            json_text = flow(value)
+            json_text = self.flow(value)
             if len(json_text) <= JSON_ALTERNATIVE_MAX:
                 inline = self.line(f"{lead}{header_key(key)}[]: {json_text}")
                 if inline[1] < best[1]:
@@ -468,7 +486,7 @@ class AutoWriter:
             best = self.listed(name, items, depth, lead)
         assert best is not None
         if key is not None:
-            json_text = flow(items)
+            json_text = self.flow(items)
             if json_allowed or len(json_text) <= JSON_ALTERNATIVE_MAX:
                 inline = self.line(f"{lead}{name}[]: {json_text}")
                 if inline[1] < best[1]:
@@ -619,7 +637,7 @@ class AutoWriter:
                 self.row_cells(value, sub, delimiter, cells, plain, starts_line)
             elif kind == JSON:
                 is_container = type(value) is dict or type(value) is list
-                cells.append(flow(value) if is_container else _dumps(value))
+                cells.append(self.flow(value) if is_container else _dumps(value))
             elif kind == FLOAT and type(value) is float:
                 cells.append(float_cell(value))
             else:
