@@ -55,13 +55,79 @@ ENCODE: list[tuple[str, Any, dict[str, Any], str]] = [
         "auto mode keeps Python types; no space before numbers",
     ),
     (
-        "uniform records as a plain TOON table",
+        "uniform records at the root as an unindented table",
         [
             {"id": i, "name": n, "active": i % 2 == 0, "score": s}
             for i, n, s in [(1, "Ada", 9.5), (2, "Bob", 7.25), (3, "Cy", 8.0), (4, "Dee", 6.75)]
         ],
         {},
-        "valid TOON 4.0",
+        "header without ':' and rows at column 0 (§3.5): a token per row cheaper",
+    ),
+    (
+        "a table one level down keeps TOON's indented rows",
+        {
+            "page": {
+                "items": [
+                    {"id": i, "name": n, "active": i % 2 == 0, "score": s}
+                    for i, n, s in [(1, "Ada", 9.5), (2, "Bob", 7.25), (3, "Cy", 8.0)]
+                ],
+                "next": None,
+            }
+        },
+        {},
+        "valid TOON 4.0: deeper down, indentation costs a token whatever its width",
+    ),
+    (
+        "unindented table under a root field, then another field",
+        {
+            "events": [
+                {"ts": f"2025-01-0{i}T08:00:00Z", "kind": k, "n": i}
+                for i, k in [(1, "open"), (2, "close"), (3, "open"), (4, "open")]
+            ],
+            "next": "c2",
+        },
+        {},
+        "a first cell with a colon is quoted here, so no row looks like a key: line",
+    ),
+    (
+        "keyed table under a root field keeps indented rows",
+        {
+            "models": {
+                name: {"ctx": ctx, "mode": "chat"}
+                for name, ctx in [("a1", 8000), ("b2", 16000), ("c3", 32000), ("d4", 64000)]
+            },
+            "count": 4,
+        },
+        {},
+        "entry rows at column 0 would look like the fields after them",
+    ),
+    (
+        "optional first column",
+        [
+            {"alias": "ada", "id": 1, "name": "Ada"},
+            {"id": 2, "name": "Bob"},
+            {"alias": "cy", "id": 3, "name": "Cy"},
+            {"id": 4, "name": "Dee"},
+        ],
+        {},
+        "a row may start with the delimiter (the first cell is absent)",
+    ),
+    (
+        "float column",
+        [
+            {"id": 1, "rating": 4.0, "price": 12.0, "weight": 0.5},
+            {"id": 2, "rating": 3.5, "price": 8.0, "weight": 1.25},
+            {"id": 3, "rating": 5.0, "price": -0.0, "weight": 2.0},
+            {"id": 4, "rating": 2.0, "price": 1e20, "weight": None},
+        ],
+        {},
+        "name(float): whole floats written as 4, read back as 4.0; a column needs two of them",
+    ),
+    (
+        "no space before a string value that starts with a digit",
+        {"created_at": "2017-10-10T16:00:00Z", "sha": "0a1b2c", "state": "open", "n": 2},
+        {},
+        "key:2017-10-10T16:00:00Z (TOON trims the space either way)",
     ),
     (
         "relaxed quoting by position",
@@ -110,6 +176,22 @@ ENCODE: list[tuple[str, Any, dict[str, Any], str]] = [
         },
         {},
         "key[]: <JSON>",
+    ),
+    (
+        "flow values: bare keys and strings where unambiguous",
+        {
+            "name": "cfg",
+            "compilerOptions": {
+                "lib": ["es2023"],
+                "strict": True,
+                "quoted": ["", " pad", "a,b", "x:y", "[1]", 'say "hi"', "back\\slash"],
+                "typed": ["true", "null", "3", "-1.5", "1e5", "02134", "+1", "-"],
+                "": {"a b": [1.0, None, {}]},
+            },
+        },
+        {},
+        'only what would misread is quoted: , [ ] { } " \\ (and : in keys), end spaces, '
+        "literals and numbers",
     ),
     ("root array of arrays is JSON", [[1, 2], [3, [4]], []], {}, "root JSON array"),
     (
@@ -191,11 +273,58 @@ DECODE: list[tuple[str, str, Any, dict[str, Any], str]] = [
     ),
     ("JSON escapes", 's: "a\\bb\\fc\\/d"', {"s": "a\bb\fc/d"}, {}, ""),
     (
+        "flow value with bare keys and strings",
+        'cfg[]: {lib:[es2023, es2022 ],n: 3,s:"3",k:{a b:x y},e:[]}',
+        {"cfg": {"lib": ["es2023", "es2022"], "n": 3, "s": "3", "k": {"a b": "x y"}, "e": []}},
+        {},
+        "bare tokens are typed like TOON values and trimmed of spaces",
+    ),
+    (
+        "flow cells",
+        "t[2]{id,tags[]}\n1,[a,b c]\n2,{k:null,u:https://x.test/a}",
+        {
+            "t": [
+                {"id": 1, "tags": ["a", "b c"]},
+                {"id": 2, "tags": {"k": None, "u": "https://x.test/a"}},
+            ]
+        },
+        {},
+        "",
+    ),
+    (
         "relaxed values",
         "ts: 2025-01-06T08:00:00Z\nu: a,b:c\nz: 02134",
         {"ts": "2025-01-06T08:00:00Z", "u": "a,b:c", "z": "02134"},
         {},
         "valid TOON too",
+    ),
+    (
+        "unindented table, then more fields",
+        "rows[2]{a,b}\n1,x\n2,y\nn:1",
+        {"rows": [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}], "n": 1},
+        {},
+        "exactly [N] rows at the header's depth",
+    ),
+    (
+        "unindented keyed table",
+        "m[2:]{v,w}\na: 1,x\nb: 2,y\nk: z",
+        {"m": {"a": {"v": 1, "w": "x"}, "b": {"v": 2, "w": "y"}}, "k": "z"},
+        {},
+        "",
+    ),
+    (
+        "optional first column",
+        "t[3]{a?,b}:\n  ,1\n  x,2\n  ,3",
+        {"t": [{"b": 1}, {"a": "x", "b": 2}, {"b": 3}]},
+        {},
+        "",
+    ),
+    (
+        "float column",
+        "[4]{id,r(float)?}\n1,2\n2,\n3,-0\n4,null",
+        [{"id": 1, "r": 2.0}, {"id": 2}, {"id": 3, "r": -0.0}, {"id": 4, "r": None}],
+        {},
+        "number cells are floats; other values read as usual",
     ),
     (
         "key[] with non-JSON in non-strict mode is a literal key",
@@ -209,11 +338,18 @@ DECODE: list[tuple[str, str, Any, dict[str, Any], str]] = [
 ERRORS: list[tuple[str, str, dict[str, Any], str]] = [
     ("key[] with non-JSON in strict mode", "key[]: 1,2", {}, "TOON strict error kept"),
     ("invalid JSON in a JSON field", 'm[]: {"a":}', {}, ""),
+    ("bare flow value with a quote", 'm[]: {a:b"c}', {}, "a bare value cannot hold '\"'"),
+    ("flow object without a key", "m[]: {:1}", {}, ""),
+    ("duplicate flow key in strict mode", "m[]: {a:1,a:2}", {}, ""),
     ("invalid JSON cell", "t[1]{a,b[]}:\n  1,[1,", {}, ""),
     ("too few cells in a marked table", "t[1]{a,b?,c}:\n  1,2", {}, ""),
     ("row count mismatch in a marked table", "t[2]{a,b[]}:\n  1,[]", {}, ""),
     ("out-of-range float", "a:1e400", {}, "never decodes to inf"),
     ("root object JSON that is not JSON", ' {"a":', {}, ""),
+    ("unindented table with too few rows", "t[3]{a,b}\n1,2\n2,3", {}, ""),
+    ("unindented table followed by deeper line", "t[1]{a}\n1\n  x: 2", {}, ""),
+    ("unindented header without rows", "t[0]{a}", {}, "an unindented header needs N >= 1"),
+    ("float cell out of range", "[1]{a(float)}\n1e400", {}, ""),
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -23,8 +24,16 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _NUMBER_START = frozenset("-0123456789")
 _RISKY_FIRST = frozenset(' "')
 
-# A table field: (name, subfields, json_column, optional)
-KField = tuple[str, "list[KField] | None", bool, bool]
+# A table field: (name, subfields, column kind, optional); kinds as in the decoder:
+# PLAIN cells are TOON values, JSON cells (``name[]``) compact JSON, FLOAT cells
+# (``name(float)``) numbers that are all floats, so whole ones are written without ``.0``.
+KField = tuple[str, "list[KField] | None", int, bool]
+PLAIN = 0
+JSON = 1
+FLOAT = 2
+WHOLE_FLOAT_LIMIT = 1e16
+"""Whole floats below this magnitude are written as their integer digits in a float column
+(above it Python's repr, e.g. ``1e+16``, is the shorter text)."""
 
 
 def jstr(text: str) -> str:
@@ -103,6 +112,42 @@ def header_key(key: str) -> str:
     return key if UNQUOTED_KEY_RE.fullmatch(key) is not None else jstr(key)
 
 
+_FLOW_KEY_QUOTE_RE = re.compile(r'[,:\[\]{}"\\\x00-\x1f\x7f]')
+_FLOW_QUOTE_RE = re.compile(r'[,\[\]{}"\\\x00-\x1f\x7f]')
+
+
+def flow_key(key: str) -> str:
+    """A key inside a flow value (docs/ktof.md §3.2): bare unless the parser would misread it."""
+    if not key or key[0] == " " or key[-1] == " " or _FLOW_KEY_QUOTE_RE.search(key) is not None:
+        return jstr(key)
+    return key
+
+
+def flow_string(text: str) -> str:
+    """A string inside a flow value: bare unless it would read as punctuation, a literal or a
+    number, or lose a space at either end (a colon is fine: the key ended at the first one)."""
+    if not text or text[0] == " " or text[-1] == " " or _FLOW_QUOTE_RE.search(text) is not None:
+        return jstr(text)
+    if text in LITERALS or (text[0] in _NUMBER_START and is_number(text)):
+        return jstr(text)
+    return text
+
+
+def flow(value: Any) -> str:
+    """A container as a KTOF flow value: JSON with bare keys and strings where unambiguous
+    (``{lib:[es2023],strict:true}``); scalars as in JSON."""
+    kind = type(value)
+    if kind is dict:
+        return "{" + ",".join([flow_key(k) + ":" + flow(v) for k, v in value.items()]) + "}"
+    if kind is list:
+        return "[" + ",".join([flow(v) for v in value]) + "]"
+    if kind is str:
+        return flow_string(value)
+    if kind is float:
+        return number_text(value)
+    return _dumps(value)
+
+
 def number_text(value: int | float) -> str:
     """Numbers keep their Python type: ints as digits, floats always with ``.`` or ``e``."""
     if type(value) is int:
@@ -126,11 +171,15 @@ class _Table:
         self.sparseness = sparseness  # share of top-level cells that are empty (absent keys)
 
 
-def plan_table(objects: list[Any], allow_markers: bool) -> _Table | None:
+def plan_table(
+    objects: list[Any], allow_markers: bool, first_optional: bool = False
+) -> _Table | None:
     """Choose columns for ``objects`` (all non-empty dicts) keeping each object's key order.
 
     Returns None when no table can carry them exactly: not all non-empty dicts, or key orders
-    that no single header order can respect.
+    that no single header order can respect. ``first_optional`` allows an optional first
+    column (a row may then start with the delimiter); callers pass False where a row starting
+    with the delimiter would start with a tab, which the line reader takes for indentation.
     """
     for obj in objects:
         if type(obj) is not dict or not obj:
@@ -141,8 +190,8 @@ def plan_table(objects: list[Any], allow_markers: bool) -> _Table | None:
     if len(order) > 4 * min(len(obj) for obj in objects) + 8:
         return None  # so sparse that a table would be mostly empty cells
     count = len(objects)
-    if any(order[0] not in obj for obj in objects):
-        return None  # an absent first cell would start the row with a delimiter (or blank it)
+    if not first_optional and any(order[0] not in obj for obj in objects):
+        return None  # an absent first cell would start the row with a (tab) delimiter
     fields: list[KField] = []
     plain = True
     for key in order:
@@ -152,21 +201,45 @@ def plan_table(objects: list[Any], allow_markers: bool) -> _Table | None:
             return None
         kinds = {type(value) for value in present}
         if dict not in kinds and list not in kinds:
-            fields.append((key, None, False, optional))
-            plain = plain and not optional
+            kind = PLAIN
+            if allow_markers and float in kinds and int not in kinds and _has_whole(present):
+                kind = FLOAT
+            fields.append((key, None, kind, optional))
+            plain = plain and not optional and kind == PLAIN
             continue
         if kinds == {dict} and not optional:
             sub = plan_table(present, allow_markers=False)
             if sub is not None and _same_order(present):
-                fields.append((key, sub.fields, False, False))
+                fields.append((key, sub.fields, PLAIN, False))
                 continue
         if not allow_markers:
             return None
-        fields.append((key, None, True, optional))
+        fields.append((key, None, JSON, optional))
         plain = False
     present_cells = sum(len(obj) for obj in objects)
     sparseness = 1.0 - present_cells / (len(order) * count)
     return _Table(fields, plain, sparseness)
+
+
+def _has_whole(values: list[Any]) -> bool:
+    """Whether a float column pays: at least two whole floats (``2.0``), each two tokens
+    cheaper as ``2``, against the marker's cost once in the header."""
+    whole = 0
+    for value in values:
+        if type(value) is float and value.is_integer() and abs(value) < WHOLE_FLOAT_LIMIT:
+            whole += 1
+            if whole >= 2:
+                return True
+    return False
+
+
+def float_cell(value: float) -> str:
+    """A float in a float column: whole values as digits (``2``, ``-0``), others as usual."""
+    if value.is_integer() and abs(value) < WHOLE_FLOAT_LIMIT:
+        if value == 0.0 and math.copysign(1.0, value) < 0.0:
+            return "-0"
+        return str(int(value))
+    return number_text(value)
 
 
 def _column_order(objects: list[dict[str, Any]]) -> list[str] | None:
@@ -213,7 +286,7 @@ def _same_order(objects: list[dict[str, Any]]) -> bool:
 Rendering = tuple[list[str], int]
 """Lines of one alternative and their exact token cost (each line counted with its newline)."""
 
-JSON_ALTERNATIVE_MAX = 4096
+JSON_ALTERNATIVE_MAX = 16384
 """Objects and tables longer than this as JSON are not also costed as inline JSON: at that size
 the structured forms win, and counting every large subtree again would make encoding quadratic
 in the nesting depth."""
@@ -225,13 +298,14 @@ SPARSE_TABLE = 0.25
 class AutoWriter:
     """Renders one document; costs are exact token counts, memoized per distinct line."""
 
-    __slots__ = ("delimiter", "indent", "memo", "model", "pad")
+    __slots__ = ("delimiter", "flows", "indent", "memo", "model", "pad")
 
     def __init__(self, model: str, indent: int, delimiter: str) -> None:
         self.model = model
         self.indent = indent
         self.delimiter = delimiter
         self.memo: dict[str, int] = {}
+        self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
         self.pad = [" " * (indent * depth) for depth in range(32)]
 
     def indentation(self, depth: int) -> str:
@@ -250,6 +324,23 @@ class AutoWriter:
     def lines_cost(self, lines: list[str]) -> int:
         """One tokenizer call for many lines that will not recur (table rows)."""
         return count_tokens("\n".join(lines) + "\n", self.model)
+
+    def flow(self, value: Any) -> str:
+        """:func:`flow`, memoized per container: every level of a nested value offers its flow
+        text, so without the memo deep documents would rebuild their subtrees once per level."""
+        kind = type(value)
+        if kind is not dict and kind is not list:
+            return flow(value)
+        key = id(value)
+        text = self.flows.get(key)
+        if text is None:
+            if kind is dict:
+                parts = [flow_key(k) + ":" + self.flow(v) for k, v in value.items()]
+                text = "{" + ",".join(parts) + "}"
+            else:
+                text = "[" + ",".join([self.flow(v) for v in value]) + "]"
+            self.flows[key] = text
+        return text
 
     # ------------------------------------------------------------------ scalars
     def scalar(self, value: Any, quote: Callable[[str], str]) -> str:
@@ -351,7 +442,7 @@ class AutoWriter:
                 best = (opener + body, opener_cost + body_cost)
                 if keyed is not None and keyed[0][1] < best[1]:
                     best = keyed[0]
-            json_text = _dumps(value)
+            json_text = self.flow(value)
             if len(json_text) <= JSON_ALTERNATIVE_MAX:
                 inline = self.line(f"{lead}{header_key(key)}[]: {json_text}")
                 if inline[1] < best[1]:
@@ -362,7 +453,10 @@ class AutoWriter:
                 return self.line(f"{lead}{field_key(key)}: []")
             return self.best_array(key, value, depth, lead)
         if kind is str:
-            return self.line(f"{lead}{field_key(key)}: {field_value(value)}")
+            text = field_value(value)
+            # No space before a digit either: the tokenizers never merge a space into digits.
+            space = "" if text[0] in _DIGITS else " "
+            return self.line(f"{lead}{field_key(key)}:{space}{text}")
         # No space before numbers and literals: "a:1" is a token cheaper than "a: 1" and every
         # TOON decoder trims it the same way (§12).
         return self.line(f"{lead}{field_key(key)}:{self.scalar(value, field_value)}")
@@ -375,11 +469,16 @@ class AutoWriter:
         if all(type(item) is not dict and type(item) is not list for item in items):
             best = self.inline(name, items, lead)
         elif all(type(item) is dict and item for item in items):
-            plan = plan_table(items, allow_markers=True)
+            plan = plan_table(items, allow_markers=True, first_optional=self.delimiter != "\t")
             if plan is not None:
                 best = self.table(name, items, plan, depth, lead)
                 json_allowed = False
-            if plan is None or len(items) < 4 or plan.sparseness > SPARSE_TABLE:
+            if (
+                plan is None
+                or len(items) < 4
+                or plan.sparseness > SPARSE_TABLE
+                or any(f[2] == JSON for f in plan.fields)
+            ):
                 listed = self.listed(name, items, depth, lead)
                 if best is None or listed[1] < best[1]:
                     best = listed
@@ -387,7 +486,7 @@ class AutoWriter:
             best = self.listed(name, items, depth, lead)
         assert best is not None
         if key is not None:
-            json_text = _dumps(items)
+            json_text = self.flow(items)
             if json_allowed or len(json_text) <= JSON_ALTERNATIVE_MAX:
                 inline = self.line(f"{lead}{name}[]: {json_text}")
                 if inline[1] < best[1]:
@@ -445,11 +544,40 @@ class AutoWriter:
     # ------------------------------------------------------------------ tables
     def table(self, name: str, items: list[Any], plan: _Table, depth: int, lead: str) -> Rendering:
         delimiter = self.delimiter
-        header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}:"
+        header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}"
+        rows = [self.row(item, plan, delimiter, quote_first=plan.plain) for item in items]
+        flat_rows: list[str] | None = None
+        if not lead:
+            # Unindented rows are counted. Under a root field they must still never look like
+            # a `key: value` line to a reader (the document goes on after them), so a first
+            # cell with a colon (or "- ") is quoted; rows of the root array run to the end of
+            # the document and keep such a first cell bare.
+            quote_first = bool(name)
+            flat_rows = rows
+            if quote_first != plan.plain:
+                flat_rows = [
+                    self.row(item, plan, delimiter, quote_first=quote_first) for item in items
+                ]
+        return self.table_layout(header, rows, depth, flat_rows)
+
+    def table_layout(
+        self, header: str, rows: list[str], depth: int, flat_rows: list[str] | None
+    ) -> Rendering:
+        """TOON layout (``header:``, rows one level deeper) or, for a header at column 0, the
+        KTOF unindented layout (``header`` without ``:``, rows below it at column 0) when it
+        costs fewer tokens (docs/ktof.md §3.5); ``flat_rows`` are its rows, None where that
+        layout is not considered. Deeper down indentation costs one token whatever its width,
+        so only column 0 can gain."""
         pad = self.indentation(depth + 1)
-        rows = [pad + self.row(item, plan, delimiter) for item in items]
-        head, head_cost = self.line(header)
-        return head + rows, head_cost + self.lines_cost(rows)
+        indented = [pad + row for row in rows]
+        head, head_cost = self.line(header + ":")
+        best = (head + indented, head_cost + self.lines_cost(indented))
+        if flat_rows is not None:
+            flat_head, flat_head_cost = self.line(header)
+            flat_cost = flat_head_cost + self.lines_cost(flat_rows)
+            if flat_cost < best[1]:
+                best = (flat_head + flat_rows, flat_cost)
+        return best
 
     def keyed_table(
         self, key: str | None, obj: dict[str, Any], depth: int, lead: str
@@ -460,24 +588,35 @@ class AutoWriter:
         values = list(obj.values())
         if not all(type(v) is dict and v for v in values):
             return None
-        plan = plan_table(values, allow_markers=True)
+        plan = plan_table(values, allow_markers=True, first_optional=True)
         if plan is None:
             return None
         delimiter = self.delimiter
         name = "" if key is None else header_key(key)
         bracket = _bracket(len(obj), delimiter, keyed=True)
-        head, head_cost = self.line(f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}:")
-        pad = self.indentation(depth + 1)
+        header = f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}"
         rows = []
         for entry_key, entry in obj.items():
             cells = self.row(entry, plan, delimiter, True)
-            rows.append(f"{pad}{field_key(entry_key)}:{_space(cells)}{cells}")
+            rows.append(f"{field_key(entry_key)}:{_space(cells)}{cells}")
         also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
-        return (head + rows, head_cost + self.lines_cost(rows)), also_block
+        # Entry rows (`key: cells`) unindented only as the whole document: under a root field
+        # they would look like the fields that follow them.
+        flat_rows = rows if key is None and not lead else None
+        return self.table_layout(header, rows, depth, flat_rows), also_block
 
-    def row(self, obj: dict[str, Any], plan: _Table, delimiter: str, keyed: bool = False) -> str:
+    def row(
+        self,
+        obj: dict[str, Any],
+        plan: _Table,
+        delimiter: str,
+        keyed: bool = False,
+        quote_first: bool = False,
+    ) -> str:
+        """One row's cells; ``keyed`` rows follow ``key:``. ``quote_first`` quotes a first cell
+        holding a colon or starting with ``- `` (TOON §9.3 would end plain rows there)."""
         cells: list[str] = []
-        self.row_cells(obj, plan.fields, delimiter, cells, plan.plain and not keyed, not keyed)
+        self.row_cells(obj, plan.fields, delimiter, cells, quote_first and not keyed, not keyed)
         return delimiter.join(cells)
 
     def row_cells(
@@ -489,15 +628,18 @@ class AutoWriter:
         plain: bool,
         starts_line: bool,
     ) -> None:
-        for name, sub, is_json, optional in fields:
+        for name, sub, kind, optional in fields:
             if optional and name not in obj:
                 cells.append("")
                 continue
             value = obj[name]
             if sub is not None:
                 self.row_cells(value, sub, delimiter, cells, plain, starts_line)
-            elif is_json:
-                cells.append(_dumps(value))
+            elif kind == JSON:
+                is_container = type(value) is dict or type(value) is list
+                cells.append(self.flow(value) if is_container else _dumps(value))
+            elif kind == FLOAT and type(value) is float:
+                cells.append(float_cell(value))
             else:
                 cells.append(self.cell(value, delimiter, starts_line and not cells, plain))
 
@@ -508,6 +650,7 @@ def _space(cells: str) -> str:
 
 
 _NO_SPACE_BEFORE = frozenset("-0123456789tfn")
+_DIGITS = frozenset("0123456789")
 
 
 def _bracket(length: int, delimiter: str, keyed: bool = False) -> str:
@@ -518,12 +661,14 @@ def _bracket(length: int, delimiter: str, keyed: bool = False) -> str:
 
 def _header(fields: list[KField], delimiter: str) -> str:
     parts = []
-    for name, sub, is_json, optional in fields:
+    for name, sub, kind, optional in fields:
         text = header_key(name)
         if sub is not None:
             text += _header(sub, delimiter)
-        if is_json:
+        if kind == JSON:
             text += "[]"
+        elif kind == FLOAT:
+            text += "(float)"
         if optional:
             text += "?"
         parts.append(text)

@@ -16,6 +16,7 @@ from ._lexical import (
     SURROGATE_RE,
     UNQUOTED_KEY_RE,
     find_unquoted,
+    is_number,
     parse_int,
     parse_primitive,
     scan_quoted,
@@ -28,8 +29,12 @@ MAX_DEPTH = 200
 
 _BRACKET_RE = re.compile(r"(0|[1-9][0-9]*)(:?)([\t|]?)", re.ASCII)
 
-# A header field: (name, nested field group, KTOF JSON column ``name[]``, KTOF optional ``name?``)
-Fields = list[tuple[str, "Fields | None", bool, bool]]
+# A header field: (name, nested field group, column kind, KTOF optional ``name?``)
+Fields = list[tuple[str, "Fields | None", int, bool]]
+PLAIN = 0  # TOON cells
+JSON = 1  # KTOF ``name[]``: compact JSON cells
+FLOAT = 2  # KTOF ``name(float)``: every number cell is a float (``2`` reads as 2.0)
+_FLOAT_MARK = "(float)"
 
 
 def _no_constants(name: str) -> Any:
@@ -86,6 +91,111 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
+_FLOW_BARE_END = re.compile(r"[,\]}]")
+_FLOW_KEY_END = re.compile(r"[,:\[\]{}\"]")
+_FLOW_BARE_BAD = re.compile(r'[\[{"]')
+_FLOW_SPACE = " \t"
+
+
+def parse_flow(text: str, start: int, strict: bool, lineno: int) -> tuple[Any, int]:
+    """Parse the KTOF flow value (docs/ktof.md §3.2) at ``text[start]`` (a ``{`` or ``[``).
+
+    Flow syntax is JSON's, except that a key or string needs no quotes when it has no
+    ``, : [ ] { } "`` or backslash, no control character and no space at either end, and (for
+    values) is not ``true``/``false``/``null`` or a number; bare tokens are typed like TOON
+    values. Every JSON text is a flow value with the same meaning. One left-to-right pass.
+    Syntax errors raise ValueError; nesting past MAX_DEPTH and over-long integers raise
+    KTOFDecodeError.
+    """
+    return _FlowParser(text, strict, lineno).value(start, 0)
+
+
+class _FlowParser:
+    __slots__ = ("lineno", "n", "strict", "text")
+
+    def __init__(self, text: str, strict: bool, lineno: int) -> None:
+        self.text = text
+        self.n = len(text)
+        self.strict = strict
+        self.lineno = lineno
+
+    def skip(self, pos: int) -> int:
+        text = self.text
+        n = self.n
+        while pos < n and text[pos] in _FLOW_SPACE:
+            pos += 1
+        return pos
+
+    def value(self, pos: int, depth: int) -> tuple[Any, int]:
+        pos = self.skip(pos)
+        if pos >= self.n:
+            raise ValueError(f"expected a value at column {pos + 1}")
+        ch = self.text[pos]
+        if ch == "{" or ch == "[":
+            if depth >= MAX_DEPTH:
+                raise KTOFDecodeError("nesting deeper than the decoder allows", self.lineno)
+            if ch == "{":
+                return self.obj(pos + 1, depth + 1)
+            return self.array(pos + 1, depth + 1)
+        if ch == '"':
+            return scan_quoted(self.text, pos, self.lineno)
+        match = _FLOW_BARE_END.search(self.text, pos)
+        end = self.n if match is None else match.start()
+        token = self.text[pos:end].rstrip(_FLOW_SPACE)
+        if not token or _FLOW_BARE_BAD.search(token) is not None:
+            raise ValueError(f"expected a value at column {pos + 1}")
+        return parse_primitive(token, self.lineno), end
+
+    def obj(self, pos: int, depth: int) -> tuple[dict[str, Any], int]:
+        text = self.text
+        result: dict[str, Any] = {}
+        pos = self.skip(pos)
+        if pos < self.n and text[pos] == "}":
+            return result, pos + 1
+        while True:
+            pos = self.skip(pos)
+            if pos < self.n and text[pos] == '"':
+                key, pos = scan_quoted(text, pos, self.lineno)
+            else:
+                match = _FLOW_KEY_END.search(text, pos)
+                end = self.n if match is None else match.start()
+                key = text[pos:end].rstrip(_FLOW_SPACE)
+                if not key:
+                    raise ValueError(f"expected a key at column {pos + 1}")
+                pos = end
+            pos = self.skip(pos)
+            if pos >= self.n or text[pos] != ":":
+                raise ValueError(f"expected ':' after key {key!r}")
+            value, pos = self.value(pos + 1, depth)
+            if self.strict and key in result:
+                raise ValueError(f"duplicate key {key!r}")
+            result[key] = value
+            pos = self.skip(pos)
+            if pos < self.n and text[pos] == ",":
+                pos += 1
+                continue
+            if pos < self.n and text[pos] == "}":
+                return result, pos + 1
+            raise ValueError(f"expected ',' or '}}' at column {pos + 1}")
+
+    def array(self, pos: int, depth: int) -> tuple[list[Any], int]:
+        text = self.text
+        items: list[Any] = []
+        pos = self.skip(pos)
+        if pos < self.n and text[pos] == "]":
+            return items, pos + 1
+        while True:
+            value, pos = self.value(pos, depth)
+            items.append(value)
+            pos = self.skip(pos)
+            if pos < self.n and text[pos] == ",":
+                pos += 1
+                continue
+            if pos < self.n and text[pos] == "]":
+                return items, pos + 1
+            raise ValueError(f"expected ',' or ']' at column {pos + 1}")
+
+
 class Header(NamedTuple):
     key: str | None
     length: int  # -1 for a KTOF ``key[]: <JSON>`` field, whose decoded value is ``value``
@@ -94,6 +204,7 @@ class Header(NamedTuple):
     fields: Fields | None
     rest: str
     value: Any = None
+    unindented: bool = False  # KTOF: no ':' after the field list, rows at the header's depth
 
 
 _NOT_JSON = object()
@@ -334,6 +445,9 @@ class _Decoder:
             fields, pos = self.fields(content, pos, delimiter, lineno)
             if fields is None:
                 return None
+        if pos == len(content) and fields is not None and length > 0:
+            # KTOF unindented table (docs/ktof.md §3.5): the next `length` lines are its rows.
+            return Header(key_or_none, length, delimiter, keyed, fields, "", None, True)
         if pos >= len(content) or content[pos] != ":":
             return self.malformed("expected ':' after the array header", lineno)
         rest = content[pos + 1 :]
@@ -352,7 +466,7 @@ class _Decoder:
         if not rest or rest[0] not in "{[":
             return None
         try:
-            value, end = parse_json(rest, 0, self.strict, lineno)
+            value, end = parse_flow(rest, 0, self.strict, lineno)
             if rest[end:].strip(" "):
                 raise ValueError(f"unexpected text after the JSON value: {rest[end:]!r}")
         except KTOFDecodeError:
@@ -384,7 +498,7 @@ class _Decoder:
                 name, pos = scan_quoted(content, pos, lineno)
             else:
                 end = pos
-                while end < n and content[end] not in "{}[?" and content[end] != delimiter:
+                while end < n and content[end] not in "{}[?(" and content[end] != delimiter:
                     end += 1
                 name = content[pos:end]
                 if UNQUOTED_KEY_RE.fullmatch(name) is None:
@@ -401,16 +515,20 @@ class _Decoder:
                 self.depth -= 1
                 if sub is None:
                     return None, pos
-            is_json = content.startswith("[]", pos) and sub is None
-            if is_json:
+            kind = PLAIN
+            if sub is None and content.startswith("[]", pos):
+                kind = JSON
                 pos += 2
+            elif sub is None and content.startswith(_FLOAT_MARK, pos):
+                kind = FLOAT
+                pos += len(_FLOAT_MARK)
             optional = pos < n and content[pos] == "?"
             if optional:
                 pos += 1
             if name in seen and self.strict:
                 raise KTOFDecodeError(f"duplicate field name {name!r} in header", lineno)
             seen.add(name)
-            fields.append((name, sub, is_json, optional))
+            fields.append((name, sub, kind, optional))
             if pos >= n:
                 self.malformed("unclosed '{' in header", lineno)
                 return None, pos
@@ -427,11 +545,12 @@ class _Decoder:
         if header.length < 0:
             self.no_children(depth, index)
             return header.value, index
+        row_depth = depth if header.unindented else depth + 1
         if header.keyed:
             assert header.fields is not None
-            return self.keyed_rows(header, depth + 1, index, lineno)
+            return self.keyed_rows(header, row_depth, index, lineno)
         if header.fields is not None:
-            return self.table_rows(header, depth + 1, index, lineno)
+            return self.table_rows(header, row_depth, index, lineno)
         rest = header.rest.strip(" ")
         if rest:
             values = _primitives(split_delimited(rest, header.delimiter, lineno), lineno)
@@ -470,9 +589,12 @@ class _Decoder:
         rows: list[Any] = []
         start = index
         n = lines.n
+        unindented = header.unindented
+        if unindented:  # exactly `length` rows at the header's own depth, then the document goes on
+            n = min(n, index + header.length)
         while index < n and lines.depth[index] == depth:
             content = lines.content[index]
-            if not reader.marked:
+            if not reader.marked and not unindented:
                 colon = find_unquoted(content, ":")
                 if colon != -1:
                     cut = find_unquoted(content, delimiter)
@@ -482,7 +604,10 @@ class _Decoder:
             index += 1
         self.check_span(start, index)
         self.check_count(len(rows), header.length, "rows", lineno)
-        self.no_children(depth - 1 if not rows else depth, index)
+        if not unindented:
+            self.no_children(depth - 1 if not rows else depth, index)
+        elif index < lines.n and lines.depth[index] > depth:
+            raise KTOFDecodeError("unexpected indentation", lines.lineno[index])
         return rows, index
 
     def keyed_rows(self, header: Header, depth: int, index: int, lineno: int) -> tuple[Any, int]:
@@ -492,7 +617,11 @@ class _Decoder:
         result: dict[str, Any] = {}
         start = index
         count = 0
-        while index < lines.n and lines.depth[index] == depth:
+        n = lines.n
+        unindented = header.unindented
+        if unindented:  # exactly `length` entry rows at the header's own depth
+            n = min(n, index + header.length)
+        while index < n and lines.depth[index] == depth:
             content = lines.content[index]
             row_line = lines.lineno[index]
             colon = find_unquoted(content, ":")
@@ -509,7 +638,10 @@ class _Decoder:
             index += 1
         self.check_span(start, index)
         self.check_count(count, header.length, "entries", lineno)
-        self.no_children(depth - 1 if not count else depth, index)
+        if not unindented:
+            self.no_children(depth - 1 if not count else depth, index)
+        elif index < lines.n and lines.depth[index] > depth:
+            raise KTOFDecodeError("unexpected indentation", lines.lineno[index])
         return result, index
 
     def list_items(
@@ -634,7 +766,7 @@ class _RowReader:
         n = len(line)
         pos = 0
         cells: list[Any] = []
-        for i, is_json in enumerate(self.json_leaves):
+        for i, kind in enumerate(self.json_leaves):
             if i:
                 if pos >= n or line[pos] != delimiter:
                     raise KTOFDecodeError(
@@ -643,9 +775,12 @@ class _RowReader:
                 pos += 1
             while pos < n and line[pos] == " ":
                 pos += 1
-            if is_json and pos < n and line[pos] != delimiter:
+            if kind == JSON and pos < n and line[pos] != delimiter:
                 try:
-                    value, pos = parse_json(line, pos, self.strict, lineno)
+                    if line[pos] == "{" or line[pos] == "[":
+                        value, pos = parse_flow(line, pos, self.strict, lineno)
+                    else:
+                        value, pos = parse_json(line, pos, self.strict, lineno)
                 except ValueError as exc:
                     raise KTOFDecodeError(
                         f"invalid JSON in column {i + 1}: {exc}", lineno
@@ -659,7 +794,12 @@ class _RowReader:
                 cut = n
             token = line[pos:cut].strip(" ")
             pos = cut
-            cells.append(parse_primitive(token, lineno) if token else _ABSENT)
+            if not token:
+                cells.append(_ABSENT)
+            elif kind == FLOAT:
+                cells.append(_float_cell(token, lineno))
+            else:
+                cells.append(parse_primitive(token, lineno))
         if pos != n:
             raise KTOFDecodeError(
                 f"row has more values than the {self.width} the header declares", lineno
@@ -668,11 +808,23 @@ class _RowReader:
         return row
 
 
-def _json_leaves(fields: Fields) -> list[bool]:
-    out: list[bool] = []
-    for _, sub, is_json, _ in fields:
+def _float_cell(token: str, lineno: int) -> Any:
+    """A cell of a ``name(float)`` column: number tokens are floats (``2`` is 2.0, ``-0`` is
+    -0.0); other tokens (null, strings, booleans) read as anywhere else."""
+    if token[0] in "-0123456789" and is_number(token):
+        number = float(token)
+        if number - number != 0.0:
+            raise KTOFDecodeError(f"number {token} is out of range for a float", lineno)
+        return number
+    return parse_primitive(token, lineno)
+
+
+def _json_leaves(fields: Fields) -> list[int]:
+    """The column kind of each leaf cell, in row order."""
+    out: list[int] = []
+    for _, sub, kind, _ in fields:
         if sub is None:
-            out.append(is_json)
+            out.append(kind)
         else:
             out.extend(_json_leaves(sub))
     return out
@@ -680,8 +832,8 @@ def _json_leaves(fields: Fields) -> list[bool]:
 
 def _has_markers(fields: Fields) -> bool:
     return any(
-        is_json or optional or (sub is not None and _has_markers(sub))
-        for _, sub, is_json, optional in fields
+        kind != PLAIN or optional or (sub is not None and _has_markers(sub))
+        for _, sub, kind, optional in fields
     )
 
 

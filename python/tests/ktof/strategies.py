@@ -321,6 +321,27 @@ def nearly_uniform_rows(draw: st.DrawFn) -> list[Any]:
     return rows
 
 
+@st.composite
+def float_and_optional_rows(draw: st.DrawFn) -> list[Any]:
+    """Rows for KTOF's newer table forms: an optional *first* key (a row may start with the
+    delimiter) and a float column with whole floats (``name(float)``: ``2.0`` written ``2``),
+    mixed with non-whole, huge, negative-zero floats and non-numbers."""
+    n = draw(st.integers(2, 8))
+    whole = st.integers(-(10**6), 10**6).map(float)
+    cell = st.one_of(whole, whole, floats, st.sampled_from([-0.0, 1e16, 1e300, 0.5]), primitives)
+    rows: list[Any] = []
+    for i in range(n):
+        row: dict[str, Any] = {}
+        if draw(st.booleans()):
+            row["alias"] = draw(st.one_of(hard_text, primitives))
+        row["id"] = i
+        row["w"] = draw(cell)
+        if draw(st.booleans()):
+            row["z"] = draw(whole)
+        rows.append(row)
+    return rows
+
+
 FRAGMENTS = [
     "a:",
     "a: 1",
@@ -394,6 +415,7 @@ def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
             keyed_objects(),
             nearly_uniform_rows(),
             nearly_keyed_objects(),
+            float_and_optional_rows(),
             st.lists(st.lists(primitives, max_size=4), min_size=1, max_size=3),
             st.dictionaries(plain_keys, children, min_size=1, max_size=3),
         )

@@ -355,7 +355,7 @@ def test_superset_json_looking_toon(text: str, strict: bool) -> None:
 # ---------------------------------------------------------------------------------------
 
 # KTOF table columns ``name[]`` / ``name?`` (docs/ktof.md §3.3) inside a header's field list.
-_KTOF_COLUMN_MARKER = re.compile(r"\{[^\n]*(\[\]|\?)[^\n]*\}:\s*$", re.MULTILINE)
+_KTOF_COLUMN_MARKER = re.compile(r"\{[^\n]*(\[\]|\?|\(float\))[^\n]*\}:\s*$", re.MULTILINE)
 
 
 @pytest.mark.parametrize("lib", list(LIBS))
@@ -388,6 +388,7 @@ def test_auto_output_is_toon_or_rejected_by_toon(lib: str, value: Any) -> None:
 KTOF_COLUMN_DOCS = {
     "optional column": "[3]{id,c?}:\n  1,X10\n  2,\n  3,Y",
     "json column": '[2]{id,c[]}:\n  1,{"x":1}\n  2,[1]',
+    "float column": "[2]{id,c(float)}:\n  1,2\n  2,3",
 }
 
 
@@ -397,7 +398,7 @@ KTOF_COLUMN_DOCS = {
     strict=True,
     reason="toons 0.9.0 and toon-format 1.2.0 accept field names outside the TOON 4.0 §6 ABNF "
     "(unquoted-key = ALPHA/_ then ALPHA/DIGIT/_/.) in strict mode, so they read KTOF columns "
-    "`c?`/`c[]` as literal keys 'c?'/'c[]' instead of rejecting them",
+    "`c?`/`c[]`/`c(float)` as literal keys instead of rejecting them",
 )
 def test_ktof_column_markers_rejected_by_toon(lib: str, name: str) -> None:
     _, their_loads = LIBS[lib]

@@ -179,6 +179,42 @@ BAD_DOCUMENTS: list[tuple[str, str, set[int], str]] = [
         {2, 4},
         r"3|count|items|declared|expected",
     ),
+    (
+        "unindented table with fewer rows than declared",
+        "a: 1\nt[3]{x,y}\n1,2\n3,4",
+        {2},
+        r"declared 3 rows, found 2",
+    ),
+    (
+        "line deeper than the rows of an unindented table",
+        "t[1]{x}\n1\n  y: 2",
+        {3},
+        r"indentation",
+    ),
+    (
+        "float-column cell out of range",
+        "a: 1\nt[2]{x(float)}\n1\n1e999",
+        {4},
+        r"out of range",
+    ),
+    (
+        "flow value with a bare quote",
+        'a: 1\nb: 2\nm[]: {x:y"z}',
+        {3},
+        r"JSON|expected",
+    ),
+    (
+        "unterminated flow cell",
+        "a: 1\nt[1]{x,y[]}\n1,[a,b",
+        {3},
+        r"JSON|expected",
+    ),
+    (
+        "unknown column marker",
+        "a: 1\nt[1]{x(int)}:\n  1",
+        {2},
+        r"separated|field",
+    ),
 ]
 
 

@@ -99,6 +99,15 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     # JSON inside KTOF (the json module's scanner)
     "JSON field": (lambda n: 'k[]: ["' + "\\n" * n + '"]', 50_000),
     "root JSON number": (lambda n: "[1." + _digits(n) + "]", 100_000),
+    # KTOF unindented tables and float columns (docs/ktof.md §3.5, §3.6)
+    "unindented rows": (lambda n: f"k[{n}]{{a,b}}\n" + "1,x\n" * n + "z: 1", 5_000),
+    "float-column cell": (lambda n: "[1]{a(float)}\n1." + _digits(n), 100_000),
+    "float-column integer cell": (lambda n: "[1]{a(float)}\n" + _digits(n), 100_000),
+    # KTOF flow values (docs/ktof.md §3.2): bare strings and keys, long bare tokens
+    "flow bare strings": (lambda n: "k[]: [" + "ab c," * n + "x]", 20_000),
+    "flow bare keys": (lambda n: "k[]: {" + ",".join(f"k{i}:v" for i in range(n)) + "}", 10_000),
+    "flow long bare token": (lambda n: "k[]: [" + "a" * n + "]", 100_000),
+    "flow cell": (lambda n: "t[1]{a,b[]}\n1,[" + "x," * n + "y]", 20_000),
 }
 
 
