@@ -26,6 +26,7 @@ never raises. Nothing is loaded at import time; the first count per encoding loa
 from __future__ import annotations
 
 import importlib
+import re
 import string
 import threading
 import warnings
@@ -360,8 +361,8 @@ def count_tokens_upto(text: str, limit: int, model: str = DEFAULT_MODEL) -> int 
 # A pre-token boundary is certain between an ASCII letter or digit and an ASCII punctuation
 # character other than the apostrophe (which may open a contraction suffix such as "'s"):
 # in both encodings' patterns a run of letters or of digits never takes punctuation after it.
-_ALNUM_BEFORE: Final = frozenset(string.ascii_letters + string.digits)
-_PUNCT_AT: Final = frozenset(string.punctuation) - {"'"}
+# The class is string.punctuation without "'", as ranges; one regex search finds the first.
+_BOUNDARY_RE: Final = re.compile(r"[A-Za-z0-9](?=[!-&(-/:-@\[-`{-~])")
 _DIGITS: Final = frozenset(string.digits)
 
 
@@ -371,12 +372,8 @@ def certain_boundary(text: str) -> int:
     punctuation other than ``'``. Counts then split there: ``count(p + text) ==
     count(p + text[:i]) + count(text[i:])`` for any prefix ``p``.
     """
-    before = False
-    for i, ch in enumerate(text):
-        if before and ch in _PUNCT_AT:
-            return i
-        before = ch in _ALNUM_BEFORE
-    return -1
+    match = _BOUNDARY_RE.search(text)
+    return -1 if match is None else match.end()
 
 
 def space_head(text: str) -> str | None:

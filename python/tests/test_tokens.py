@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import importlib.util
 import json
+import string
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -268,6 +269,14 @@ def test_space_head() -> None:
     assert space_head("Emeka Tanaka,x") == "Emeka Tanaka"
     assert space_head('"a b",1') == '"a b'
     assert [space_head(t) for t in ("", " x,1", "\u00a0x,1", "abc")] == [None] * 4
+
+
+def test_certain_boundary_punctuation_class() -> None:
+    """The regex's ranges are exactly ASCII punctuation without the apostrophe."""
+    for ch in map(chr, range(128)):
+        expected = ch in string.punctuation and ch != "'"
+        assert (certain_boundary("a" + ch) == 1) == expected, repr(ch)
+        assert certain_boundary(ch + ",") == (1 if ch.isascii() and ch.isalnum() else -1)
 
 
 def test_certain_boundary_splits_counts_whatever_comes_before() -> None:
