@@ -12,14 +12,30 @@ import { countTokens } from "../tokens.js";
 import { dumps } from "./json.js";
 import { LITERALS, UNQUOTED_KEY_RE, isNumber } from "./lexical.js";
 import type { Normalized } from "./normalize.js";
-import { numberText } from "./numbers.js";
+import { floatOf, isInt, numberText } from "./numbers.js";
+import { KFloat } from "./values.js";
 
 type Obj = Map<string, Normalized>;
-/** A table field: name, subfields, JSON column (`name[]`), optional (`name?`). */
+/**
+ * Column kinds, as in the decoder: PLAIN cells are TOON values, JSON cells (`name[]`) compact
+ * JSON, FLOAT cells (`name(float)`) numbers that are all floats, so whole ones are written
+ * without `.0`.
+ */
+const PLAIN = 0;
+const JSON_CELLS = 1;
+const FLOAT = 2;
+type Kind = typeof PLAIN | typeof JSON_CELLS | typeof FLOAT;
+/**
+ * Whole floats below this magnitude are written as their integer digits in a float column
+ * (above it Python's repr, e.g. `1e+16`, is the shorter text).
+ */
+const WHOLE_FLOAT_LIMIT = 1e16;
+
+/** A table field: name, subfields, column kind, optional (`name?`). */
 interface KField {
   readonly name: string;
   readonly sub: KField[] | null;
-  readonly json: boolean;
+  readonly kind: Kind;
   readonly optional: boolean;
 }
 /** Lines of one alternative and their exact token cost (each line counted with its newline). */
@@ -29,13 +45,14 @@ const jstr = (text: string): string => JSON.stringify(text);
 // eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\x00-\x1f\x7f]/;
 const NO_SPACE_BEFORE = "-0123456789tfn";
+const DIGITS = "0123456789";
 
 /**
  * Objects and tables longer than this as JSON (in code points) are not also costed as inline
  * JSON: at that size the structured forms win, and counting every large subtree again would make
  * encoding quadratic in the nesting depth.
  */
-export const JSON_ALTERNATIVE_MAX = 4096;
+export const JSON_ALTERNATIVE_MAX = 16384;
 /** A table with more than this share of empty (absent) cells is also costed as a list. */
 export const SPARSE_TABLE = 0.25;
 
@@ -107,6 +124,41 @@ function fieldKey(key: string): string {
   return key;
 }
 
+// eslint-disable-next-line no-control-regex
+const FLOW_KEY_QUOTE_RE = /[,:[\]{}"\\\x00-\x1f\x7f]/;
+// eslint-disable-next-line no-control-regex
+const FLOW_QUOTE_RE = /[,[\]{}"\\\x00-\x1f\x7f]/;
+
+/** A key inside a flow value (docs/ktof.md §3.2): bare unless the parser would misread it. */
+function flowKey(key: string): string {
+  if (!key || key[0] === " " || key[key.length - 1] === " " || FLOW_KEY_QUOTE_RE.test(key)) return jstr(key);
+  return key;
+}
+
+/**
+ * A string inside a flow value: bare unless it would read as punctuation, a literal or a number,
+ * or lose a space at either end (a colon is fine: the key ended at the first one).
+ */
+function flowString(text: string): string {
+  if (!text || text[0] === " " || text[text.length - 1] === " " || FLOW_QUOTE_RE.test(text)) return jstr(text);
+  const first = text[0] as string;
+  if (LITERALS.has(text) || ((first === "-" || (first >= "0" && first <= "9")) && isNumber(text))) return jstr(text);
+  return text;
+}
+
+/** A container as a KTOF flow value: JSON with bare keys and strings where unambiguous (`{lib:[es2023]}`). */
+function flow(value: Normalized): string {
+  if (value instanceof Map) {
+    const parts: string[] = [];
+    for (const [key, item] of value) parts.push(flowKey(key) + ":" + flow(item));
+    return "{" + parts.join(",") + "}";
+  }
+  if (Array.isArray(value)) return "[" + value.map(flow).join(",") + "]";
+  if (typeof value === "string") return flowString(value);
+  if (value instanceof KFloat || (typeof value === "number" && !isInt(value))) return numberText(value);
+  return dumps(value);
+}
+
 /** A key before `[` (headers follow TOON's stricter key grammar). */
 function headerKey(key: string): string {
   return UNQUOTED_KEY_RE.test(key) ? key : jstr(key);
@@ -125,8 +177,12 @@ interface Table {
   readonly sparseness: number;
 }
 
-/** Choose columns for `objects` keeping each object's key order; null when no table fits. */
-function planTable(objects: readonly Normalized[], allowMarkers: boolean): Table | null {
+/**
+ * Choose columns for `objects` keeping each object's key order; null when no table fits.
+ * `firstOptional` allows an optional first column (a row may then start with the delimiter);
+ * callers pass false where such a row would start with a tab, which reads as indentation.
+ */
+function planTable(objects: readonly Normalized[], allowMarkers: boolean, firstOptional = false): Table | null {
   for (const obj of objects) if (!(obj instanceof Map) || obj.size === 0) return null;
   const maps = objects as readonly Obj[];
   const order = columnOrder(maps);
@@ -136,7 +192,7 @@ function planTable(objects: readonly Normalized[], allowMarkers: boolean): Table
   if (order.length > 4 * minSize + 8) return null;
   const count = maps.length;
   const firstKey = order[0] as string;
-  for (const obj of maps) if (!obj.has(firstKey)) return null;
+  if (!firstOptional) for (const obj of maps) if (!obj.has(firstKey)) return null;
   const fields: KField[] = [];
   let plain = true;
   for (const key of order) {
@@ -146,30 +202,63 @@ function planTable(objects: readonly Normalized[], allowMarkers: boolean): Table
     if (optional && !allowMarkers) return null;
     let dicts = 0;
     let lists = 0;
+    let floats = 0;
+    let ints = 0;
     for (const value of present) {
       if (value instanceof Map) dicts++;
       else if (Array.isArray(value)) lists++;
+      else if (value instanceof KFloat || typeof value === "bigint") {
+        if (typeof value === "bigint") ints++;
+        else floats++;
+      } else if (typeof value === "number") {
+        if (isInt(value)) ints++;
+        else floats++;
+      }
     }
     if (dicts === 0 && lists === 0) {
-      fields.push({ name: key, sub: null, json: false, optional });
-      plain = plain && !optional;
+      const kind = allowMarkers && floats > 0 && ints === 0 && hasWhole(present) ? FLOAT : PLAIN;
+      fields.push({ name: key, sub: null, kind, optional });
+      plain = plain && !optional && kind === PLAIN;
       continue;
     }
     if (dicts === present.length && !optional) {
       const sub = planTable(present, false);
       if (sub !== null && sameOrder(present as Obj[])) {
-        fields.push({ name: key, sub: sub.fields, json: false, optional: false });
+        fields.push({ name: key, sub: sub.fields, kind: PLAIN, optional: false });
         continue;
       }
     }
     if (!allowMarkers) return null;
-    fields.push({ name: key, sub: null, json: true, optional });
+    fields.push({ name: key, sub: null, kind: JSON_CELLS, optional });
     plain = false;
   }
   let presentCells = 0;
   for (const obj of maps) presentCells += obj.size;
   const sparseness = 1.0 - presentCells / (order.length * count);
   return { fields, plain, sparseness };
+}
+
+function isFloat(value: Normalized): value is number | KFloat {
+  return value instanceof KFloat || (typeof value === "number" && !isInt(value));
+}
+
+/** Whether a float column pays: at least two whole floats (`2.0`), each two tokens cheaper as `2`. */
+function hasWhole(values: readonly Normalized[]): boolean {
+  let whole = 0;
+  for (const value of values) {
+    if (isFloat(value)) {
+      const v = floatOf(value);
+      if (Number.isInteger(v) && Math.abs(v) < WHOLE_FLOAT_LIMIT && ++whole >= 2) return true;
+    }
+  }
+  return false;
+}
+
+/** A float in a float column: whole values as digits (`2`, `-0`), others as usual. */
+function floatCell(value: number | KFloat): string {
+  const v = floatOf(value);
+  if (Number.isInteger(v) && Math.abs(v) < WHOLE_FLOAT_LIMIT) return Object.is(v, -0) ? "-0" : String(v);
+  return numberText(value);
 }
 
 /** One header order in which every object's keys appear in its own order, or null. */
@@ -280,10 +369,11 @@ function bracket(length: number, delimiter: string, keyed = false): string {
 
 function header(fields: readonly KField[], delimiter: string): string {
   const parts: string[] = [];
-  for (const { name, sub, json, optional } of fields) {
+  for (const { name, sub, kind, optional } of fields) {
     let text = headerKey(name);
     if (sub !== null) text += header(sub, delimiter);
-    if (json) text += "[]";
+    if (kind === JSON_CELLS) text += "[]";
+    else if (kind === FLOAT) text += "(float)";
     if (optional) text += "?";
     parts.push(text);
   }
@@ -319,6 +409,9 @@ export function markedObjectCost(jsonText: string, jsonCost: number, model: stri
 /** Renders one document; costs are exact token counts, memoized per distinct line. */
 export class AutoWriter {
   private readonly memo = new Map<string, number>();
+  /** Container -> its flow text: every level of a nested value offers its flow text, so without
+   * the memo deep documents would rebuild their subtrees once per level. */
+  private readonly flows = new Map<Normalized[] | Obj, string>();
   private readonly pad: string[] = [];
 
   constructor(
@@ -341,6 +434,23 @@ export class AutoWriter {
       this.memo.set(text, n);
     }
     return [[text], n];
+  }
+
+  /** {@link flow}, memoized per container. */
+  flow(value: Normalized): string {
+    if (!(value instanceof Map) && !Array.isArray(value)) return flow(value);
+    let text = this.flows.get(value);
+    if (text === undefined) {
+      if (value instanceof Map) {
+        const parts: string[] = [];
+        for (const [key, item] of value) parts.push(flowKey(key) + ":" + this.flow(item));
+        text = "{" + parts.join(",") + "}";
+      } else {
+        text = "[" + value.map((item) => this.flow(item)).join(",") + "]";
+      }
+      this.flows.set(value, text);
+    }
+    return text;
   }
 
   /** One tokenizer call for many lines that will not recur (table rows). */
@@ -432,7 +542,7 @@ export class AutoWriter {
         best = [[...opener, ...body], openerCost + bodyCost];
         if (keyed !== null && keyed[0][1] < best[1]) best = keyed[0];
       }
-      const jsonText = dumps(value);
+      const jsonText = this.flow(value);
       if (withinCodePoints(jsonText, JSON_ALTERNATIVE_MAX)) {
         const inline = this.line(`${lead}${headerKey(key)}[]: ${jsonText}`);
         if (inline[1] < best[1]) best = inline;
@@ -443,7 +553,12 @@ export class AutoWriter {
       if (!value.length) return this.line(`${lead}${fieldKey(key)}: []`);
       return this.bestArray(key, value, depth, lead);
     }
-    if (typeof value === "string") return this.line(`${lead}${fieldKey(key)}: ${fieldValue(value)}`);
+    if (typeof value === "string") {
+      const text = fieldValue(value);
+      // No space before a digit either: the tokenizers never merge a space into digits.
+      const gap = DIGITS.includes(text[0] as string) ? "" : " ";
+      return this.line(`${lead}${fieldKey(key)}:${gap}${text}`);
+    }
     // No space before numbers and literals: "a:1" is a token cheaper than "a: 1" (TOON §12 trims it).
     return this.line(`${lead}${fieldKey(key)}:${this.scalar(value, fieldValue)}`);
   }
@@ -455,12 +570,17 @@ export class AutoWriter {
     if (!items.some(isContainer)) {
       best = this.inline(name, items, lead);
     } else if (items.every((item) => item instanceof Map && item.size > 0)) {
-      const plan = planTable(items, true);
+      const plan = planTable(items, true, this.delimiter !== "\t");
       if (plan !== null) {
         best = this.table(name, items as Obj[], plan, depth, lead);
         jsonAllowed = false;
       }
-      if (plan === null || items.length < 4 || plan.sparseness > SPARSE_TABLE) {
+      if (
+        plan === null ||
+        items.length < 4 ||
+        plan.sparseness > SPARSE_TABLE ||
+        plan.fields.some((field) => field.kind === JSON_CELLS)
+      ) {
         const listed = this.listed(name, items, depth, lead);
         if (best === null || listed[1] < best[1]) best = listed;
       }
@@ -469,7 +589,7 @@ export class AutoWriter {
     }
     if (best === null) throw new Error("unreachable: no rendering");
     if (key !== null) {
-      const jsonText = dumps(items);
+      const jsonText = this.flow(items);
       if (jsonAllowed || withinCodePoints(jsonText, JSON_ALTERNATIVE_MAX)) {
         const inline = this.line(`${lead}${name}[]: ${jsonText}`);
         if (inline[1] < best[1]) best = inline;
@@ -528,11 +648,36 @@ export class AutoWriter {
 
   table(name: string, items: readonly Obj[], plan: Table, depth: number, lead: string): Rendering {
     const delimiter = this.delimiter;
-    const head = `${lead}${name}${bracket(items.length, delimiter)}${header(plan.fields, delimiter)}:`;
+    const head = `${lead}${name}${bracket(items.length, delimiter)}${header(plan.fields, delimiter)}`;
+    const rows = items.map((item) => this.row(item, plan, delimiter, false, plan.plain));
+    let flatRows: string[] | null = null;
+    if (!lead) {
+      // Unindented rows are counted. Under a root field they must still never look like a
+      // `key: value` line to a reader (the document goes on after them), so a first cell with
+      // a colon (or "- ") is quoted; rows of the root array run to the end of the document.
+      const quoteFirst = Boolean(name);
+      flatRows = rows;
+      if (quoteFirst !== plan.plain) flatRows = items.map((item) => this.row(item, plan, delimiter, false, quoteFirst));
+    }
+    return this.tableLayout(head, rows, depth, flatRows);
+  }
+
+  /**
+   * TOON layout (`header:`, rows one level deeper) or, for a header at column 0, the KTOF
+   * unindented layout (`header` without `:`, rows at column 0) when it costs fewer tokens
+   * (docs/ktof.md §3.5); `flatRows` are its rows, null where that layout is not considered.
+   */
+  tableLayout(head: string, rows: readonly string[], depth: number, flatRows: string[] | null): Rendering {
     const pad = this.indentation(depth + 1);
-    const rows = items.map((item) => pad + this.row(item, plan, delimiter));
-    const [headLines, headCost] = this.line(head);
-    return [[...headLines, ...rows], headCost + this.linesCost(rows)];
+    const indented = rows.map((row) => pad + row);
+    const [headLines, headCost] = this.line(head + ":");
+    let best: Rendering = [[...headLines, ...indented], headCost + this.linesCost(indented)];
+    if (flatRows !== null) {
+      const [flatHead, flatHeadCost] = this.line(head);
+      const flatCost = flatHeadCost + this.linesCost(flatRows);
+      if (flatCost < best[1]) best = [[...flatHead, ...flatRows], flatCost];
+    }
+    return best;
   }
 
   /** The keyed-table rendering and whether the nested block is also worth costing. */
@@ -540,26 +685,30 @@ export class AutoWriter {
     if (obj.size < 2) return null;
     const values = [...obj.values()];
     if (!values.every((v) => v instanceof Map && v.size > 0)) return null;
-    const plan = planTable(values, true);
+    const plan = planTable(values, true, true);
     if (plan === null) return null;
     const delimiter = this.delimiter;
     const name = key === null ? "" : headerKey(key);
-    const [head, headCost] = this.line(
-      `${lead}${name}${bracket(obj.size, delimiter, true)}${header(plan.fields, delimiter)}:`,
-    );
-    const pad = this.indentation(depth + 1);
+    const head = `${lead}${name}${bracket(obj.size, delimiter, true)}${header(plan.fields, delimiter)}`;
     const rows: string[] = [];
     for (const [entryKey, entry] of obj) {
       const cells = this.row(entry as Obj, plan, delimiter, true);
-      rows.push(`${pad}${fieldKey(entryKey)}:${space(cells)}${cells}`);
+      rows.push(`${fieldKey(entryKey)}:${space(cells)}${cells}`);
     }
     const alsoBlock = obj.size < 4 || plan.sparseness > SPARSE_TABLE;
-    return [[[...head, ...rows], headCost + this.linesCost(rows)], alsoBlock];
+    // Entry rows (`key: cells`) unindented only as the whole document: under a root field they
+    // would look like the fields that follow them.
+    const flatRows = key === null && !lead ? rows : null;
+    return [this.tableLayout(head, rows, depth, flatRows), alsoBlock];
   }
 
-  row(obj: Obj, plan: Table, delimiter: string, keyed = false): string {
+  /**
+   * One row's cells; `keyed` rows follow `key:`. `quoteFirst` quotes a first cell holding a
+   * colon or starting with `- ` (TOON §9.3 would end plain rows there).
+   */
+  row(obj: Obj, plan: Table, delimiter: string, keyed = false, quoteFirst = false): string {
     const cells: string[] = [];
-    this.rowCells(obj, plan.fields, delimiter, cells, plan.plain && !keyed, !keyed);
+    this.rowCells(obj, plan.fields, delimiter, cells, quoteFirst && !keyed, !keyed);
     return cells.join(delimiter);
   }
 
@@ -571,14 +720,15 @@ export class AutoWriter {
     plain: boolean,
     startsLine: boolean,
   ): void {
-    for (const { name, sub, json, optional } of fields) {
+    for (const { name, sub, kind, optional } of fields) {
       if (optional && !obj.has(name)) {
         cells.push("");
         continue;
       }
       const value = obj.get(name) as Normalized;
       if (sub !== null) this.rowCells(value as Obj, sub, delimiter, cells, plain, startsLine);
-      else if (json) cells.push(dumps(value));
+      else if (kind === JSON_CELLS) cells.push(value instanceof Map || Array.isArray(value) ? this.flow(value) : dumps(value));
+      else if (kind === FLOAT && isFloat(value)) cells.push(floatCell(value));
       else cells.push(this.cell(value, delimiter, startsLine && !cells.length, plain));
     }
   }

@@ -8,13 +8,14 @@ import { JsonSyntaxError, JsonTooDeep, JsonValueError, parseJson } from "./json.
 import {
   UNQUOTED_KEY_RE,
   findUnquoted,
+  isNumber,
   parseInt10,
   parsePrimitive,
   scanQuoted,
   splitDelimited,
   stripSpaces,
 } from "./lexical.js";
-import { finishObject } from "./values.js";
+import { finishObject, floatValue } from "./values.js";
 
 /** Deepest nesting the decoder accepts; deeper input is an error. */
 export const DECODE_MAX_DEPTH = 200;
@@ -33,10 +34,17 @@ export interface DecodeOptions {
   readonly exact?: boolean;
 }
 
+/** Column kinds: TOON cells, KTOF `name[]` (compact JSON cells), KTOF `name(float)` (numbers are floats). */
+const PLAIN = 0;
+const JSON_CELLS = 1;
+const FLOAT = 2;
+type Kind = typeof PLAIN | typeof JSON_CELLS | typeof FLOAT;
+const FLOAT_MARK = "(float)";
+
 interface Field {
   readonly name: string;
   readonly sub: Field[] | null;
-  readonly json: boolean;
+  readonly kind: Kind;
   readonly optional: boolean;
 }
 
@@ -49,6 +57,8 @@ interface Header {
   readonly fields: Field[] | null;
   readonly rest: string;
   readonly value?: unknown;
+  /** KTOF (docs/ktof.md §3.5): no ':' after the field list, rows at the header's own depth. */
+  readonly unindented?: boolean;
 }
 
 const BRACKET_RE = /^(0|[1-9][0-9]*)(:?)([\t|]?)$/;
@@ -323,6 +333,10 @@ class Decoder {
       [fields, pos] = this.fields(content, pos, delimiter, lineno);
       if (fields === null) return null;
     }
+    if (pos === content.length && fields !== null && length > 0) {
+      // KTOF unindented table (docs/ktof.md §3.5): the next `length` lines are its rows.
+      return { key: keyOrNull, length, delimiter, keyed, fields, rest: "", unindented: true };
+    }
     if (pos >= content.length || content[pos] !== ":") {
       return this.malformed("expected ':' after the array header", lineno);
     }
@@ -342,7 +356,7 @@ class Decoder {
     let value: unknown;
     try {
       let end: number;
-      [value, end] = this.json(rest, 0, lineno);
+      [value, end] = this.flow(rest, 0, lineno);
       if (stripSpaces(rest.slice(end))) {
         throw new JsonValueError(`unexpected text after the JSON value: ${repr(rest.slice(end))}`);
       }
@@ -377,7 +391,7 @@ class Decoder {
         let end = pos;
         while (end < n) {
           const c = content[end] as string;
-          if (c === "{" || c === "}" || c === "[" || c === "?" || c === delimiter) break;
+          if (c === "{" || c === "}" || c === "[" || c === "?" || c === "(" || c === delimiter) break;
           end++;
         }
         name = content.slice(pos, end);
@@ -398,15 +412,21 @@ class Decoder {
         this.depth--;
         if (sub === null) return [null, pos];
       }
-      const json = content.startsWith("[]", pos) && sub === null;
-      if (json) pos += 2;
+      let kind: Kind = PLAIN;
+      if (sub === null && content.startsWith("[]", pos)) {
+        kind = JSON_CELLS;
+        pos += 2;
+      } else if (sub === null && content.startsWith(FLOAT_MARK, pos)) {
+        kind = FLOAT;
+        pos += FLOAT_MARK.length;
+      }
       const optional = pos < n && content[pos] === "?";
       if (optional) pos++;
       if (seen.has(name) && this.strict) {
         throw new KTOFDecodeError(`duplicate field name ${repr(name)} in header`, lineno);
       }
       seen.add(name);
-      fields.push({ name, sub, json, optional });
+      fields.push({ name, sub, kind, optional });
       if (pos >= n) {
         this.malformed("unclosed '{' in header", lineno);
         return [null, pos];
@@ -427,8 +447,9 @@ class Decoder {
       this.noChildren(depth, index);
       return [header.value, index];
     }
-    if (header.keyed) return this.keyedRows(header, depth + 1, index, lineno);
-    if (header.fields !== null) return this.tableRows(header, depth + 1, index, lineno);
+    const rowDepth = header.unindented === true ? depth : depth + 1;
+    if (header.keyed) return this.keyedRows(header, rowDepth, index, lineno);
+    if (header.fields !== null) return this.tableRows(header, rowDepth, index, lineno);
     const rest = stripSpaces(header.rest);
     if (rest) {
       const values = this.primitives(splitDelimited(rest, header.delimiter), lineno);
@@ -442,6 +463,15 @@ class Decoder {
     }
     this.checkCount(0, header.length, "items", lineno);
     return [[], index];
+  }
+
+  /** After a table's rows: nothing may be indented below them. */
+  afterRows(unindented: boolean, rows: number, depth: number, index: number): void {
+    if (!unindented) {
+      this.noChildren(!rows ? depth - 1 : depth, index);
+    } else if (index < this.lines.n && (this.lines.depth[index] as number) > depth) {
+      throw new KTOFDecodeError("unexpected indentation", this.lines.lineno[index]);
+    }
   }
 
   noChildren(depth: number, index: number): void {
@@ -480,10 +510,12 @@ class Decoder {
     const delimiter = header.delimiter;
     const rows: unknown[] = [];
     const start = index;
-    const n = lines.n;
+    const unindented = header.unindented === true;
+    // Unindented: exactly `length` rows at the header's own depth, then the document goes on.
+    const n = unindented ? Math.min(lines.n, index + header.length) : lines.n;
     while (index < n && lines.depth[index] === depth) {
       const content = lines.content[index] as string;
-      if (!reader.marked) {
+      if (!reader.marked && !unindented) {
         const colon = findUnquoted(content, ":");
         if (colon !== -1) {
           const cut = findUnquoted(content, delimiter);
@@ -495,7 +527,7 @@ class Decoder {
     }
     this.checkSpan(start, index);
     this.checkCount(rows.length, header.length, "rows", lineno);
-    this.noChildren(!rows.length ? depth - 1 : depth, index);
+    this.afterRows(unindented, rows.length, depth, index);
     return [rows, index];
   }
 
@@ -505,7 +537,9 @@ class Decoder {
     const result = new Map<string, unknown>();
     const start = index;
     let count = 0;
-    while (index < lines.n && lines.depth[index] === depth) {
+    const unindented = header.unindented === true;
+    const n = unindented ? Math.min(lines.n, index + header.length) : lines.n;
+    while (index < n && lines.depth[index] === depth) {
       const content = lines.content[index] as string;
       const rowLine = lines.lineno[index] as number;
       const colon = findUnquoted(content, ":");
@@ -522,7 +556,7 @@ class Decoder {
     }
     this.checkSpan(start, index);
     this.checkCount(count, header.length, "entries", lineno);
-    this.noChildren(!count ? depth - 1 : depth, index);
+    this.afterRows(unindented, count, depth, index);
     return [this.obj(result), index];
   }
 
@@ -615,6 +649,17 @@ class Decoder {
     return this.strict;
   }
 
+  /** A cell of a `name(float)` column: number tokens are floats (`2` is 2.0, `-0` is -0.0). */
+  floatCell(token: string, lineno: number): unknown {
+    const first = token[0] as string;
+    if ((first === "-" || (first >= "0" && first <= "9")) && isNumber(token)) {
+      const number = Number(token);
+      if (!Number.isFinite(number)) throw new KTOFDecodeError(`number ${token} is out of range for a float`, lineno);
+      return floatValue(number, this.exact);
+    }
+    return this.primitive(token, lineno);
+  }
+
   parsePrimitiveToken(token: string, lineno: number): unknown {
     return this.primitive(token, lineno);
   }
@@ -623,21 +668,137 @@ class Decoder {
     return this.json(text, start, lineno);
   }
 
+  /** A KTOF flow value (docs/ktof.md §3.2) at `text[start]` (a `{` or `[`). */
+  flow(text: string, start: number, lineno: number): [unknown, number] {
+    return new FlowParser(text, this.strict, this.exact, lineno).value(start, 0);
+  }
+
   finish(map: Map<string, unknown>): unknown {
     return this.obj(map);
   }
 }
 
-function jsonLeaves(fields: readonly Field[], out: boolean[] = []): boolean[] {
-  for (const { sub, json } of fields) {
-    if (sub === null) out.push(json);
-    else jsonLeaves(sub, out);
+const FLOW_BARE_END = /[,\]}]/g;
+const FLOW_KEY_END = /[,:[\]{}"]/g;
+const FLOW_BARE_BAD = /[[{"]/;
+
+function searchFrom(re: RegExp, text: string, pos: number): number {
+  re.lastIndex = pos;
+  const match = re.exec(text);
+  return match === null ? text.length : match.index;
+}
+
+function rstripSpaceTab(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+  return text.slice(0, end);
+}
+
+/**
+ * The KTOF flow value (docs/ktof.md §3.2): JSON's syntax, except that a key or string needs no
+ * quotes when it has no `, : [ ] { } "` or backslash, no control character and no space at either
+ * end, and (for values) is not `true`/`false`/`null` or a number; bare tokens are typed like TOON
+ * values. Every JSON text is a flow value with the same meaning. One left-to-right pass. Syntax
+ * errors throw {@link JsonValueError}; nesting past 200 levels and over-long integers throw
+ * {@link KTOFDecodeError} (as Python's `parse_flow`).
+ */
+class FlowParser {
+  private readonly n: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly strict: boolean,
+    private readonly exact: boolean,
+    private readonly lineno: number,
+  ) {
+    this.n = text.length;
+  }
+
+  private skip(pos: number): number {
+    const text = this.text;
+    while (pos < this.n && (text[pos] === " " || text[pos] === "\t")) pos++;
+    return pos;
+  }
+
+  value(pos: number, depth: number): [unknown, number] {
+    pos = this.skip(pos);
+    if (pos >= this.n) throw new JsonValueError(`expected a value at column ${pos + 1}`);
+    const text = this.text;
+    const ch = text[pos];
+    if (ch === "{" || ch === "[") {
+      if (depth >= DECODE_MAX_DEPTH) throw new KTOFDecodeError("nesting deeper than the decoder allows", this.lineno);
+      return ch === "{" ? this.obj(pos + 1, depth + 1) : this.array(pos + 1, depth + 1);
+    }
+    if (ch === '"') return scanQuoted(text, pos, this.lineno);
+    const end = searchFrom(FLOW_BARE_END, text, pos);
+    const token = rstripSpaceTab(text.slice(pos, end));
+    if (!token || FLOW_BARE_BAD.test(token)) throw new JsonValueError(`expected a value at column ${pos + 1}`);
+    return [parsePrimitive(token, this.lineno, this.exact), end];
+  }
+
+  private obj(pos: number, depth: number): [unknown, number] {
+    const text = this.text;
+    const result = new Map<string, unknown>();
+    pos = this.skip(pos);
+    if (pos < this.n && text[pos] === "}") return [finishObject(result, this.exact), pos + 1];
+    for (;;) {
+      pos = this.skip(pos);
+      let key: string;
+      if (pos < this.n && text[pos] === '"') {
+        [key, pos] = scanQuoted(text, pos, this.lineno);
+      } else {
+        const end = searchFrom(FLOW_KEY_END, text, pos);
+        key = rstripSpaceTab(text.slice(pos, end));
+        if (!key) throw new JsonValueError(`expected a key at column ${pos + 1}`);
+        pos = end;
+      }
+      pos = this.skip(pos);
+      if (pos >= this.n || text[pos] !== ":") throw new JsonValueError(`expected ':' after key ${repr(key)}`);
+      let value: unknown;
+      [value, pos] = this.value(pos + 1, depth);
+      if (this.strict && result.has(key)) throw new JsonValueError(`duplicate key ${repr(key)}`);
+      result.set(key, value);
+      pos = this.skip(pos);
+      if (pos < this.n && text[pos] === ",") {
+        pos++;
+        continue;
+      }
+      if (pos < this.n && text[pos] === "}") return [finishObject(result, this.exact), pos + 1];
+      throw new JsonValueError(`expected ',' or '}' at column ${pos + 1}`);
+    }
+  }
+
+  private array(pos: number, depth: number): [unknown[], number] {
+    const text = this.text;
+    const items: unknown[] = [];
+    pos = this.skip(pos);
+    if (pos < this.n && text[pos] === "]") return [items, pos + 1];
+    for (;;) {
+      let value: unknown;
+      [value, pos] = this.value(pos, depth);
+      items.push(value);
+      pos = this.skip(pos);
+      if (pos < this.n && text[pos] === ",") {
+        pos++;
+        continue;
+      }
+      if (pos < this.n && text[pos] === "]") return [items, pos + 1];
+      throw new JsonValueError(`expected ',' or ']' at column ${pos + 1}`);
+    }
+  }
+}
+
+/** The column kind of each leaf cell, in row order. */
+function leafKinds(fields: readonly Field[], out: Kind[] = []): Kind[] {
+  for (const { sub, kind } of fields) {
+    if (sub === null) out.push(kind);
+    else leafKinds(sub, out);
   }
   return out;
 }
 
 function hasMarkers(fields: readonly Field[]): boolean {
-  return fields.some(({ sub, json, optional }) => json || optional || (sub !== null && hasMarkers(sub)));
+  return fields.some(({ sub, kind, optional }) => kind !== PLAIN || optional || (sub !== null && hasMarkers(sub)));
 }
 
 /**
@@ -647,7 +808,7 @@ function hasMarkers(fields: readonly Field[]): boolean {
  */
 class RowReader {
   readonly marked: boolean;
-  private readonly leaves: boolean[];
+  private readonly leaves: Kind[];
   private readonly width: number;
   private readonly flat: boolean;
   private readonly names: string[];
@@ -657,7 +818,7 @@ class RowReader {
     private readonly delimiter: string,
     private readonly decoder: Decoder,
   ) {
-    this.leaves = jsonLeaves(fieldList);
+    this.leaves = leafKinds(fieldList);
     this.width = this.leaves.length;
     this.marked = hasMarkers(fieldList);
     this.flat = !this.marked && fieldList.every((f) => f.sub === null);
@@ -704,12 +865,18 @@ class RowReader {
         pos++;
       }
       while (pos < n && line[pos] === " ") pos++;
-      if (this.leaves[i] && pos < n && line[pos] !== delimiter) {
+      const kind = this.leaves[i];
+      if (kind === JSON_CELLS && pos < n && line[pos] !== delimiter) {
         let value: unknown;
         try {
-          [value, pos] = this.decoder.parseJsonAt(line, pos, lineno);
+          const c = line[pos];
+          [value, pos] =
+            c === "{" || c === "["
+              ? this.decoder.flow(line, pos, lineno)
+              : this.decoder.parseJsonAt(line, pos, lineno);
         } catch (exc) {
-          if (exc instanceof JsonSyntaxError || exc instanceof JsonValueError) {
+          // Python catches ValueError here, of which its KTOFDecodeError is a subclass.
+          if (exc instanceof JsonSyntaxError || exc instanceof JsonValueError || exc instanceof KTOFDecodeError) {
             throw new KTOFDecodeError(`invalid JSON in column ${i + 1}: ${jsonMessage(exc)}`, lineno);
           }
           throw exc;
@@ -722,7 +889,9 @@ class RowReader {
       if (cut === -1) cut = n;
       const token = stripSpaces(line.slice(pos, cut));
       pos = cut;
-      cells.push(token ? this.decoder.parsePrimitiveToken(token, lineno) : ABSENT);
+      if (!token) cells.push(ABSENT);
+      else if (kind === FLOAT) cells.push(this.decoder.floatCell(token, lineno));
+      else cells.push(this.decoder.parsePrimitiveToken(token, lineno));
     }
     if (pos !== n) {
       throw new KTOFDecodeError(`row has more values than the ${this.width} the header declares`, lineno);

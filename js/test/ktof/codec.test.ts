@@ -78,7 +78,7 @@ describe("errors name the path or the line", () => {
 
   it("converts with default, as json.dumps does", () => {
     expect(encode({ when: new Date(0) }, { default: (v) => (v as Date).toISOString() })).toBe(
-      "when: 1970-01-01T00:00:00.000Z",
+      "when:1970-01-01T00:00:00.000Z", // no space before a digit: it would cost a token
     );
   });
 
@@ -118,8 +118,8 @@ describe("options", () => {
 
   it("uses the delimiter and indent asked for, and decodes with the same indent", () => {
     const text = encode({ rows }, { delimiter: "|", indent: 4 });
-    expect(text.split("\n")[0]).toBe("rows[4|]{id|name|tags[]}:");
-    expect(text.split("\n")[1]).toBe('    1|n1|["a"]');
+    // An unindented table under a root field (docs/ktof.md §3.5) with flow cells (§3.2).
+    expect(text).toBe("rows[4|]{id|name|tags[]}\n1|n1|[a]\n2|n2|[]\n3|n3|[a]\n4|n4|[]");
     expect(sameValue(decode(text, { indent: 4, exact: true }), { rows })).toBe(true);
   });
 
@@ -133,6 +133,26 @@ describe("options", () => {
   it("never costs more tokens than compact JSON", () => {
     const value = { a: [[1, 2], [3, [4]]], b: { c: 1 } };
     expect(countTokens(encode(value))).toBeLessThanOrEqual(countTokens(JSON.stringify(value)));
+  });
+});
+
+describe("issue 16 constructs", () => {
+  it("writes whole floats of a float column as digits and reads them back as floats", () => {
+    const rows = [1, 2, 3].map((id) => ({ id, price: new KFloat(id * 10), rating: id === 3 ? 4.5 : new KFloat(4) }));
+    const text = encode(rows);
+    expect(text.split("\n")[0]).toBe("[3]{id,price(float),rating(float)}");
+    expect(text.split("\n")[1]).toBe("1,10,4");
+    const back = decode(text, { exact: true }) as Record<string, unknown>[];
+    expect(back[0]?.price).toBeInstanceOf(KFloat);
+    expect(sameValue(back, rows)).toBe(true);
+  });
+
+  it("reads flow values: JSON with bare keys and strings", () => {
+    const value = decode("cfg[]: {lib:[es2023,dom],strict:true,url:http://x.test/a,n:1.0}", { exact: true });
+    expect(sameValue(value, { cfg: { lib: ["es2023", "dom"], strict: true, url: "http://x.test/a", n: new KFloat(1) } })).toBe(
+      true,
+    );
+    expect(() => decode("a[]: {x:[}")).toThrow(KTOFDecodeError);
   });
 });
 
