@@ -30,7 +30,7 @@ describe("local engine transport", () => {
     });
     expect(client.mode).toBe("local");
     const compressed = await client.compress({ data: { rows: [{ a: 1, b: 2 }, { a: 3, b: 4 }] } });
-    expect(compressed.result).toBe("rows[2]{a,b}:\n  1,2\n  3,4");
+    expect(compressed.result).toBe("rows[2]{a,b}\n1,2\n3,4"); // an unindented root-field table (docs/ktof.md §3.5), as Python writes it
     const back = await client.decompress({ data: compressed.result });
     expect(back.result).toEqual({ rows: [{ a: 1, b: 2 }, { a: 3, b: 4 }] });
   });
