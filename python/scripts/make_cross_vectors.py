@@ -346,8 +346,30 @@ class Gen:
         keys = self.keys(r.randrange(2, 5))
         return {self.key() + str(i): self.record(keys, depth + 1) for i in range(r.randrange(2, 6))}
 
+    def catalog(self) -> list[Any]:
+        """Records with whole floats (KTOF float columns) and small config-like objects
+        (flow values with bare keys and strings), the shapes issue 16 added constructs for."""
+        r = self.r
+        rows: list[Any] = []
+        for _ in range(r.randrange(2, 9)):
+            row: dict[str, Any] = {"sku": f"{r.choice(WORDS)}-{r.randrange(100)}"}
+            row["price"] = (
+                float(r.randrange(1, 500)) if r.random() < 0.7 else r.randrange(1, 99) / 4
+            )
+            if r.random() < 0.8:
+                row["rating"] = r.choice([4.0, 4.5, 5.0, 3.0, -0.0, None])
+            if r.random() < 0.5:
+                row["opts"] = {
+                    "lib": [r.choice(["es2023", "dom", "a b", "1.5", "x:y"])],
+                    "on": r.random() < 0.5,
+                }
+            rows.append(row)
+        return rows
+
     def document(self) -> Any:
         r = self.r
+        if r.random() < 0.1:
+            return self.catalog() if r.random() < 0.6 else {"items": self.catalog(), "total": 1.0}
         pick = r.random()
         if pick < 0.3:
             return self.records(0)
