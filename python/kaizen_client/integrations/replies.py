@@ -33,7 +33,9 @@ _DATA_LABELS = ("", "toon", "ktof", "json")
 _FENCE = re.compile(
     r"(?:^|\n)[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:(\n[ \t]*```)|\Z)", re.S
 )
-_TOON_ROOT = re.compile(r"\[[0-9][^\]\n]*\](\{[^}\n]*\})?:")
+# A root array header: `[N]:` / `[N]{fields}:`, or KTOF's unindented table `[N]{fields}` ending
+# its line (docs/ktof.md §3.5). JSON never has `]` followed by `{` or `:`.
+_TOON_ROOT = re.compile(r"\[[0-9][^\]\n]*\](\{[^}\n]*\}(:|\n|$)|:)")
 _TOON_ROOT_SO_FAR = re.compile(r"\[[0-9]*(\]((\{[^}\n]*\}?)?:?)?)?")
 
 

@@ -40,6 +40,18 @@ def test_every_reply_form(reply: str) -> None:
     assert json.loads(reply_as_json(reply) or "null") == DATA
 
 
+@pytest.mark.parametrize("rows", [DATA["items"], DATA["items"] * 3])
+def test_a_root_table_is_read_with_or_without_its_colon(rows: list[dict[str, object]]) -> None:
+    """Auto mode writes a root table's header without the colon when that is cheaper
+    (docs/ktof.md §3.5); a reply in either layout is KTOF, not JSON that failed to parse."""
+    indented = encode(rows, mode="toon")
+    assert indented.startswith(f"[{len(rows)}]{{id,name}}:\n")
+    unindented = indented.replace("}:\n", "}\n", 1).replace("\n  ", "\n")
+    for reply in (indented, unindented, f"```ktof\n{unindented}\n```"):
+        assert parse_reply(reply, shape="array") == rows
+        assert json.loads(reply_as_json(reply) or "null") == rows
+
+
 @pytest.mark.parametrize(
     "prose",
     ["No orders are open.", "Sorry: I could not find any orders.", "", "```python\nx = 1\n```"],
