@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..tokens import count_tokens
+from ..tokens import count_tokens, count_tokens_upto, space_head
 from ._lexical import LITERALS, UNQUOTED_KEY_RE, int_text, is_number
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -298,13 +298,14 @@ SPARSE_TABLE = 0.25
 class AutoWriter:
     """Renders one document; costs are exact token counts, memoized per distinct line."""
 
-    __slots__ = ("delimiter", "flows", "indent", "memo", "model", "pad")
+    __slots__ = ("delimiter", "flows", "indent", "memo", "model", "pad", "space_deltas")
 
     def __init__(self, model: str, indent: int, delimiter: str) -> None:
         self.model = model
         self.indent = indent
         self.delimiter = delimiter
         self.memo: dict[str, int] = {}
+        self.space_deltas: dict[str, int] = {}  # tokens a leading space adds, per row head
         self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
         self.pad = [" " * (indent * depth) for depth in range(32)]
 
@@ -320,6 +321,25 @@ class AutoWriter:
         if n is None:
             n = self.memo[text] = count_tokens(text + "\n", self.model)
         return [text], n
+
+    def line_within(self, text: str, limit: int) -> Rendering | None:
+        """:meth:`line` if its cost is at most ``limit``, else None.
+
+        For a candidate that only matters when it beats the best so far: the tokenizer stops
+        once the count passes ``limit``, so a losing candidate costs only the part of it that
+        was read. Exact counts are memoized as in :meth:`line`; "over the limit" is not.
+        """
+        n = self.memo.get(text)
+        if n is None:
+            counted = count_tokens_upto(text + "\n", limit, self.model)
+            if counted is None:
+                return None
+            n = self.memo[text] = counted
+        return ([text], n) if n <= limit else None
+
+    def lines_cost_within(self, lines: list[str], limit: int) -> int | None:
+        """:meth:`lines_cost` if it is at most ``limit``, else None (counting stops there)."""
+        return count_tokens_upto("\n".join(lines) + "\n", limit, self.model)
 
     def lines_cost(self, lines: list[str]) -> int:
         """One tokenizer call for many lines that will not recur (table rows)."""
@@ -382,14 +402,22 @@ class AutoWriter:
         text = "\n".join(lines)
         cost = self.exact_cost(lines, text, cost)
         if compare_json:
+            # The root JSON form wins only with fewer tokens than ``cost`` (ties keep the
+            # TOON-compatible text), so it is counted only up to ``cost - 1``: a JSON text that
+            # loses stops the tokenizer there instead of being read to its end.
             json_text = _dumps(value)
-            json_cost = count_tokens(json_text, self.model)
             if kind is list:
-                if json_cost < cost:
+                json_cost = count_tokens_upto(json_text, cost - 1, self.model)
+                if json_cost is not None:
                     return json_text, json_cost
             else:
-                root_cost = marked_object_cost(json_text, json_cost, self.model)
-                if root_cost < cost:
+                delta = marked_object_delta(json_text, self.model)
+                if delta is None:  # the opening run meets non-ASCII: count the form whole
+                    root_cost = count_tokens_upto(" " + json_text, cost - 1, self.model)
+                else:
+                    json_cost = count_tokens_upto(json_text, cost - 1 - delta, self.model)
+                    root_cost = None if json_cost is None else json_cost + delta
+                if root_cost is not None:
                     return " " + json_text, root_cost
         return text, cost
 
@@ -444,8 +472,8 @@ class AutoWriter:
                     best = keyed[0]
             json_text = self.flow(value)
             if len(json_text) <= JSON_ALTERNATIVE_MAX:
-                inline = self.line(f"{lead}{header_key(key)}[]: {json_text}")
-                if inline[1] < best[1]:
+                inline = self.line_within(f"{lead}{header_key(key)}[]: {json_text}", best[1] - 1)
+                if inline is not None:
                     best = inline
             return best
         if kind is list:
@@ -479,17 +507,20 @@ class AutoWriter:
                 or plan.sparseness > SPARSE_TABLE
                 or any(f[2] == JSON for f in plan.fields)
             ):
-                listed = self.listed(name, items, depth, lead)
-                if best is None or listed[1] < best[1]:
-                    best = listed
+                if best is None:
+                    best = self.listed(name, items, depth, lead)
+                else:  # the list wins only with fewer tokens than the table
+                    listed = self.listed_within(name, items, depth, lead, best[1] - 1)
+                    if listed is not None:
+                        best = listed
         else:
             best = self.listed(name, items, depth, lead)
         assert best is not None
         if key is not None:
             json_text = self.flow(items)
             if json_allowed or len(json_text) <= JSON_ALTERNATIVE_MAX:
-                inline = self.line(f"{lead}{name}[]: {json_text}")
-                if inline[1] < best[1]:
+                inline = self.line_within(f"{lead}{name}[]: {json_text}", best[1] - 1)
+                if inline is not None:
                     best = inline
         return best
 
@@ -504,11 +535,30 @@ class AutoWriter:
         cost += self.items(items, depth + 1, lines)
         return lines, cost
 
-    def items(self, items: list[Any], depth: int, lines: list[str]) -> int:
-        """Append list items at ``depth`` to ``lines``; return their cost."""
+    def listed_within(
+        self, name: str, items: list[Any], depth: int, lead: str, limit: int
+    ) -> Rendering | None:
+        """:meth:`listed` if it costs at most ``limit``, else None; items are rendered one by
+        one and the rest skipped once the running cost passes ``limit``."""
+        lines, cost = self.line(f"{lead}{name}{_bracket(len(items), self.delimiter)}:")
+        if cost > limit:
+            return None
+        lines = list(lines)
+        rest = self.items(items, depth + 1, lines, limit - cost)
+        return None if rest < 0 else (lines, cost + rest)
+
+    def items(self, items: list[Any], depth: int, lines: list[str], limit: int = -1) -> int:
+        """Append list items at ``depth`` to ``lines``; return their cost.
+
+        With ``limit`` >= 0, stop once the cost passes it and return -1 (the caller then
+        drops ``lines``); costs are never negative, so -1 only ever means "over the limit".
+        """
         pad = self.indentation(depth)
         cost = 0
+        bounded = limit >= 0
         for item in items:
+            if bounded and cost > limit:
+                return -1
             kind = type(item)
             if kind is dict:
                 if not item:
@@ -539,7 +589,7 @@ class AutoWriter:
                 rendering = self.line(f"{pad}- {self.scalar(item, item_value)}")
                 lines += rendering[0]
                 cost += rendering[1]
-        return cost
+        return -1 if bounded and cost > limit else cost
 
     # ------------------------------------------------------------------ tables
     def table(self, name: str, items: list[Any], plan: _Table, depth: int, lead: str) -> Rendering:
@@ -556,7 +606,10 @@ class AutoWriter:
             flat_rows = rows
             if quote_first != plan.plain:
                 flat_rows = [
-                    self.row(item, plan, delimiter, quote_first=quote_first) for item in items
+                    self.row(items[j], plan, delimiter, quote_first=quote_first)
+                    if _first_cell_may_differ(row, delimiter, quote_first)
+                    else row
+                    for j, row in enumerate(rows)
                 ]
         return self.table_layout(header, rows, depth, flat_rows)
 
@@ -571,13 +624,50 @@ class AutoWriter:
         pad = self.indentation(depth + 1)
         indented = [pad + row for row in rows]
         head, head_cost = self.line(header + ":")
-        best = (head + indented, head_cost + self.lines_cost(indented))
-        if flat_rows is not None:
-            flat_head, flat_head_cost = self.line(header)
-            flat_cost = flat_head_cost + self.lines_cost(flat_rows)
-            if flat_cost < best[1]:
-                best = (flat_head + flat_rows, flat_cost)
-        return best
+        if flat_rows is None:
+            return head + indented, head_cost + self.lines_cost(indented)
+        flat_head, flat_head_cost = self.line(header)
+        flat_rows_cost = self.lines_cost(flat_rows)
+        indented_cost = self.indented_cost(pad, rows, flat_rows, flat_rows_cost)
+        if indented_cost is None:
+            indented_cost = self.lines_cost(indented)
+        if flat_head_cost + flat_rows_cost < head_cost + indented_cost:  # ties stay TOON
+            return flat_head + flat_rows, flat_head_cost + flat_rows_cost
+        return head + indented, head_cost + indented_cost
+
+    def indented_cost(
+        self, pad: str, rows: list[str], flat_rows: list[str], flat_cost: int
+    ) -> int | None:
+        """``lines_cost([pad + row for row in rows])`` derived from ``flat_cost`` (the count
+        of ``flat_rows`` at column 0), or None where it cannot be.
+
+        Lines are counted independently (each with its newline), except that o200k joins a
+        line ending in punctuation with a ``/`` opening the next one: rows starting with
+        ``/`` are not derived. Before a row that starts with a non-space, a pad of spaces is
+        a pre-token of all but its last space followed by the row's own pre-tokens with that
+        last space in front, so each row costs ``count(pad[:-1])`` plus
+        ``tokens.space_delta(row)`` more indented than flat; the delta depends only on the
+        row's :func:`~kaizen_client.tokens.space_head`, memoized per head. Rows that differ
+        from their flat twin (a first cell quoted in one layout only) are counted both ways.
+        """
+        model = self.model
+        cost = flat_cost
+        pad_cost = count_tokens(pad[:-1], model)
+        deltas = self.space_deltas
+        for j, row in enumerate(rows):
+            flat = flat_rows[j]
+            if row[:1] == "/" or flat[:1] == "/":
+                return None
+            head = space_head(row)
+            if head is None:
+                return None
+            delta = deltas.get(head)
+            if delta is None:
+                delta = deltas[head] = count_tokens(" " + head, model) - count_tokens(head, model)
+            cost += pad_cost + delta
+            if row != flat:
+                cost += count_tokens(row + "\n", model) - count_tokens(flat + "\n", model)
+        return cost
 
     def keyed_table(
         self, key: str | None, obj: dict[str, Any], depth: int, lead: str
@@ -644,6 +734,23 @@ class AutoWriter:
                 cells.append(self.cell(value, delimiter, starts_line and not cells, plain))
 
 
+def _first_cell_may_differ(row: str, delimiter: str, quote_first: bool) -> bool:
+    """Whether ``row``, written with the other ``quote_first``, might read differently.
+
+    ``quote_first`` only adds quotes to a first cell that is a string holding a colon or
+    starting with ``- `` (:func:`cell_value`). Written with it (``quote_first`` now False),
+    a row whose first cell is unquoted has nothing to lose. Written without it, a first cell
+    that is quoted already, or has no colon and no leading ``- ``, has nothing to gain (an
+    unquoted cell holds no delimiter, so it ends at the first one).
+    """
+    if not quote_first:
+        return row[:1] == '"'
+    if row[:1] == '"':
+        return False
+    first = row.split(delimiter, 1)[0]
+    return ":" in first or first.startswith("- ")
+
+
 def _space(cells: str) -> str:
     """The space after a colon, dropped before a number or literal where it costs a token."""
     return "" if cells[:1] in _NO_SPACE_BEFORE else " "
@@ -676,26 +783,38 @@ def _header(fields: list[KField], delimiter: str) -> str:
 
 
 def marked_object_cost(json_text: str, json_cost: int, model: str) -> int:
-    """Exact token count of the root JSON object form ``" " + json_text`` (docs/ktof.md §3.1).
+    """Exact token count of the root JSON object form ``" " + json_text`` (docs/ktof.md §3.1):
+    ``json_cost`` plus :func:`marked_object_delta`, or the form counted whole when that delta
+    cannot be derived.
+    """
+    delta = marked_object_delta(json_text, model)
+    if delta is None:
+        return count_tokens(" " + json_text, model)
+    return json_cost + delta
+
+
+def marked_object_delta(json_text: str, model: str) -> int | None:
+    """How many tokens the root JSON object form's leading space adds to ``json_text``:
+    ``count(" " + json_text) - count(json_text)``, or None when it cannot be derived.
 
     Only the first pre-token changes when the space is put in front: the run of punctuation
     that opens the object (``{"`` and any punctuation the first key starts with) becomes
     `` {"...``, and both tokenizers' patterns take a leading space into that run. So the
-    count is ``json_cost`` minus that run's count plus the count of the run with its space;
-    the run is found with ASCII rules and the text is counted whole whenever the run meets a
-    non-ASCII character (where Python's and the tokenizer's character classes might differ).
+    delta is the count of that run with its space minus the run's count; the run is found
+    with ASCII rules, and None is returned whenever it meets a non-ASCII character (where
+    Python's and the tokenizer's character classes might differ).
     """
     end = 0
     n = len(json_text)
     while end < n:
         ch = json_text[end]
         if not ch.isascii():
-            return count_tokens(" " + json_text, model)
+            return None
         if ch.isalnum() or ch.isspace():
             break
         end += 1
     head = json_text[:end]
-    return json_cost - count_tokens(head, model) + count_tokens(" " + head, model)
+    return count_tokens(" " + head, model) - count_tokens(head, model)
 
 
 def encode_auto(

@@ -1,0 +1,124 @@
+"""Auto mode's bounded costing gives the answers of the plain costing it replaces.
+
+Auto mode compares candidate renderings by exact token counts. To read less, it counts a
+candidate that only matters if it wins up to the best cost so far
+(``count_tokens_upto``), stops rendering list items once they cost more than the table,
+derives what indenting a root table's rows costs from their unindented count
+(``tokens.space_delta``), and writes each container's flow text once per document. Each
+helper is checked here against the plain computation, for both encodings; the contract
+vectors and the property ``encode_counted(...)[1] == count_tokens(text)`` cover the whole.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+from kaizen_client.ktof import _auto
+from kaizen_client.ktof._auto import AutoWriter
+
+from .strategies import examples, json_values
+
+MODELS = ("gpt-4o", "gpt-4")  # o200k_base, cl100k_base
+
+ROWS = [
+    "1000,SKU-0000,Widget 0,1,3.5,false",
+    "-5,x,",
+    ',"a: b",1',
+    '"- x",2',
+    "Émile Zola,3",
+    "日本語abc,1",
+    "it's,1",
+    "true,null",
+    "user_7512: Zoe Eriksen,zoe@x.test",
+    "evt_0400,2025-01-06T08:00:00.971Z,http_request",
+    "#tag,1",
+    "{a:1},[b]",
+    "🙂,1",
+    "/api,1",
+    "abc",
+]
+
+
+def _direct(writer: AutoWriter, pad: str, rows: list[str]) -> int:
+    return writer.lines_cost([pad + row for row in rows])
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("width", [1, 2, 4])
+def test_indented_cost_is_the_count_of_the_indented_rows(model: str, width: int) -> None:
+    writer = AutoWriter(model, width, ",")
+    pad = " " * width
+    derived = 0
+    for i in range(len(ROWS)):
+        rows = ROWS[i:] + ROWS[:i]
+        flat = writer.lines_cost(rows)
+        got = writer.indented_cost(pad, rows, rows, flat)
+        if got is not None:
+            derived += 1
+            assert got == _direct(writer, pad, rows), rows[0]
+    assert derived == 0  # "abc" (no certain boundary) is in every rotation
+    for row in ROWS:
+        rows = [row, ROWS[0], row]
+        got = writer.indented_cost(pad, rows, rows, writer.lines_cost(rows))
+        if got is not None:
+            derived += 1
+            assert got == _direct(writer, pad, rows), row
+    assert derived >= len(ROWS) - 3  # all but the emoji, "abc" and the "/" rows
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_indented_cost_with_differently_quoted_flat_rows(model: str) -> None:
+    writer = AutoWriter(model, 2, ",")
+    rows = ['"a: b",1', "x,2", '"- y",3']
+    flat = ["a: b,1", "x,2", "- y,3"]
+    got = writer.indented_cost("  ", rows, flat, writer.lines_cost(flat))
+    assert got == _direct(writer, "  ", rows)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_indented_cost_refuses_rows_it_cannot_derive(model: str) -> None:
+    writer = AutoWriter(model, 2, ",")
+    for rows in (["/api,1", "x,2"], ["x,1", "/api,2"], ["abc"], [" x,1"]):
+        assert writer.indented_cost("  ", rows, rows, writer.lines_cost(rows)) is None
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_line_within_is_line_up_to_the_limit(model: str) -> None:
+    texts = ['  data[]: {"a":1,"b":[1,2,3]}', "key: value", "x" * 200, "🙂 " * 30]
+    for text in texts:
+        exact = AutoWriter(model, 2, ",").line(text)
+        n = exact[1]
+        for limit in (-1, 0, n - 1, n, n + 1, 10 * n):
+            fresh = AutoWriter(model, 2, ",").line_within(text, limit)
+            assert fresh == (exact if n <= limit else None), (text[:30], limit)
+            memoized = AutoWriter(model, 2, ",")
+            memoized.line(text)
+            assert memoized.line_within(text, limit) == fresh
+
+
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) and value else [value]
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(value=json_values())
+def test_listed_within_is_listed_when_it_fits(value: Any) -> None:
+    items = _items(value)
+    for model in MODELS:
+        full = AutoWriter(model, 2, ",").listed("k", items, 0, "")
+        n = full[1]
+        for limit in (0, n - 1, n, n + 5):
+            got = AutoWriter(model, 2, ",").listed_within("k", items, 0, "", limit)
+            assert got == (full if n <= limit else None), limit
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(value=json_values())
+def test_flow_memo_writes_what_flow_writes(value: Any) -> None:
+    writer = AutoWriter("gpt-4o", 2, ",")
+    shared = [value, {"again": value}, [value, value]]  # the same objects reached twice
+    for part in (value, shared):
+        assert writer.flow(part) == _auto.flow(part)
