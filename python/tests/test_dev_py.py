@@ -121,3 +121,17 @@ def test_a_version_bump_changes_the_install_fingerprint(
     before = dev.install_fingerprint([pkg], ["install"])
     version.write_text('__version__ = "1.0.1"\n')
     assert dev.install_fingerprint([pkg], ["install"]) != before
+
+
+def test_the_typescript_sdk_is_installed_from_its_lockfile_and_fully_checked() -> None:
+    """`dev.py test` runs the JS SDK from its committed lockfile (`npm ci`, never `npm install`)
+    and through the one script that lints, type-checks, builds and tests it."""
+    import json
+
+    steps = dev.js_steps()
+    assert [cmd[1:] for _, cmd, _ in steps] == [["ci", "--no-audit", "--no-fund"], ["run", "check"]]
+    assert all(cwd == ROOT / "js" for _, _, cwd in steps)
+    assert (ROOT / "js" / "package-lock.json").is_file()
+    scripts = json.loads((ROOT / "js" / "package.json").read_text())["scripts"]
+    for part in ("lint", "typecheck", "build", "test"):
+        assert f"npm run {part}" in scripts["check"], part
