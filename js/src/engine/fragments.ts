@@ -7,7 +7,8 @@
  * JavaScript look-alikes: Python's `\s` and `strip()` know `\x1c`-`\x1f` and `\x85` but not
  * U+FEFF, and its multi-line `^`/`$` break lines at `\n` only.
  */
-import { JsonSyntaxError, JsonTooDeepError, rawDecode, type SourceProblem } from "./json.js";
+import { JsonSyntaxError, JsonTooDeep, JsonValueError } from "../ktof/json.js";
+import { rawDecode, type SourceProblem } from "./json.js";
 import type { FragmentKind, FragmentReason } from "./report.js";
 
 /** Embedded objects/arrays shorter than this (`[1]`, `{}`) are prose, not data. */
@@ -73,6 +74,11 @@ interface Parsed {
   problem: FragmentReason | undefined;
 }
 
+/** Python's `except (ValueError, RecursionError)`: nested too deeply, or an integer beyond int()'s limit. */
+function tooDeep(error: unknown): boolean {
+  return error instanceof JsonTooDeep || error instanceof JsonValueError;
+}
+
 /** Parse all of `text` (surrounding whitespace allowed): Python's `_SourceParser.parse`. */
 function parseWhole(text: string): Parsed {
   const begin = pyLstripLength(text);
@@ -84,7 +90,7 @@ function parseWhole(text: string): Parsed {
       const reason: FragmentReason = error.pos - begin >= MIN_EMBEDDED_CHARS ? "malformed" : "not_json";
       return { ok: false, value: undefined, problem: reason };
     }
-    if (error instanceof JsonTooDeepError) return { ok: false, value: undefined, problem: "not_json" };
+    if (tooDeep(error)) return { ok: false, value: undefined, problem: "not_json" };
     throw error;
   }
   if (pyStrip(text.slice(decoded.end)) !== "") return { ok: false, value: undefined, problem: "not_json" };
@@ -252,7 +258,7 @@ function embedded(text: string, start: number, end: number): Fragment[] {
         pos = stop;
         continue;
       }
-      if (!(error instanceof JsonTooDeepError)) throw error;
+      if (!tooDeep(error)) throw error;
       const stop = containerEnd(text, begin, end);
       budget -= RECURSION_COST + stop - begin;
       if (stop - begin < MIN_EMBEDDED_CHARS) {

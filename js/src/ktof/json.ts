@@ -7,6 +7,10 @@
  * (`json.JSONDecoder.raw_decode`: no NaN/Infinity, finite floats only, optional duplicate-key
  * rejection, Python's int digit limit), and, unlike `JSON.parse`, keeps `3.0` apart from `3`,
  * big integers exact and key order (see `values.ts`) when asked to (`exact`).
+ *
+ * It is the SDK's one JSON reader: the engine and the service read source text and request
+ * bodies with it too, by Python's `json.loads` rules (`rules: "python"`), and the engine takes
+ * the notes {@link scanJson} returns on what makes a value differ from its text.
  */
 import { INT_DIGIT_LIMIT, jsonNumber } from "./numbers.js";
 import { floatValue, finishObject, intValue, KFloat } from "./values.js";
@@ -45,19 +49,32 @@ export function dumps(value: Normalized): string {
   return out + "}";
 }
 
-/** Malformed JSON (Python's `json.JSONDecodeError`), with the 1-based line of the problem. */
+/**
+ * Malformed JSON (Python's `json.JSONDecodeError`): `msg` says what, `pos` where parsing stopped,
+ * `lineno` the 1-based line. The line is counted only when asked for: the engine tries many
+ * openers in long prose and reads only `pos`.
+ */
 export class JsonSyntaxError extends Error {
   override name = "JsonSyntaxError";
   readonly msg: string;
-  readonly lineno: number;
   readonly pos: number;
+  readonly #text: string;
+  #lineno: number | undefined;
 
   constructor(msg: string, text: string, pos: number) {
-    const lineno = countLines(text, pos);
-    super(`${msg}: line ${lineno} (char ${pos})`);
+    super(msg);
     this.msg = msg;
-    this.lineno = lineno;
     this.pos = pos;
+    this.#text = text;
+    Object.defineProperty(this, "message", {
+      get: () => `${msg}: line ${this.lineno} (char ${pos})`,
+      configurable: true,
+    });
+  }
+
+  get lineno(): number {
+    this.#lineno ??= countLines(this.#text, this.pos);
+    return this.#lineno;
   }
 }
 
@@ -72,10 +89,20 @@ function countLines(text: string, pos: number): number {
   return line;
 }
 
-/** How deep JSON may nest before the parser gives up (Python's recursion guard, roughly). */
+/**
+ * How deep JSON may nest before the parser gives up: both limits stand in for CPython's
+ * recursion limit (1000) minus the frames the Python caller already holds when it calls the
+ * `json` scanner. The KTOF decoder calls it from deep inside its own recursion, so the codec
+ * gives up earlier ({@link JSON_MAX_DEPTH}, roughly); the engine's source scan calls it from a
+ * shallow stack ({@link SOURCE_MAX_DEPTH}, pinned by the engine's live Python corpus). Callers
+ * pick theirs with {@link JsonOptions.maxDepth}.
+ */
 export const JSON_MAX_DEPTH = 900;
 
-/** Deeper JSON than {@link JSON_MAX_DEPTH}. */
+/** The engine's and service's limit (Python's `json.loads` from a shallow stack); see {@link JSON_MAX_DEPTH}. */
+export const SOURCE_MAX_DEPTH = 990;
+
+/** Deeper JSON than the caller's limit ({@link JsonOptions.maxDepth}). */
 export class JsonTooDeep extends Error {
   override name = "JsonTooDeep";
 }
@@ -85,6 +112,39 @@ export interface JsonOptions {
   readonly strict?: boolean;
   /** Keep types exact: `KFloat` for integral floats, `bigint` beyond 2^53, `Map` when key order needs it. */
   readonly exact?: boolean;
+  /** Nesting limit, {@link JSON_MAX_DEPTH} by default; past it the parser throws {@link JsonTooDeep}. */
+  readonly maxDepth?: number;
+  /**
+   * Whose rules a valid-looking value must pass. `"ktof"` (default): KTOF's, which reject lone
+   * surrogates and floats beyond a double's range ({@link JsonValueError}). `"python"`: what
+   * Python's `json.loads` returns, which keeps lone surrogates and reads `1e400` as Infinity.
+   */
+  readonly rules?: "ktof" | "python";
+  /**
+   * `NaN`, `Infinity`, `-Infinity`: `"invalid"` (default) throws {@link JsonValueError};
+   * `"syntax"` throws {@link JsonSyntaxError} "Expecting value" at the constant (Python's
+   * `json.loads` with a rejecting `parse_constant`); `"parse"` reads them as numbers and counts
+   * them in {@link JsonScan.constants}.
+   */
+  readonly constants?: "invalid" | "syntax" | "parse";
+  /**
+   * Whether a float literal's value still says what its text said; when given, the literals
+   * for which it is false are counted in {@link JsonScan.inexactFloats}.
+   */
+  readonly floatIsExact?: (literal: string, value: number) => boolean;
+}
+
+/** One parse and what the value's text and value disagree on (see {@link scanJson}). */
+export interface JsonScan {
+  readonly value: unknown;
+  /** Index just past the value. */
+  readonly end: number;
+  /** `NaN`/`Infinity` literals read (only with `constants: "parse"`). */
+  readonly constants: number;
+  /** Objects that repeated a key (the later value wins, at the first one's position, as in Python). */
+  readonly duplicates: number;
+  /** Float literals `floatIsExact` refused. */
+  readonly inexactFloats: number;
 }
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/y;
@@ -105,13 +165,27 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
  * Parse the JSON value starting exactly at `text[start]` (no leading whitespace, as Python's
  * `raw_decode`); return it and the index after it.
  *
- * Throws {@link JsonSyntaxError} for malformed JSON, {@link JsonValueError} for JSON that KTOF
- * rejects, {@link JsonTooDeep} past {@link JSON_MAX_DEPTH} levels.
+ * Throws {@link JsonSyntaxError} for malformed JSON (at the index CPython's scanner reports),
+ * {@link JsonValueError} for JSON the chosen rules reject (and integers past Python's digit
+ * limit), {@link JsonTooDeep} past the nesting limit.
  */
 export function parseJson(text: string, start: number, options: JsonOptions = {}): [unknown, number] {
-  const parser = new Parser(text, options.strict ?? false, options.exact ?? false);
+  const parser = new Parser(text, options);
   const value = parser.value(start, 0);
   return [value, parser.pos];
+}
+
+/** {@link parseJson}, also saying what makes the value differ from its text (the engine's source notes). */
+export function scanJson(text: string, start: number, options: JsonOptions = {}): JsonScan {
+  const parser = new Parser(text, options);
+  const value = parser.value(start, 0);
+  return {
+    value,
+    end: parser.pos,
+    constants: parser.constants,
+    duplicates: parser.duplicates,
+    inexactFloats: parser.inexactFloats,
+  };
 }
 
 /** Parse a whole JSON document (surrounding whitespace allowed), type-exact by default. */
@@ -127,12 +201,26 @@ export function parseJsonDocument(text: string, options: JsonOptions = { exact: 
 
 class Parser {
   pos = 0;
+  constants = 0;
+  duplicates = 0;
+  inexactFloats = 0;
+  readonly text: string;
+  readonly strict: boolean;
+  readonly exact: boolean;
+  readonly maxDepth: number;
+  readonly ktofRules: boolean;
+  readonly constantMode: "invalid" | "syntax" | "parse";
+  readonly floatIsExact: ((literal: string, value: number) => boolean) | undefined;
 
-  constructor(
-    readonly text: string,
-    readonly strict: boolean,
-    readonly exact: boolean,
-  ) {}
+  constructor(text: string, options: JsonOptions) {
+    this.text = text;
+    this.strict = options.strict ?? false;
+    this.exact = options.exact ?? false;
+    this.maxDepth = options.maxDepth ?? JSON_MAX_DEPTH;
+    this.ktofRules = (options.rules ?? "ktof") === "ktof";
+    this.constantMode = options.constants ?? "invalid";
+    this.floatIsExact = options.floatIsExact;
+  }
 
   error(msg: string, pos: number): JsonSyntaxError {
     return new JsonSyntaxError(msg, this.text, pos);
@@ -176,13 +264,13 @@ class Parser {
         }
         break;
       case "N":
-        if (text.startsWith("NaN", pos)) throw new JsonValueError("NaN is not JSON");
+        if (text.startsWith("NaN", pos)) return this.constant("NaN", Number.NaN, pos);
         break;
       case "I":
-        if (text.startsWith("Infinity", pos)) throw new JsonValueError("Infinity is not JSON");
+        if (text.startsWith("Infinity", pos)) return this.constant("Infinity", Infinity, pos);
         break;
       case "-":
-        if (text.startsWith("-Infinity", pos)) throw new JsonValueError("-Infinity is not JSON");
+        if (text.startsWith("-Infinity", pos)) return this.constant("-Infinity", -Infinity, pos);
         break;
       default:
         break;
@@ -194,7 +282,10 @@ class Parser {
     this.pos = pos + token.length;
     if (match[1] !== undefined || match[2] !== undefined) {
       const number = Number(token);
-      if (!Number.isFinite(number)) throw new JsonValueError(`number ${token} is out of range for a float`);
+      if (this.ktofRules && !Number.isFinite(number)) {
+        throw new JsonValueError(`number ${token} is out of range for a float`);
+      }
+      if (this.floatIsExact !== undefined && !this.floatIsExact(token, number)) this.inexactFloats++;
       return floatValue(number, this.exact);
     }
     const digits = token.length - (token.startsWith("-") ? 1 : 0);
@@ -204,6 +295,14 @@ class Parser {
       );
     }
     return intValue(token, this.exact);
+  }
+
+  constant(name: string, value: number, pos: number): number {
+    if (this.constantMode === "invalid") throw new JsonValueError(`${name} is not JSON`);
+    if (this.constantMode === "syntax") throw this.error("Expecting value", pos);
+    this.constants++;
+    this.pos = pos + name.length;
+    return value;
   }
 
   string(start: number): string {
@@ -218,7 +317,9 @@ class Parser {
       if (end >= text.length) throw this.error("Unterminated string starting at", start);
       if (c === 34) {
         this.pos = end + 1;
-        if (LONE_SURROGATE.test(out)) throw new JsonValueError("lone surrogate escape in a JSON string");
+        if (this.ktofRules && LONE_SURROGATE.test(out)) {
+          throw new JsonValueError("lone surrogate escape in a JSON string");
+        }
         return out;
       }
       if (c < 32) throw this.error("Invalid control character at", end);
@@ -233,15 +334,17 @@ class Parser {
       if (code !== "u") throw this.error("Invalid \\escape", end);
       const hex = text.slice(end + 2, end + 6);
       if (!HEX4.test(hex)) throw this.error("Invalid \\uXXXX escape", end + 1);
+      // UTF-16 code units: an escaped surrogate pair joins into one character, as in Python.
       out += String.fromCharCode(parseInt(hex, 16));
       pos = end + 6;
     }
   }
 
   object(start: number, depth: number): unknown {
-    if (depth > JSON_MAX_DEPTH) throw new JsonTooDeep("JSON nests too deeply");
+    if (depth > this.maxDepth) throw new JsonTooDeep("JSON nests too deeply");
     const text = this.text;
     const map = new Map<string, unknown>();
+    let pairs = 0;
     let pos = this.skip(start + 1);
     if (text[pos] === "}") {
       this.pos = pos + 1;
@@ -257,11 +360,14 @@ class Parser {
       pos = this.skip(pos + 1);
       const item = this.value(pos, depth);
       if (this.strict && map.has(key)) throw new JsonValueError(`duplicate key '${key}'`);
+      // Map.set keeps a repeated key's first position and last value, as a Python dict does.
       map.set(key, item);
+      pairs++;
       pos = this.skip(this.pos);
       const c = text[pos];
       if (c === "}") {
         this.pos = pos + 1;
+        if (map.size !== pairs) this.duplicates++;
         return finishObject(map, this.exact);
       }
       if (c !== ",") throw this.error("Expecting ',' delimiter", pos);
@@ -270,7 +376,7 @@ class Parser {
   }
 
   array(start: number, depth: number): unknown[] {
-    if (depth > JSON_MAX_DEPTH) throw new JsonTooDeep("JSON nests too deeply");
+    if (depth > this.maxDepth) throw new JsonTooDeep("JSON nests too deeply");
     const text = this.text;
     const out: unknown[] = [];
     let pos = this.skip(start + 1);

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clearCache, compactJson, compressMessages } from "../../src/engine/index.js";
-import { parseJsonExact } from "../../src/engine/json.js";
+import { parseJsonExact } from "../../src/service/json.js";
 import { referencePython } from "../client/helpers.js";
 import { REPO_ROOT, get } from "../contract/helpers.js";
 

@@ -5,7 +5,16 @@ import { LRUCache } from "../../src/engine/cache.js";
 import { clearCache, compressMessages, compressText, parseJsonl, toJsonl } from "../../src/engine/index.js";
 import { decimalKey, floatIsExact } from "../../src/engine/exact.js";
 import { findFragments } from "../../src/engine/fragments.js";
-import { JsonSyntaxError, rawDecode } from "../../src/engine/json.js";
+import { rawDecode } from "../../src/engine/json.js";
+import {
+  JSON_MAX_DEPTH,
+  JsonSyntaxError,
+  JsonTooDeep,
+  JsonValueError,
+  parseJson,
+  SOURCE_MAX_DEPTH,
+} from "../../src/ktof/json.js";
+import { parseRequestJson } from "../../src/service/json.js";
 import { valueEqual } from "../../src/engine/equal.js";
 
 const ROWS = Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}`, price: i * 1.25, active: i % 2 === 0 }));
@@ -41,7 +50,7 @@ describe("rawDecode: Python's json.raw_decode, positions included", () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(JsonSyntaxError);
-      expect((error as JsonSyntaxError).reason).toBe(message);
+      expect((error as JsonSyntaxError).msg).toBe(message);
       expect((error as JsonSyntaxError).pos).toBe(pos);
     }
   });
@@ -59,6 +68,32 @@ describe("rawDecode: Python's json.raw_decode, positions included", () => {
     expect(rawDecode("[0.123456789012345678]", 0).problem).toBe("not_lossless");
     expect(rawDecode("[NaN]", 0).problem).toBe("not_json");
     expect(rawDecode("[1.50, 1e5, 0.1]", 0).problem).toBeUndefined();
+  });
+
+  it("reads by Python's json.loads rules, not the codec's, on the one shared reader", () => {
+    // Python keeps a lone surrogate escape and reads 1e400 as inf; KTOF rejects both.
+    expect(rawDecode('"\\ud800"', 0).value).toBe("\ud800");
+    expect(() => parseJson('"\\ud800"', 0)).toThrow(JsonValueError);
+    expect(rawDecode("[1e400]", 0)).toEqual({ value: [Infinity], end: 7, problem: "not_lossless" });
+    expect(() => parseJson("[1e400]", 0)).toThrow(JsonValueError);
+    expect(() => parseJson("[NaN]", 0)).toThrow(JsonValueError);
+    expect(() => rawDecode("[" + "1".repeat(4301) + "]", 0)).toThrow(JsonValueError);
+  });
+
+  it("keeps each caller's nesting limit", () => {
+    const nested = (depth: number): string => "[".repeat(depth) + "]".repeat(depth);
+    expect(rawDecode(nested(SOURCE_MAX_DEPTH), 0).end).toBe(2 * SOURCE_MAX_DEPTH);
+    expect(() => rawDecode(nested(SOURCE_MAX_DEPTH + 1), 0)).toThrow(JsonTooDeep);
+    expect(parseJson(nested(JSON_MAX_DEPTH), 0)[1]).toBe(2 * JSON_MAX_DEPTH);
+    expect(() => parseJson(nested(JSON_MAX_DEPTH + 1), 0)).toThrow(JsonTooDeep);
+    expect(JSON_MAX_DEPTH).toBeLessThan(SOURCE_MAX_DEPTH);
+  });
+
+  it("words request-body errors as the service answers them", () => {
+    expect(() => parseRequestJson("[NaN]")).toThrow(/^Expecting value: char 1$/);
+    expect(() => parseRequestJson('{"a": 1} x')).toThrow(/^Extra data: char 9$/);
+    expect(() => parseRequestJson("[".repeat(SOURCE_MAX_DEPTH + 1))).toThrow(/^request body is nested too deeply$/);
+    expect(parseRequestJson(' {"a": [1.0, "\\ud800"]} ')).toEqual({ a: [new KFloat(1), "\ud800"] });
   });
 });
 

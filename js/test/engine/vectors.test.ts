@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearCache, compactJson, compressMessages, compressText } from "../../src/engine/index.js";
 import type { CompressionOptions } from "../../src/engine/index.js";
-import { parseJsonExact } from "../../src/engine/json.js";
+import { parseJsonExact } from "../../src/service/json.js";
 
 const file = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "shared", "fixtures", "engine", "vectors.json");
 
