@@ -16,6 +16,7 @@ import {
 } from "../../src/ktof/json.js";
 import { parseRequestJson } from "../../src/service/json.js";
 import { valueEqual } from "../../src/engine/equal.js";
+import { cpuMs } from "../cpu.js";
 
 const ROWS = Array.from({ length: 20 }, (_, i) => ({ id: i, name: `item ${i}`, price: i * 1.25, active: i % 2 === 0 }));
 const PRETTY = JSON.stringify(ROWS, null, 2);
@@ -133,14 +134,18 @@ describe("fragments", () => {
     const unit = "see [t and {x and [1, 2 and ";
     const time = (n: number): number => {
       const text = unit.repeat(n);
-      const start = performance.now();
+      const start = cpuMs();
       for (let i = 0; i < 3; i++) findFragments(text);
-      return performance.now() - start;
+      return cpuMs() - start;
     };
     time(500); // warm up
-    const small = Math.max(time(2000), 1);
-    const large = time(8000);
-    expect(large / small).toBeLessThan(10);
+    // The best of three attempts: one can be inflated by a GC pause; a quadratic scan is slow
+    // in all three.
+    let lowest = Infinity;
+    for (let attempt = 0; attempt < 3 && lowest >= 10; attempt++) {
+      lowest = Math.min(lowest, time(8000) / Math.max(time(2000), 1));
+    }
+    expect(lowest).toBeLessThan(10);
   });
 });
 
