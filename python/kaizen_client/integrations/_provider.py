@@ -167,6 +167,14 @@ def message_slot(message: Any) -> Slot:
     return Slot(message, message) if isinstance(message, Mapping) else keep(message)
 
 
+def message_list_slots(value: Any) -> tuple[list[Slot], Callable[[list[Any]], Any]]:
+    """Slots of a chat-style message list (OpenAI chat, Anthropic messages), which the engine
+    reads as they are, and how to rebuild the argument from the new items."""
+    if isinstance(value, (str, Mapping)):  # not a message list: the SDK will say so
+        return [keep(value)], lambda items: items[0]
+    return [message_slot(message) for message in value], list
+
+
 @dataclass
 class Compressed:
     """A request's items after compression (the originals when it failed or changed nothing)."""
@@ -684,7 +692,7 @@ def patch_copies(client: Any, attach: Callable[[Any, ProviderKaizen], Any]) -> N
         patch(client, name, make)
 
 
-def build_settings(
+def _build_settings(
     settings: IntegrationSettings | None, options: dict[str, Any]
 ) -> tuple[IntegrationSettings, bool]:
     """The adapter's settings and whether tokens are counted with each request's model.
@@ -704,6 +712,28 @@ def build_settings(
     return settings, not fixed_model
 
 
+def provider_state(
+    provider: str,
+    settings: IntegrationSettings | None,
+    options: Mapping[str, Any],
+    *,
+    decode_replies: bool,
+) -> ProviderKaizen:
+    """The state ``wrap_<provider>(client, settings=..., decode_replies=..., **options)`` gives
+    its client (see :func:`_build_settings` for how ``settings`` and ``options`` combine)."""
+    built, per_request = _build_settings(settings, dict(options))
+    return ProviderKaizen(
+        provider, built, count_with_request_model=per_request, decode_replies=decode_replies
+    )
+
+
+def bind_state(client: Any, state: ProviderKaizen) -> Callable[[], ProviderKaizen | None]:
+    """Store ``state`` on ``client`` and return how its patched methods find it: read at each
+    call, so wrapping again replaces the settings of methods patched before."""
+    vars(client)[STATE_ATTR] = state
+    return lambda: state_of(client)
+
+
 __all__ = [
     "DECODE_FLAG",
     "AsyncKaizenStream",
@@ -714,17 +744,19 @@ __all__ = [
     "KaizenStream",
     "ProviderKaizen",
     "Slot",
-    "build_settings",
+    "bind_state",
     "compat_result",
     "is_async",
     "kaizen_call",
     "kaizen_state",
     "keep",
+    "message_list_slots",
     "message_slot",
     "method_wrapper",
     "original_of",
     "patch",
     "patch_copies",
+    "provider_state",
     "remember",
     "require",
     "run_helper",

@@ -15,41 +15,30 @@ Importing this module needs no SDK; :class:`AnthropicKaizenWrapper` (the kaizen-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..client import KaizenClient, KaizenSyncClient
-from ._provider import STATE_ATTR as _STATE
 from ._provider import (
     Endpoint,
     KaizenCall,
     ProviderKaizen,
-    Slot,
-    build_settings,
+    bind_state,
     compat_result,
     is_async,
     kaizen_call,
     kaizen_state,
-    keep,
-    message_slot,
+    message_list_slots,
     method_wrapper,
     patch,
     patch_copies,
+    provider_state,
     require,
-    state_of,
 )
 from ._stream_helpers import manager_for
 from .settings import IntegrationSettings
 
 C = TypeVar("C")
-
-
-def _slots(value: Any) -> tuple[list[Slot], Callable[[list[Any]], Any]]:
-    """Anthropic messages are what the engine reads already (it knows their blocks)."""
-    if isinstance(value, (str, Mapping)):  # not a message list: the SDK will say so
-        return [keep(value)], lambda items: items[0]
-    messages = list(value)
-    return [message_slot(message) for message in messages], list
 
 
 def _cached_whole_prompt(kwargs: dict[str, Any]) -> bool:
@@ -92,7 +81,7 @@ def _endpoints(async_client: bool) -> dict[str, Endpoint]:
             "anthropic",
             f"messages.{method}",
             "messages",
-            _slots,
+            message_list_slots,
             reply,
             _event_text,
             skip=_cached_whole_prompt,
@@ -109,10 +98,7 @@ def _endpoints(async_client: bool) -> dict[str, Endpoint]:
 
 
 def _attach(client: Any, state: ProviderKaizen) -> Any:
-    vars(client)[_STATE] = state
-
-    def state_for() -> ProviderKaizen | None:
-        return state_of(client)
+    state_for = bind_state(client, state)
 
     resource = client.messages
     async_client = is_async(resource.create)
@@ -141,10 +127,7 @@ def wrap_anthropic(
     streamed, ``parse``; for ``messages.stream``, ``kaizen_call(stream)`` of the helper's own
     stream object, read when its ``with`` block ends).
     """
-    built, per_request = build_settings(settings, dict(options))
-    state = ProviderKaizen(
-        "anthropic", built, count_with_request_model=per_request, decode_replies=decode_replies
-    )
+    state = provider_state("anthropic", settings, options, decode_replies=decode_replies)
     return _attach(client, state)  # type: ignore[no-any-return]
 
 

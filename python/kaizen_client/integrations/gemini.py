@@ -24,22 +24,21 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..client import KaizenClient, KaizenSyncClient
-from ._provider import STATE_ATTR as _STATE
 from ._provider import (
     Endpoint,
     KaizenCall,
     ProviderKaizen,
     Slot,
-    build_settings,
+    bind_state,
     compat_result,
     kaizen_call,
     kaizen_state,
     keep,
     method_wrapper,
     patch,
+    provider_state,
     require,
     same,
-    state_of,
 )
 from .settings import IntegrationSettings
 
@@ -154,10 +153,7 @@ _ENDPOINTS = {
 
 
 def _attach(client: Any, state: ProviderKaizen) -> Any:
-    vars(client)[_STATE] = state
-
-    def state_for() -> ProviderKaizen | None:
-        return state_of(client)
+    state_for = bind_state(client, state)
 
     for models in (client.models, client.aio.models):
         for method, endpoint in _ENDPOINTS.items():
@@ -178,10 +174,7 @@ def wrap_gemini(
     The same contract as :func:`~kaizen_client.integrations.openai.wrap_openai`; Gemini token
     counts are estimates (Google publishes no offline tokenizer).
     """
-    built, per_request = build_settings(settings, dict(options))
-    state = ProviderKaizen(
-        "gemini", built, count_with_request_model=per_request, decode_replies=decode_replies
-    )
+    state = provider_state("gemini", settings, options, decode_replies=decode_replies)
     return _attach(client, state)  # type: ignore[no-any-return]
 
 

@@ -18,24 +18,23 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..client import KaizenClient, KaizenSyncClient
-from ._provider import STATE_ATTR as _STATE
 from ._provider import (
     Endpoint,
     KaizenCall,
     ProviderKaizen,
     Slot,
-    build_settings,
+    bind_state,
     compat_result,
     is_async,
     kaizen_call,
     kaizen_state,
     keep,
-    message_slot,
+    message_list_slots,
     method_wrapper,
     patch,
     patch_copies,
+    provider_state,
     require,
-    state_of,
 )
 from ._stream_helpers import helper_method
 from .settings import IntegrationSettings
@@ -44,14 +43,6 @@ C = TypeVar("C")
 
 
 # --- request shapes --------------------------------------------------------------------------
-
-
-def _chat_slots(value: Any) -> tuple[list[Slot], Callable[[list[Any]], Any]]:
-    """Chat messages are what the engine reads already."""
-    if isinstance(value, (str, Mapping)):  # not a message list: the SDK will say so
-        return [keep(value)], lambda items: items[0]
-    messages = list(value)
-    return [message_slot(message) for message in messages], list
 
 
 def _with_output(item: Mapping[str, Any]) -> Callable[[Any], Any]:
@@ -114,7 +105,7 @@ CHAT = "chat.completions"
 RESPONSES = "responses"
 _ENDPOINTS: dict[tuple[str, str], Endpoint] = {
     (CHAT, method): Endpoint(
-        "openai", f"{CHAT}.{method}", "messages", _chat_slots, _chat_text, _chunk_text
+        "openai", f"{CHAT}.{method}", "messages", message_list_slots, _chat_text, _chunk_text
     )
     for method in ("create", "parse")
 } | {
@@ -129,10 +120,7 @@ _ENDPOINTS: dict[tuple[str, str], Endpoint] = {
 
 
 def _attach(client: Any, state: ProviderKaizen) -> Any:
-    vars(client)[_STATE] = state
-
-    def state_for() -> ProviderKaizen | None:
-        return state_of(client)
+    state_for = bind_state(client, state)
 
     chat = getattr(client, "chat", None)
     resources = {
@@ -171,10 +159,7 @@ def wrap_openai(
     :mod:`._stream_helpers`). Wrapping again replaces the settings;
     it never compresses twice. Running totals: :func:`kaizen_state`.
     """
-    built, per_request = build_settings(settings, dict(options))
-    state = ProviderKaizen(
-        "openai", built, count_with_request_model=per_request, decode_replies=decode_replies
-    )
+    state = provider_state("openai", settings, options, decode_replies=decode_replies)
     return _attach(client, state)  # type: ignore[no-any-return]
 
 
