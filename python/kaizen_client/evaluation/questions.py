@@ -250,27 +250,28 @@ def generate_questions(dataset: Dataset, per_kind: int = 2, *, seed: int = 18) -
         wanted = spell(rng.choice(records)[f])
         n = sum(spell(r[f]) == wanted for r in records)
         out.append(("filter", f"How many {coll} records have {f} equal to {wanted}?", n))
+
+    def count_or_list(
+        kind: str, i: int, field: str, cond: str, matches: list[dict[str, Any]]
+    ) -> None:
+        """Every other question of a kind lists the matching records (when 1-5 match)."""
+        listed = listing(f"{field} is {cond}", matches)
+        if i % 2 == 1 and listed is not None:
+            out.append((kind, listed[0], listed[1]))
+        else:
+            out.append((kind, f"How many {coll} records have {field} {cond}?", len(matches)))
+
     for i in range(per_kind if numbers else 0):
         f = rng.choice(numbers)
         low, high = sorted((rng.choice(records)[f], rng.choice(records)[f]))
-        cond = f"{f} between {spell(low)} and {spell(high)} inclusive"
         matches = [r for r in records if in_range(r[f], low, high)]
-        listed = listing(f"{f} is between {spell(low)} and {spell(high)} inclusive", matches)
-        if i % 2 == 1 and listed is not None:
-            out.append(("range", listed[0], listed[1]))
-        else:
-            out.append(("range", f"How many {coll} records have {cond}?", len(matches)))
+        count_or_list("range", i, f, f"between {spell(low)} and {spell(high)} inclusive", matches)
     for i in range(per_kind if dates else 0):
         f = rng.choice(dates)
         day = str(rng.choice(records)[f])[:10]
         direction = ("before", "after")[i % 2]
         matches = [r for r in records if on_date(r[f], direction, day)]
-        cond = f"{f} on a date {direction} {day}"
-        listed = listing(f"{f} is on a date {direction} {day}", matches)
-        if i % 2 == 1 and listed is not None:
-            out.append(("date", listed[0], listed[1]))
-        else:
-            out.append(("date", f"How many {coll} records have {cond}?", len(matches)))
+        count_or_list("date", i, f, f"on a date {direction} {day}", matches)
     for i in range(per_kind if numbers else 0):
         f = rng.choice(numbers)
         if i % 2 == 0:
