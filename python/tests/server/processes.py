@@ -36,11 +36,14 @@ def start(
     ready_path: str = "/healthz",
     timeout: float = 30.0,
     preexec_fn: object = None,
+    python: str = sys.executable,
+    cwd: str | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
     """``python argv...`` in its own process group; returns it once ``ready_path`` is 200."""
     process = subprocess.Popen(
-        [sys.executable, *argv],
+        [python, *argv],
         env=dict(env),
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

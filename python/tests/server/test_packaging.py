@@ -7,7 +7,6 @@ import io
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -134,24 +133,14 @@ def test_a_wheel_installed_in_a_fresh_venv_serves_the_spec(tmp_path: Path) -> No
     port = processes.free_port()
     serve_env = processes.clean_env({"KAIZEN_API_KEYS": "sk-wheel-test-key-123"})
     serve_env.pop("PYTHONPATH", None)
-    argv = ["-m", "kaizen_client.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        [str(python), *argv],
-        env=serve_env,
-        cwd=tmp_path,  # not the checkout: nothing can be read from the repository root
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    process, url = processes.start(
+        processes.serve_argv(port),
+        serve_env,
+        port,
+        python=str(python),
+        cwd=str(tmp_path),  # not the checkout: nothing can be read from the repository root
     )
     try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
         spec = httpx.get(url + "/openapi.json")
         assert spec.status_code == 200
         assert spec.json() == json.loads((REPO / "openapi.json").read_text("utf-8"))
