@@ -58,6 +58,8 @@ DEV_GROUP = "dev"
 PIP_WITH_GROUPS = (25, 1)
 # Where dev.py keeps the mypyc-compiled codec (one build per source hash).
 COMPILED = VENV / "kaizen-compiled"
+# A build of other sources untouched this long is removed by the next build.
+STALE_BUILD_SECONDS = 6 * 3600
 # Directories inside a package dir that are never import packages to type-check.
 NOT_PACKAGES = {"tests", "test", "benchmarks", "examples", "docs", "build", "dist"}
 # Environment for the test run (LiteLLM must not fetch its model price list from the net).
@@ -234,8 +236,14 @@ def build_compiled() -> Path | None:
         say(f"compiled codec is up to date ({target.relative_to(ROOT).as_posix()}/)")
         return target
     import shutil
+    import time
 
-    shutil.rmtree(COMPILED, ignore_errors=True)
+    # Builds of other sources: drop the stale ones only, so runs from several checkouts that
+    # share this venv (git worktrees) never delete a build another run is using.
+    for old in COMPILED.glob("*") if COMPILED.is_dir() else ():
+        if old != target and time.time() - old.stat().st_mtime > STALE_BUILD_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(target, ignore_errors=True)  # a build that never finished
     shutil.copytree(CORE / "kaizen_client", target / "kaizen_client")
     say(f"compiling the codec with mypyc: {len(modules)} modules")
     mypyc = venv_python().parent / "mypyc"
