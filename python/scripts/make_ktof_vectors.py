@@ -124,6 +124,41 @@ ENCODE: list[tuple[str, Any, dict[str, Any], str]] = [
         "name(float): whole floats written as 4, read back as 4.0; a column needs two of them",
     ),
     (
+        "nested table column",
+        [
+            {
+                "country": name,
+                "code": name[:2].upper(),
+                "regions": [
+                    {"name": f"{name} {part}", "code": f"{name[:2].upper()}-{part[0]}"}
+                    for part in ("North", "South", "East", "West")[:size]
+                ],
+            }
+            for name, size in (("Aland", 2), ("Benin", 4), ("Chad", 0), ("Dominica", 3))
+        ],
+        {},
+        "name[]{fields}: the cell is [N], the N sub-rows follow one level deeper (§3.7)",
+    ),
+    (
+        "nested table column in a keyed table, optional",
+        {
+            "orders": {
+                f"o{i}": {
+                    "total": 10 * i,
+                    **(
+                        {"lines": [{"sku": f"S{i}{j}", "qty": j + 1} for j in range(3)]}
+                        if i % 3
+                        else {}
+                    ),
+                }
+                for i in range(1, 6)
+            },
+            "count": 5,
+        },
+        {},
+        "keyed rows carry their sub-rows one level below the entry row; ? = absent",
+    ),
+    (
         "no space before a string value that starts with a digit",
         {"created_at": "2017-10-10T16:00:00Z", "sha": "0a1b2c", "state": "open", "n": 2},
         {},
@@ -327,6 +362,31 @@ DECODE: list[tuple[str, str, Any, dict[str, Any], str]] = [
         "number cells are floats; other values read as usual",
     ),
     (
+        "nested table column",
+        "[3]{id,items[]{sku,qty(float)?},n}\n1,[2],5\n  A1,2\n  B2,\n2,[0],6\n3,[1],7\n  C3,1.5",
+        [
+            {"id": 1, "items": [{"sku": "A1", "qty": 2.0}, {"sku": "B2"}], "n": 5},
+            {"id": 2, "items": [], "n": 6},
+            {"id": 3, "items": [{"sku": "C3", "qty": 1.5}], "n": 7},
+        ],
+        {},
+        "sub-rows one level below the row, read against the column's own fields",
+    ),
+    (
+        "a row with every cell absent",
+        "[2]{x?,y?}\n1,2\n,",
+        [{"x": 1, "y": 2}, {}],
+        {},
+        "an empty object (was an internal sentinel before)",
+    ),
+    (
+        "nested table column under a field, keyed",
+        "m[2:]{items[]{sku}?}:\n  a: [1]\n    x\n  b:\nk: 1",
+        {"m": {"a": {"items": [{"sku": "x"}]}, "b": {}}, "k": 1},
+        {},
+        "",
+    ),
+    (
         "key[] with non-JSON in non-strict mode is a literal key",
         "key[]: 1,2",
         {"key[]": "1,2"},
@@ -350,6 +410,11 @@ ERRORS: list[tuple[str, str, dict[str, Any], str]] = [
     ("unindented table followed by deeper line", "t[1]{a}\n1\n  x: 2", {}, ""),
     ("unindented header without rows", "t[0]{a}", {}, "an unindented header needs N >= 1"),
     ("float cell out of range", "[1]{a(float)}\n1e400", {}, ""),
+    ("table cell without a count", "[1]{a[]{b}}\n3", {}, "a table column's cell is [N]"),
+    ("too few sub-rows", "[1]{a[]{b}}\n[2]\n  1", {}, ""),
+    ("too many sub-rows", "[1]{a[]{b}}\n[1]\n  1\n  2", {}, ""),
+    ("two table columns", "[1]{a[]{b},c[]{d}}\n[0],[0]", {}, "at most one per header"),
+    ("table column inside a field group", "[1]{a{b[]{c}}}\n[0]", {}, ""),
 ]
 
 

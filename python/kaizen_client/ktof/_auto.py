@@ -26,11 +26,14 @@ _RISKY_FIRST = frozenset(' "')
 
 # A table field: (name, subfields, column kind, optional); kinds as in the decoder:
 # PLAIN cells are TOON values, JSON cells (``name[]``) compact JSON, FLOAT cells
-# (``name(float)``) numbers that are all floats, so whole ones are written without ``.0``.
+# (``name(float)``) numbers that are all floats, so whole ones are written without ``.0``;
+# TABLE cells (``name[]{...}``, subfields = the sub-table's fields) are ``[N]`` followed by N
+# sub-rows one level below the row (docs/ktof.md §3.7).
 KField = tuple[str, "list[KField] | None", int, bool]
 PLAIN = 0
 JSON = 1
 FLOAT = 2
+TABLE = 3
 WHOLE_FLOAT_LIMIT = 1e16
 """Whole floats below this magnitude are written as their integer digits in a float column
 (above it Python's repr, e.g. ``1e+16``, is the shorter text)."""
@@ -163,16 +166,29 @@ def number_text(value: int | float) -> str:
 class _Table:
     """A candidate table layout for a list of objects (or the values of a keyed object)."""
 
-    __slots__ = ("fields", "plain", "sparseness")
+    __slots__ = ("fields", "plain", "sparseness", "table")
 
-    def __init__(self, fields: list[KField], plain: bool, sparseness: float = 0.0) -> None:
+    def __init__(
+        self, fields: list[KField], plain: bool, sparseness: float = 0.0, table: int = -1
+    ) -> None:
         self.fields = fields
         self.plain = plain  # no KTOF markers: the header is pure TOON
         self.sparseness = sparseness  # share of top-level cells that are empty (absent keys)
+        self.table = table  # index of the nested table column (§3.7), or -1
+
+    def with_json_column(self) -> _Table | None:
+        """The same plan with its nested table column written as a JSON column instead, or
+        None when it has none: the two are costed against each other."""
+        if self.table < 0:
+            return None
+        fields = list(self.fields)
+        name, _, _, optional = fields[self.table]
+        fields[self.table] = (name, None, JSON, optional)
+        return _Table(fields, False, self.sparseness)
 
 
 def plan_table(
-    objects: list[Any], allow_markers: bool, first_optional: bool = False
+    objects: list[Any], allow_markers: bool, first_optional: bool = False, nested: bool = False
 ) -> _Table | None:
     """Choose columns for ``objects`` (all non-empty dicts) keeping each object's key order.
 
@@ -180,6 +196,7 @@ def plan_table(
     that no single header order can respect. ``first_optional`` allows an optional first
     column (a row may then start with the delimiter); callers pass False where a row starting
     with the delimiter would start with a tab, which the line reader takes for indentation.
+    ``nested`` allows one column of lists of objects to become a nested table column (§3.7).
     """
     for obj in objects:
         if type(obj) is not dict or not obj:
@@ -194,6 +211,7 @@ def plan_table(
         return None  # an absent first cell would start the row with a (tab) delimiter
     fields: list[KField] = []
     plain = True
+    table = -1
     for key in order:
         present = [obj[key] for obj in objects if key in obj]
         optional = len(present) != count
@@ -214,11 +232,27 @@ def plan_table(
                 continue
         if not allow_markers:
             return None
+        if nested and table < 0 and kinds == {list}:
+            sub = _sub_table(present, first_optional)
+            if sub is not None:
+                table = len(fields)
+                fields.append((key, sub.fields, TABLE, optional))
+                plain = False
+                continue
         fields.append((key, None, JSON, optional))
         plain = False
     present_cells = sum(len(obj) for obj in objects)
     sparseness = 1.0 - present_cells / (len(order) * count)
-    return _Table(fields, plain, sparseness)
+    return _Table(fields, plain, sparseness, table)
+
+
+def _sub_table(lists: list[list[Any]], first_optional: bool) -> _Table | None:
+    """One table for the objects of every list in a column (a nested table column's rows), or
+    None: each list must hold only non-empty objects, and at least one object in all."""
+    rows = [item for items in lists for item in items]
+    if not rows:
+        return None
+    return plan_table(rows, allow_markers=True, first_optional=first_optional)
 
 
 def _has_whole(values: list[Any]) -> bool:
@@ -497,15 +531,16 @@ class AutoWriter:
         if all(type(item) is not dict and type(item) is not list for item in items):
             best = self.inline(name, items, lead)
         elif all(type(item) is dict and item for item in items):
-            plan = plan_table(items, allow_markers=True, first_optional=self.delimiter != "\t")
+            first_optional = self.delimiter != "\t"
+            plan = plan_table(items, allow_markers=True, first_optional=first_optional, nested=True)
             if plan is not None:
-                best = self.table(name, items, plan, depth, lead)
+                best = self.best_table(name, items, plan, depth, lead)
                 json_allowed = False
             if (
                 plan is None
                 or len(items) < 4
                 or plan.sparseness > SPARSE_TABLE
-                or any(f[2] == JSON for f in plan.fields)
+                or any(f[2] == JSON or f[2] == TABLE for f in plan.fields)
             ):
                 if best is None:
                     best = self.listed(name, items, depth, lead)
@@ -592,6 +627,19 @@ class AutoWriter:
         return -1 if bounded and cost > limit else cost
 
     # ------------------------------------------------------------------ tables
+    def best_table(
+        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
+    ) -> Rendering:
+        """:meth:`table`; with a nested table column, the cheaper of it and the same table
+        with that column as JSON (ties keep the JSON column)."""
+        best = self.table(name, items, plan, depth, lead)
+        plain = plan.with_json_column()
+        if plain is not None:
+            other = self.table(name, items, plain, depth, lead)
+            if other[1] <= best[1]:
+                best = other
+        return best
+
     def table(self, name: str, items: list[Any], plan: _Table, depth: int, lead: str) -> Rendering:
         delimiter = self.delimiter
         header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}"
@@ -622,7 +670,7 @@ class AutoWriter:
         layout is not considered. Deeper down indentation costs one token whatever its width,
         so only column 0 can gain."""
         pad = self.indentation(depth + 1)
-        indented = [pad + row for row in rows]
+        indented = [pad + row.replace("\n", "\n" + pad) for row in rows]
         head, head_cost = self.line(header + ":")
         if flat_rows is None:
             return head + indented, head_cost + self.lines_cost(indented)
@@ -656,7 +704,7 @@ class AutoWriter:
         deltas = self.space_deltas
         for j, row in enumerate(rows):
             flat = flat_rows[j]
-            if row[:1] == "/" or flat[:1] == "/":
+            if row[:1] == "/" or flat[:1] == "/" or "\n" in row:  # sub-rows (§3.7): count whole
                 return None
             head = space_head(row)
             if head is None:
@@ -678,9 +726,21 @@ class AutoWriter:
         values = list(obj.values())
         if not all(type(v) is dict and v for v in values):
             return None
-        plan = plan_table(values, allow_markers=True, first_optional=True)
+        plan = plan_table(values, allow_markers=True, first_optional=True, nested=True)
         if plan is None:
             return None
+        best = self.keyed_layout(key, obj, plan, depth, lead)
+        plain = plan.with_json_column()
+        if plain is not None:
+            other = self.keyed_layout(key, obj, plain, depth, lead)
+            if other[1] <= best[1]:  # ties keep the JSON column
+                best = other
+        also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
+        return best, also_block
+
+    def keyed_layout(
+        self, key: str | None, obj: dict[str, Any], plan: _Table, depth: int, lead: str
+    ) -> Rendering:
         delimiter = self.delimiter
         name = "" if key is None else header_key(key)
         bracket = _bracket(len(obj), delimiter, keyed=True)
@@ -689,11 +749,10 @@ class AutoWriter:
         for entry_key, entry in obj.items():
             cells = self.row(entry, plan, delimiter, True)
             rows.append(f"{field_key(entry_key)}:{_space(cells)}{cells}")
-        also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
         # Entry rows (`key: cells`) unindented only as the whole document: under a root field
         # they would look like the fields that follow them.
         flat_rows = rows if key is None and not lead else None
-        return self.table_layout(header, rows, depth, flat_rows), also_block
+        return self.table_layout(header, rows, depth, flat_rows)
 
     def row(
         self,
@@ -707,7 +766,25 @@ class AutoWriter:
         holding a colon or starting with ``- `` (TOON §9.3 would end plain rows there)."""
         cells: list[str] = []
         self.row_cells(obj, plan.fields, delimiter, cells, quote_first and not keyed, not keyed)
-        return delimiter.join(cells)
+        text = delimiter.join(cells)
+        if plan.table >= 0:
+            name, sub, _, _ = plan.fields[plan.table]
+            items = obj.get(name)
+            if items:
+                assert sub is not None
+                text += self.sub_rows(items, sub, delimiter)
+        return text
+
+    def sub_rows(self, items: list[Any], fields: list[KField], delimiter: str) -> str:
+        """A nested table column's rows (§3.7), each on its own line one level below the row;
+        a first cell that would read as ``key: value`` is quoted, as in plain rows."""
+        unit = "\n" + self.indentation(1)
+        parts: list[str] = []
+        for item in items:
+            cells: list[str] = []
+            self.row_cells(item, fields, delimiter, cells, True, True)
+            parts.append(unit + delimiter.join(cells))
+        return "".join(parts)
 
     def row_cells(
         self,
@@ -723,7 +800,9 @@ class AutoWriter:
                 cells.append("")
                 continue
             value = obj[name]
-            if sub is not None:
+            if kind == TABLE:
+                cells.append(f"[{len(value)}]")  # its rows follow the row: see row()
+            elif sub is not None:
                 self.row_cells(value, sub, delimiter, cells, plain, starts_line)
             elif kind == JSON:
                 is_container = type(value) is dict or type(value) is list
@@ -770,7 +849,10 @@ def _header(fields: list[KField], delimiter: str) -> str:
     parts = []
     for name, sub, kind, optional in fields:
         text = header_key(name)
-        if sub is not None:
+        if kind == TABLE:
+            assert sub is not None
+            text += "[]" + _header(sub, delimiter)
+        elif sub is not None:
             text += _header(sub, delimiter)
         if kind == JSON:
             text += "[]"

@@ -28,12 +28,14 @@ MAX_DEPTH = 200
 """Deepest nesting the decoder accepts; deeper input is an error, never a RecursionError."""
 
 _BRACKET_RE = re.compile(r"(0|[1-9][0-9]*)(:?)([\t|]?)", re.ASCII)
+_COUNT_CELL_RE = re.compile(r"\[(0|[1-9][0-9]*)\]", re.ASCII)
 
 # A header field: (name, nested field group, column kind, KTOF optional ``name?``)
 Fields = list[tuple[str, "Fields | None", int, bool]]
 PLAIN = 0  # TOON cells
 JSON = 1  # KTOF ``name[]``: compact JSON cells
 FLOAT = 2  # KTOF ``name(float)``: every number cell is a float (``2`` reads as 2.0)
+TABLE = 3  # KTOF ``name[]{...}``: a ``[N]`` cell, then N sub-rows one level below the row
 _FLOAT_MARK = "(float)"
 
 
@@ -445,6 +447,9 @@ class _Decoder:
             fields, pos = self.fields(content, pos, delimiter, lineno)
             if fields is None:
                 return None
+            problem = _table_columns_problem(fields)
+            if problem:
+                return self.malformed(problem, lineno)
         if pos == len(content) and fields is not None and length > 0:
             # KTOF unindented table (docs/ktof.md §3.5): the next `length` lines are its rows.
             return Header(key_or_none, length, delimiter, keyed, fields, "", None, True)
@@ -516,7 +521,14 @@ class _Decoder:
                 if sub is None:
                     return None, pos
             kind = PLAIN
-            if sub is None and content.startswith("[]", pos):
+            if sub is None and content.startswith("[]{", pos):
+                kind = TABLE  # docs/ktof.md §3.7
+                self.depth += 1
+                sub, pos = self.fields(content, pos + 2, delimiter, lineno)
+                self.depth -= 1
+                if sub is None:
+                    return None, pos
+            elif sub is None and content.startswith("[]", pos):
                 kind = JSON
                 pos += 2
             elif sub is None and content.startswith(_FLOAT_MARK, pos):
@@ -590,9 +602,9 @@ class _Decoder:
         start = index
         n = lines.n
         unindented = header.unindented
-        if unindented:  # exactly `length` rows at the header's own depth, then the document goes on
-            n = min(n, index + header.length)
-        while index < n and lines.depth[index] == depth:
+        # Unindented: exactly `length` rows at the header's own depth, then the document goes on.
+        last = header.length if unindented else -1
+        while index < n and lines.depth[index] == depth and len(rows) != last:
             content = lines.content[index]
             if not reader.marked and not unindented:
                 colon = find_unquoted(content, ":")
@@ -602,6 +614,8 @@ class _Decoder:
                         break  # §9.3: a key-value line ends the rows
             rows.append(reader.read(content, lines.lineno[index]))
             index += 1
+            if reader.pending is not None:
+                index = self.sub_rows(reader, depth + 1, index)
         self.check_span(start, index)
         self.check_count(len(rows), header.length, "rows", lineno)
         if not unindented:
@@ -618,10 +632,10 @@ class _Decoder:
         start = index
         count = 0
         n = lines.n
+        # Unindented: exactly `length` entry rows at the header's own depth.
+        last = header.length if header.unindented else -1
         unindented = header.unindented
-        if unindented:  # exactly `length` entry rows at the header's own depth
-            n = min(n, index + header.length)
-        while index < n and lines.depth[index] == depth:
+        while index < n and lines.depth[index] == depth and count != last:
             content = lines.content[index]
             row_line = lines.lineno[index]
             colon = find_unquoted(content, ":")
@@ -636,6 +650,8 @@ class _Decoder:
             result[key] = reader.read(content[colon + 1 :].strip(" "), row_line)
             count += 1
             index += 1
+            if reader.pending is not None:
+                index = self.sub_rows(reader, depth + 1, index)
         self.check_span(start, index)
         self.check_count(count, header.length, "entries", lineno)
         if not unindented:
@@ -643,6 +659,23 @@ class _Decoder:
         elif index < lines.n and lines.depth[index] > depth:
             raise KTOFDecodeError("unexpected indentation", lines.lineno[index])
         return result, index
+
+    def sub_rows(self, reader: _RowReader, depth: int, index: int) -> int:
+        """The sub-rows a row's ``[N]`` cell announces (docs/ktof.md §3.7): the next N lines,
+        one level below the row, read with the column's own field list into that cell's list."""
+        pending = reader.pending
+        assert pending is not None and reader.sub is not None
+        reader.pending = None
+        rows, count, row_line = pending
+        sub = reader.sub
+        lines = self.lines
+        n = lines.n
+        while len(rows) < count and index < n and lines.depth[index] == depth:
+            rows.append(sub.read(lines.content[index], lines.lineno[index]))
+            index += 1
+        if len(rows) != count:
+            raise KTOFDecodeError(f"declared {count} rows, found {len(rows)}", row_line)
+        return index
 
     def list_items(
         self, header: Header, depth: int, index: int, lineno: int, parent_depth: int
@@ -733,7 +766,18 @@ class _RowReader:
     contain the delimiter.
     """
 
-    __slots__ = ("delimiter", "fields", "flat", "json_leaves", "marked", "names", "strict", "width")
+    __slots__ = (
+        "delimiter",
+        "fields",
+        "flat",
+        "json_leaves",
+        "marked",
+        "names",
+        "pending",
+        "strict",
+        "sub",
+        "width",
+    )
 
     def __init__(self, fields: Fields, delimiter: str, strict: bool) -> None:
         self.fields = fields
@@ -744,6 +788,11 @@ class _RowReader:
         self.marked = _has_markers(fields)
         self.flat = not self.marked and all(f[1] is None for f in fields)
         self.names = [f[0] for f in fields]
+        # A nested table column (§3.7): its rows' reader, and after reading a row that holds
+        # one, (the list to fill, its declared count, the row's line) until the caller fills it.
+        table = next((f[1] for f in fields if f[2] == TABLE), None)
+        self.sub = None if table is None else _RowReader(table, delimiter, strict)
+        self.pending: tuple[list[Any], int, int] | None = None
 
     def read(self, content: str, lineno: int) -> dict[str, Any]:
         if self.marked:
@@ -798,14 +847,45 @@ class _RowReader:
                 cells.append(_ABSENT)
             elif kind == FLOAT:
                 cells.append(_float_cell(token, lineno))
+            elif kind == TABLE:
+                cells.append(self.table_cell(token, lineno))
             else:
                 cells.append(parse_primitive(token, lineno))
         if pos != n:
             raise KTOFDecodeError(
                 f"row has more values than the {self.width} the header declares", lineno
             )
-        row: dict[str, Any] = _build_marked(self.fields, iter(cells), lineno)
-        return row
+        row = _build_marked(self.fields, iter(cells), lineno)
+        return {} if row is _ABSENT else row  # every cell empty and optional: no keys
+
+    def table_cell(self, token: str, lineno: int) -> list[Any]:
+        """A nested table column's ``[N]`` cell: an empty list the caller fills with N rows."""
+        match = _COUNT_CELL_RE.fullmatch(token)
+        if match is None:
+            raise KTOFDecodeError(
+                f"expected a row count '[N]' in a table column, found {token!r}", lineno
+            )
+        rows: list[Any] = []
+        self.pending = (rows, parse_int(match.group(1), lineno), lineno)
+        return rows
+
+
+def _table_columns_problem(fields: Fields) -> str:
+    """Why a header's nested table columns (§3.7) are malformed, or "": at most one per header,
+    at its top level (not inside a field group), and no table column inside one."""
+    tables = [sub for _, sub, kind, _ in fields if kind == TABLE]
+    if len(tables) > 1:
+        return "a header holds at most one table column 'name[]{...}'"
+    groups = [sub for _, sub, kind, _ in fields if sub is not None and kind != TABLE]
+    if any(_holds_table(sub) for sub in tables + groups if sub is not None):
+        return "a table column 'name[]{...}' must be a top-level field of its header"
+    return ""
+
+
+def _holds_table(fields: Fields) -> bool:
+    return any(
+        kind == TABLE or (sub is not None and _holds_table(sub)) for _, sub, kind, _ in fields
+    )
 
 
 def _float_cell(token: str, lineno: int) -> Any:
@@ -823,7 +903,7 @@ def _json_leaves(fields: Fields) -> list[int]:
     """The column kind of each leaf cell, in row order."""
     out: list[int] = []
     for _, sub, kind, _ in fields:
-        if sub is None:
+        if sub is None or kind == TABLE:
             out.append(kind)
         else:
             out.extend(_json_leaves(sub))
@@ -847,8 +927,8 @@ def _build(fields: Fields, cells: Any) -> dict[str, Any]:
 def _build_marked(fields: Fields, cells: Any, lineno: int) -> Any:
     """Build an object from cells where ``_ABSENT`` marks an empty cell."""
     result: dict[str, Any] = {}
-    for name, sub, _, optional in fields:
-        value = next(cells) if sub is None else _build_marked(sub, cells, lineno)
+    for name, sub, kind, optional in fields:
+        value = next(cells) if sub is None or kind == TABLE else _build_marked(sub, cells, lineno)
         if value is _ABSENT:
             if optional:
                 continue
