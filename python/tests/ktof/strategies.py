@@ -342,6 +342,38 @@ def float_and_optional_rows(draw: st.DrawFn) -> list[Any]:
     return rows
 
 
+@st.composite
+def nested_table_rows(draw: st.DrawFn) -> list[Any]:
+    """Rows for KTOF nested table columns (docs/ktof.md §3.7): a column of lists of records,
+    sometimes absent, empty, sparse or float-valued, and now and then one the table column
+    cannot carry (a non-object item, a conflicting key order), so every fallback is exercised."""
+    shape = draw(_uniform_shape())
+    n = draw(st.integers(1, 8))
+    rows: list[Any] = []
+    for i in range(n):
+        row: dict[str, Any] = {"id": i}
+        presence = draw(st.integers(0, 5))
+        if presence:
+            items = [_fill(draw, shape, shuffle=False) for _ in range(draw(st.integers(0, 4)))]
+            for item in items:
+                if draw(st.integers(0, 4)) == 0:
+                    item.pop(draw(st.sampled_from(list(item))))
+                if draw(st.integers(0, 3)) == 0:
+                    item["f"] = float(draw(st.integers(-3, 3)))
+            if presence == 5 and items:
+                twist = draw(st.integers(0, 2))
+                if twist == 0:
+                    items[0] = draw(primitives)
+                elif twist == 1:
+                    items[0] = dict(reversed(list(items[0].items())))
+                else:
+                    items[0] = {}
+            row["items"] = items
+        row["n"] = draw(st.one_of(primitives, st.just(i)))
+        rows.append(row)
+    return rows
+
+
 FRAGMENTS = [
     "a:",
     "a: 1",
@@ -380,6 +412,10 @@ FRAGMENTS = [
     "a[]: [1]",
     'a[]: {"b":2}',
     "k[2]{a[],b?}:",
+    "k[1]{a[]{b,c}}:",
+    "[2]{a,b[]{c}?}",
+    "[1]",
+    "[0]",
     '[1,{"x":2}],3',
     " {",
     " [",
@@ -416,6 +452,7 @@ def json_values(max_leaves: int = 20) -> st.SearchStrategy[Any]:
             nearly_uniform_rows(),
             nearly_keyed_objects(),
             float_and_optional_rows(),
+            nested_table_rows(),
             st.lists(st.lists(primitives, max_size=4), min_size=1, max_size=3),
             st.dictionaries(plain_keys, children, min_size=1, max_size=3),
         )
@@ -432,6 +469,8 @@ documents: st.SearchStrategy[Any] = st.one_of(
     keyed_objects(),
     nearly_keyed_objects(),
     st.fixed_dictionaries({"items": uniform_rows(), "meta": json_values(6)}),
+    nested_table_rows(),
+    st.dictionaries(hard_keys, nested_table_rows(), min_size=2, max_size=3),
 )
 
 

@@ -109,6 +109,9 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "flow bare keys": (lambda n: "k[]: {" + ",".join(f"k{i}:v" for i in range(n)) + "}", 10_000),
     "flow long bare token": (lambda n: "k[]: [" + "a" * n + "]", 100_000),
     "flow cell": (lambda n: "t[1]{a,b[]}\n1,[" + "x," * n + "y]", 20_000),
+    # KTOF nested table columns (docs/ktof.md §3.7): many sub-rows, many rows with sub-rows
+    "sub-rows": (lambda n: f"[1]{{a,b[]{{c,d}}}}\n1,[{n}]\n" + "  x,2\n" * n, 5_000),
+    "rows with sub-rows": (lambda n: f"t[{n}]{{a,b[]{{c}}}}\n" + "1,[1]\n  x\n" * n + "z:1", 3_000),
 }
 
 
