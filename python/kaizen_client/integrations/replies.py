@@ -34,9 +34,10 @@ _FENCE = re.compile(
     r"(?:^|\n)[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[ \t]*\n(.*?)(?:(\n[ \t]*```)|\Z)", re.S
 )
 # A root array header: `[N]:` / `[N]{fields}:`, or KTOF's unindented table `[N]{fields}` ending
-# its line (docs/ktof.md §3.5). JSON never has `]` followed by `{` or `:`.
-_TOON_ROOT = re.compile(r"\[[0-9][^\]\n]*\](\{[^}\n]*\}(:|\n|$)|:)")
-_TOON_ROOT_SO_FAR = re.compile(r"\[[0-9]*(\]((\{[^}\n]*\}?)?:?)?)?")
+# its line (docs/ktof.md §3.5); fields may nest braces (`{a,b{c},d[]{e,f}}`, §3.7), so the field
+# list runs to the line's last `}`. JSON never has `]` followed by `{` or `:`.
+_TOON_ROOT = re.compile(r"\[[0-9][^\]\n]*\](\{[^\n]*\}(:|\n|$)|:)")
+_TOON_ROOT_SO_FAR = re.compile(r"\[[0-9]*(\]((\{[^\n]*)?:?)?)?")
 
 
 class ReplyShapeError(ValueError):

@@ -52,6 +52,28 @@ def test_a_root_table_is_read_with_or_without_its_colon(rows: list[dict[str, obj
         assert json.loads(reply_as_json(reply) or "null") == rows
 
 
+def test_a_root_table_with_nested_field_lists_is_ktof() -> None:
+    """Headers may nest braces (a field group, a nested table column: docs/ktof.md §3.7);
+    before, a root header like `[N]{id,customer{name,city},...}` was mistaken for bad JSON."""
+    rows = [
+        {"id": i, "who": {"name": f"n{i}", "city": "Oslo"}, "lines": [{"sku": "A", "qty": j}]}
+        for i, j in ((1, 2), (2, 3), (3, 1), (4, 5), (5, 2), (6, 7))
+    ]
+    text = encode(rows)
+    assert text.startswith("[6]{id,who{name,city},lines[]")
+    for reply in (text, f"```ktof\n{text}\n```"):
+        assert parse_reply(reply, shape="array") == rows
+    nested_table = "[2]{id,lines[]{sku,qty}}\n1,[2]\n  A,1\n  B,2\n2,[0]"
+    assert parse_reply(nested_table, shape="array") == [
+        {"id": 1, "lines": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 2}]},
+        {"id": 2, "lines": []},
+    ]
+    assert parse_partial_reply("[2]{id,lines[]{sku,qty}}\n1,[2]\n  A,1\n  B,2\n2,") == [
+        {"id": 1, "lines": [{"sku": "A", "qty": 1}, {"sku": "B", "qty": 2}]}
+    ]
+    assert parse_partial_reply("[2]{id,lines[]{sku") is None  # header still being written
+
+
 @pytest.mark.parametrize(
     "prose",
     ["No orders are open.", "Sorry: I could not find any orders.", "", "```python\nx = 1\n```"],
