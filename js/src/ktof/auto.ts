@@ -19,12 +19,14 @@ type Obj = Map<string, Normalized>;
 /**
  * Column kinds, as in the decoder: PLAIN cells are TOON values, JSON cells (`name[]`) compact
  * JSON, FLOAT cells (`name(float)`) numbers that are all floats, so whole ones are written
- * without `.0`.
+ * without `.0`; TABLE cells (`name[]{...}`, subfields = the sub-table's fields) are `[N]`
+ * followed by N sub-rows one level below the row (docs/ktof.md §3.7).
  */
 const PLAIN = 0;
 const JSON_CELLS = 1;
 const FLOAT = 2;
-type Kind = typeof PLAIN | typeof JSON_CELLS | typeof FLOAT;
+const TABLE = 3;
+type Kind = typeof PLAIN | typeof JSON_CELLS | typeof FLOAT | typeof TABLE;
 /**
  * Whole floats below this magnitude are written as their integer digits in a float column
  * (above it Python's repr, e.g. `1e+16`, is the shorter text).
@@ -175,14 +177,34 @@ interface Table {
   readonly plain: boolean;
   /** Share of top-level cells that are empty (absent keys). */
   readonly sparseness: number;
+  /** Index of the nested table column (§3.7), or -1. */
+  readonly table: number;
+}
+
+/**
+ * The same plan with its nested table column written as a JSON column instead, or null when it
+ * has none: the two are costed against each other.
+ */
+function withJsonColumn(plan: Table): Table | null {
+  if (plan.table < 0) return null;
+  const fields = [...plan.fields];
+  const { name, optional } = fields[plan.table] as KField;
+  fields[plan.table] = { name, sub: null, kind: JSON_CELLS, optional };
+  return { fields, plain: false, sparseness: plan.sparseness, table: -1 };
 }
 
 /**
  * Choose columns for `objects` keeping each object's key order; null when no table fits.
  * `firstOptional` allows an optional first column (a row may then start with the delimiter);
  * callers pass false where such a row would start with a tab, which reads as indentation.
+ * `nested` allows one column of lists of objects to become a nested table column (§3.7).
  */
-function planTable(objects: readonly Normalized[], allowMarkers: boolean, firstOptional = false): Table | null {
+function planTable(
+  objects: readonly Normalized[],
+  allowMarkers: boolean,
+  firstOptional = false,
+  nested = false,
+): Table | null {
   for (const obj of objects) if (!(obj instanceof Map) || obj.size === 0) return null;
   const maps = objects as readonly Obj[];
   const order = columnOrder(maps);
@@ -195,6 +217,7 @@ function planTable(objects: readonly Normalized[], allowMarkers: boolean, firstO
   if (!firstOptional) for (const obj of maps) if (!obj.has(firstKey)) return null;
   const fields: KField[] = [];
   let plain = true;
+  let table = -1;
   for (const key of order) {
     const present: Normalized[] = [];
     for (const obj of maps) if (obj.has(key)) present.push(obj.get(key) as Normalized);
@@ -229,13 +252,33 @@ function planTable(objects: readonly Normalized[], allowMarkers: boolean, firstO
       }
     }
     if (!allowMarkers) return null;
+    if (nested && table < 0 && lists === present.length) {
+      const sub = subTable(present as Normalized[][], firstOptional);
+      if (sub !== null) {
+        table = fields.length;
+        fields.push({ name: key, sub: sub.fields, kind: TABLE, optional });
+        plain = false;
+        continue;
+      }
+    }
     fields.push({ name: key, sub: null, kind: JSON_CELLS, optional });
     plain = false;
   }
   let presentCells = 0;
   for (const obj of maps) presentCells += obj.size;
   const sparseness = 1.0 - presentCells / (order.length * count);
-  return { fields, plain, sparseness };
+  return { fields, plain, sparseness, table };
+}
+
+/**
+ * One table for the objects of every list in a column (a nested table column's rows), or null:
+ * each list must hold only non-empty objects, and at least one object in all.
+ */
+function subTable(lists: readonly Normalized[][], firstOptional: boolean): Table | null {
+  const rows: Normalized[] = [];
+  for (const items of lists) for (const item of items) rows.push(item);
+  if (!rows.length) return null;
+  return planTable(rows, true, firstOptional);
 }
 
 function isFloat(value: Normalized): value is number | KFloat {
@@ -371,7 +414,8 @@ function header(fields: readonly KField[], delimiter: string): string {
   const parts: string[] = [];
   for (const { name, sub, kind, optional } of fields) {
     let text = headerKey(name);
-    if (sub !== null) text += header(sub, delimiter);
+    if (kind === TABLE) text += "[]" + header(sub as KField[], delimiter);
+    else if (sub !== null) text += header(sub, delimiter);
     if (kind === JSON_CELLS) text += "[]";
     else if (kind === FLOAT) text += "(float)";
     if (optional) text += "?";
@@ -570,16 +614,16 @@ export class AutoWriter {
     if (!items.some(isContainer)) {
       best = this.inline(name, items, lead);
     } else if (items.every((item) => item instanceof Map && item.size > 0)) {
-      const plan = planTable(items, true, this.delimiter !== "\t");
+      const plan = planTable(items, true, this.delimiter !== "\t", true);
       if (plan !== null) {
-        best = this.table(name, items as Obj[], plan, depth, lead);
+        best = this.bestTable(name, items as Obj[], plan, depth, lead);
         jsonAllowed = false;
       }
       if (
         plan === null ||
         items.length < 4 ||
         plan.sparseness > SPARSE_TABLE ||
-        plan.fields.some((field) => field.kind === JSON_CELLS)
+        plan.fields.some((field) => field.kind === JSON_CELLS || field.kind === TABLE)
       ) {
         const listed = this.listed(name, items, depth, lead);
         if (best === null || listed[1] < best[1]) best = listed;
@@ -646,6 +690,20 @@ export class AutoWriter {
     return cost;
   }
 
+  /**
+   * {@link table}; with a nested table column, the cheaper of it and the same table with that
+   * column as JSON (ties keep the JSON column).
+   */
+  bestTable(name: string, items: readonly Obj[], plan: Table, depth: number, lead: string): Rendering {
+    let best = this.table(name, items, plan, depth, lead);
+    const plain = withJsonColumn(plan);
+    if (plain !== null) {
+      const other = this.table(name, items, plain, depth, lead);
+      if (other[1] <= best[1]) best = other;
+    }
+    return best;
+  }
+
   table(name: string, items: readonly Obj[], plan: Table, depth: number, lead: string): Rendering {
     const delimiter = this.delimiter;
     const head = `${lead}${name}${bracket(items.length, delimiter)}${header(plan.fields, delimiter)}`;
@@ -669,7 +727,8 @@ export class AutoWriter {
    */
   tableLayout(head: string, rows: readonly string[], depth: number, flatRows: string[] | null): Rendering {
     const pad = this.indentation(depth + 1);
-    const indented = rows.map((row) => pad + row);
+    // A row's sub-rows (§3.7) sit on its own lines, one level deeper than the row.
+    const indented = rows.map((row) => pad + row.replaceAll("\n", "\n" + pad));
     const [headLines, headCost] = this.line(head + ":");
     let best: Rendering = [[...headLines, ...indented], headCost + this.linesCost(indented)];
     if (flatRows !== null) {
@@ -685,8 +744,19 @@ export class AutoWriter {
     if (obj.size < 2) return null;
     const values = [...obj.values()];
     if (!values.every((v) => v instanceof Map && v.size > 0)) return null;
-    const plan = planTable(values, true, true);
+    const plan = planTable(values, true, true, true);
     if (plan === null) return null;
+    let best = this.keyedLayout(key, obj, plan, depth, lead);
+    const plain = withJsonColumn(plan);
+    if (plain !== null) {
+      const other = this.keyedLayout(key, obj, plain, depth, lead);
+      if (other[1] <= best[1]) best = other; // ties keep the JSON column
+    }
+    const alsoBlock = obj.size < 4 || plan.sparseness > SPARSE_TABLE;
+    return [best, alsoBlock];
+  }
+
+  keyedLayout(key: string | null, obj: Obj, plan: Table, depth: number, lead: string): Rendering {
     const delimiter = this.delimiter;
     const name = key === null ? "" : headerKey(key);
     const head = `${lead}${name}${bracket(obj.size, delimiter, true)}${header(plan.fields, delimiter)}`;
@@ -695,11 +765,10 @@ export class AutoWriter {
       const cells = this.row(entry as Obj, plan, delimiter, true);
       rows.push(`${fieldKey(entryKey)}:${space(cells)}${cells}`);
     }
-    const alsoBlock = obj.size < 4 || plan.sparseness > SPARSE_TABLE;
     // Entry rows (`key: cells`) unindented only as the whole document: under a root field they
     // would look like the fields that follow them.
     const flatRows = key === null && !lead ? rows : null;
-    return [this.tableLayout(head, rows, depth, flatRows), alsoBlock];
+    return this.tableLayout(head, rows, depth, flatRows);
   }
 
   /**
@@ -709,7 +778,28 @@ export class AutoWriter {
   row(obj: Obj, plan: Table, delimiter: string, keyed = false, quoteFirst = false): string {
     const cells: string[] = [];
     this.rowCells(obj, plan.fields, delimiter, cells, quoteFirst && !keyed, !keyed);
-    return cells.join(delimiter);
+    let text = cells.join(delimiter);
+    if (plan.table >= 0) {
+      const { name, sub } = plan.fields[plan.table] as KField;
+      const items = obj.get(name);
+      if (Array.isArray(items) && items.length) text += this.subRows(items as Obj[], sub as KField[], delimiter);
+    }
+    return text;
+  }
+
+  /**
+   * A nested table column's rows (§3.7), each on its own line one level below the row; a first
+   * cell that would read as `key: value` is quoted, as in plain rows.
+   */
+  subRows(items: readonly Obj[], fields: readonly KField[], delimiter: string): string {
+    const unit = "\n" + this.indentation(1);
+    let text = "";
+    for (const item of items) {
+      const cells: string[] = [];
+      this.rowCells(item, fields, delimiter, cells, true, true);
+      text += unit + cells.join(delimiter);
+    }
+    return text;
   }
 
   rowCells(
@@ -726,7 +816,8 @@ export class AutoWriter {
         continue;
       }
       const value = obj.get(name) as Normalized;
-      if (sub !== null) this.rowCells(value as Obj, sub, delimiter, cells, plain, startsLine);
+      if (kind === TABLE) cells.push(`[${(value as Normalized[]).length}]`); // its rows follow the row: see row()
+      else if (sub !== null) this.rowCells(value as Obj, sub, delimiter, cells, plain, startsLine);
       else if (kind === JSON_CELLS) cells.push(value instanceof Map || Array.isArray(value) ? this.flow(value) : dumps(value));
       else if (kind === FLOAT && isFloat(value)) cells.push(floatCell(value));
       else cells.push(this.cell(value, delimiter, startsLine && !cells.length, plain));

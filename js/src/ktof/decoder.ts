@@ -34,11 +34,15 @@ export interface DecodeOptions {
   readonly exact?: boolean;
 }
 
-/** Column kinds: TOON cells, KTOF `name[]` (compact JSON cells), KTOF `name(float)` (numbers are floats). */
+/**
+ * Column kinds: TOON cells, KTOF `name[]` (compact JSON cells), KTOF `name(float)` (numbers are
+ * floats), KTOF `name[]{...}` (a `[N]` cell, then N sub-rows one level below the row, §3.7).
+ */
 const PLAIN = 0;
 const JSON_CELLS = 1;
 const FLOAT = 2;
-type Kind = typeof PLAIN | typeof JSON_CELLS | typeof FLOAT;
+const TABLE = 3;
+type Kind = typeof PLAIN | typeof JSON_CELLS | typeof FLOAT | typeof TABLE;
 const FLOAT_MARK = "(float)";
 
 interface Field {
@@ -62,6 +66,7 @@ interface Header {
 }
 
 const BRACKET_RE = /^(0|[1-9][0-9]*)(:?)([\t|]?)$/;
+const COUNT_CELL_RE = /^\[(0|[1-9][0-9]*)\]$/;
 /** A value starting with none of these is a string as it stands (not quoted, number, literal, []). */
 const PLAIN_STRING_START = new Set("abcdeghijklmopqrsuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.,;!?/\\(){}]<>=+*&^%$@~`'|");
 const ABSENT = Symbol("absent");
@@ -332,6 +337,8 @@ class Decoder {
     if (pos < content.length && content[pos] === "{") {
       [fields, pos] = this.fields(content, pos, delimiter, lineno);
       if (fields === null) return null;
+      const problem = tableColumnsProblem(fields);
+      if (problem) return this.malformed(problem, lineno);
     }
     if (pos === content.length && fields !== null && length > 0) {
       // KTOF unindented table (docs/ktof.md §3.5): the next `length` lines are its rows.
@@ -413,7 +420,13 @@ class Decoder {
         if (sub === null) return [null, pos];
       }
       let kind: Kind = PLAIN;
-      if (sub === null && content.startsWith("[]", pos)) {
+      if (sub === null && content.startsWith("[]{", pos)) {
+        kind = TABLE; // docs/ktof.md §3.7
+        this.depth++;
+        [sub, pos] = this.fields(content, pos + 2, delimiter, lineno);
+        this.depth--;
+        if (sub === null) return [null, pos];
+      } else if (sub === null && content.startsWith("[]", pos)) {
         kind = JSON_CELLS;
         pos += 2;
       } else if (sub === null && content.startsWith(FLOAT_MARK, pos)) {
@@ -512,8 +525,8 @@ class Decoder {
     const start = index;
     const unindented = header.unindented === true;
     // Unindented: exactly `length` rows at the header's own depth, then the document goes on.
-    const n = unindented ? Math.min(lines.n, index + header.length) : lines.n;
-    while (index < n && lines.depth[index] === depth) {
+    const last = unindented ? header.length : -1;
+    while (index < lines.n && lines.depth[index] === depth && rows.length !== last) {
       const content = lines.content[index] as string;
       if (!reader.marked && !unindented) {
         const colon = findUnquoted(content, ":");
@@ -524,6 +537,7 @@ class Decoder {
       }
       rows.push(reader.read(content, lines.lineno[index] as number));
       index++;
+      if (reader.pending !== null) index = this.subRows(reader, depth + 1, index);
     }
     this.checkSpan(start, index);
     this.checkCount(rows.length, header.length, "rows", lineno);
@@ -538,8 +552,9 @@ class Decoder {
     const start = index;
     let count = 0;
     const unindented = header.unindented === true;
-    const n = unindented ? Math.min(lines.n, index + header.length) : lines.n;
-    while (index < n && lines.depth[index] === depth) {
+    // Unindented: exactly `length` entry rows at the header's own depth.
+    const last = unindented ? header.length : -1;
+    while (index < lines.n && lines.depth[index] === depth && count !== last) {
       const content = lines.content[index] as string;
       const rowLine = lines.lineno[index] as number;
       const colon = findUnquoted(content, ":");
@@ -553,11 +568,30 @@ class Decoder {
       result.set(key, reader.read(stripSpaces(content.slice(colon + 1)), rowLine));
       count++;
       index++;
+      if (reader.pending !== null) index = this.subRows(reader, depth + 1, index);
     }
     this.checkSpan(start, index);
     this.checkCount(count, header.length, "entries", lineno);
     this.afterRows(unindented, count, depth, index);
     return [this.obj(result), index];
+  }
+
+  /**
+   * The sub-rows a row's `[N]` cell announces (docs/ktof.md §3.7): the next N lines, one level
+   * below the row, read with the column's own field list into that cell's list.
+   */
+  subRows(reader: RowReader, depth: number, index: number): number {
+    const pending = reader.pending as PendingRows;
+    const sub = reader.sub as RowReader;
+    reader.pending = null;
+    const { rows, count, lineno } = pending;
+    const lines = this.lines;
+    while (rows.length < count && index < lines.n && lines.depth[index] === depth) {
+      rows.push(sub.read(lines.content[index] as string, lines.lineno[index] as number));
+      index++;
+    }
+    if (rows.length !== count) throw new KTOFDecodeError(`declared ${count} rows, found ${rows.length}`, lineno);
+    return index;
   }
 
   listItems(header: Header, depth: number, index: number, lineno: number, parentDepth: number): [unknown, number] {
@@ -788,13 +822,37 @@ class FlowParser {
   }
 }
 
-/** The column kind of each leaf cell, in row order. */
+/** The column kind of each leaf cell, in row order (a table column is one `[N]` cell). */
 function leafKinds(fields: readonly Field[], out: Kind[] = []): Kind[] {
   for (const { sub, kind } of fields) {
-    if (sub === null) out.push(kind);
+    if (sub === null || kind === TABLE) out.push(kind);
     else leafKinds(sub, out);
   }
   return out;
+}
+
+/**
+ * Why a header's nested table columns (§3.7) are malformed, or "": at most one per header, at
+ * its top level (not inside a field group), and no table column inside one.
+ */
+function tableColumnsProblem(fields: readonly Field[]): string {
+  const tables = fields.filter((f) => f.kind === TABLE);
+  if (tables.length > 1) return "a header holds at most one table column 'name[]{...}'";
+  if (fields.some((f) => f.sub !== null && holdsTable(f.sub))) {
+    return "a table column 'name[]{...}' must be a top-level field of its header";
+  }
+  return "";
+}
+
+function holdsTable(fields: readonly Field[]): boolean {
+  return fields.some(({ sub, kind }) => kind === TABLE || (sub !== null && holdsTable(sub)));
+}
+
+/** A table column's rows still to read: the list to fill, its declared count, the row's line. */
+interface PendingRows {
+  readonly rows: unknown[];
+  readonly count: number;
+  readonly lineno: number;
 }
 
 function hasMarkers(fields: readonly Field[]): boolean {
@@ -812,6 +870,10 @@ class RowReader {
   private readonly width: number;
   private readonly flat: boolean;
   private readonly names: string[];
+  /** A nested table column's (§3.7) row reader, or null. */
+  readonly sub: RowReader | null;
+  /** After reading a row with a `[N]` cell: its rows, until the decoder reads them. */
+  pending: PendingRows | null = null;
 
   constructor(
     private readonly fieldList: Field[],
@@ -823,6 +885,8 @@ class RowReader {
     this.marked = hasMarkers(fieldList);
     this.flat = !this.marked && fieldList.every((f) => f.sub === null);
     this.names = fieldList.map((f) => f.name);
+    const table = fieldList.find((f) => f.kind === TABLE);
+    this.sub = table?.sub ? new RowReader(table.sub, delimiter, decoder) : null;
   }
 
   read(content: string, lineno: number): unknown {
@@ -891,19 +955,33 @@ class RowReader {
       pos = cut;
       if (!token) cells.push(ABSENT);
       else if (kind === FLOAT) cells.push(this.decoder.floatCell(token, lineno));
+      else if (kind === TABLE) cells.push(this.tableCell(token, lineno));
       else cells.push(this.decoder.parsePrimitiveToken(token, lineno));
     }
     if (pos !== n) {
       throw new KTOFDecodeError(`row has more values than the ${this.width} the header declares`, lineno);
     }
-    return this.buildMarked(this.fieldList, cells[Symbol.iterator]());
+    const row = this.buildMarked(this.fieldList, cells[Symbol.iterator]());
+    // Every cell empty and optional: an object without keys.
+    return row === ABSENT ? this.decoder.finish(new Map()) : row;
+  }
+
+  /** A nested table column's `[N]` cell: an empty list the decoder fills with N rows. */
+  private tableCell(token: string, lineno: number): unknown[] {
+    const match = COUNT_CELL_RE.exec(token);
+    if (match === null) {
+      throw new KTOFDecodeError(`expected a row count '[N]' in a table column, found ${repr(token)}`, lineno);
+    }
+    const rows: unknown[] = [];
+    this.pending = { rows, count: Number(parseInt10(match[1] as string, lineno, false)), lineno };
+    return rows;
   }
 
   /** Build an object from cells where `ABSENT` marks an empty cell. */
   private buildMarked(fields: readonly Field[], cells: Iterator<unknown>): unknown {
     const map = new Map<string, unknown>();
-    for (const { name, sub, optional } of fields) {
-      let value: unknown = sub === null ? cells.next().value : this.buildMarked(sub, cells);
+    for (const { name, sub, kind, optional } of fields) {
+      let value: unknown = sub === null || kind === TABLE ? cells.next().value : this.buildMarked(sub, cells);
       if (value === ABSENT) {
         if (optional) continue;
         value = ""; // TOON §9.1: an empty token is the empty string

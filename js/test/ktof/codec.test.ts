@@ -156,6 +156,70 @@ describe("issue 16 constructs", () => {
   });
 });
 
+describe("nested table columns (docs/ktof.md §3.7)", () => {
+  const rows = [1, 2, 3].map((i) => ({
+    id: i,
+    skins: [1, 2, 3].map((t) => ({ hexcode: `1F44${i}-${t}`, label: `tone ${t}` })),
+  }));
+
+  it("writes a column of lists of records as [N] cells with their rows below, and reads them back", () => {
+    const text = encode({ e: { emoji: rows } });
+    const lines = text.split("\n");
+    expect(lines.slice(0, 6)).toEqual([
+      "e:",
+      "  emoji[3]{id,skins[]{hexcode,label}}:",
+      "    1,[3]",
+      "      1F441-1,tone 1",
+      "      1F441-2,tone 2",
+      "      1F441-3,tone 3",
+    ]);
+    expect(sameValue(decode(text, { exact: true }), { e: { emoji: rows } })).toBe(true);
+    expect(sameValue(decode(encode(rows), { exact: true }), rows)).toBe(true);
+  });
+
+  it("reads sub-rows of keyed and unindented tables, an empty [0] and an absent optional cell", () => {
+    expect(decode("[2:]{items[]{sku}?}\na: [2]\n  x\n  y\nb:")).toEqual({ a: { items: [{ sku: "x" }, { sku: "y" }] }, b: {} });
+    expect(decode("t[2]{n,items[]{sku,qty}}\n1,[1]\n  x,2\n2,[0]\nk: 1")).toEqual({
+      t: [
+        { n: 1, items: [{ sku: "x", qty: 2 }] },
+        { n: 2, items: [] },
+      ],
+      k: 1,
+    });
+  });
+
+  it("rejects malformed table columns with the line to blame", () => {
+    const cases: [string, number, string][] = [
+      ["[1]{a[]{b}}\n3", 2, "expected a row count '[N]' in a table column, found '3'"],
+      ["[1]{a[]{b}}\n[01]", 2, "expected a row count '[N]' in a table column, found '[01]'"],
+      ["[1]{a[]{b}}\n[2]\n  1", 2, "declared 2 rows, found 1"],
+      ["x[1]{a[]{b}}:\n  [1]\n  1", 2, "declared 1 rows, found 0"],
+      ["[1]{a[]{b}}\n[1]\n  1\n  2", 4, "unexpected indentation"],
+      ["[1]{a[]{b},c[]{d}}\n[0],[0]", 1, "a header holds at most one table column 'name[]{...}'"],
+      ["[1]{g{a[]{b}}}\n[0]", 1, "a table column 'name[]{...}' must be a top-level field of its header"],
+      ["[1]{a[]{b[]{c}}}\n[0]", 1, "a table column 'name[]{...}' must be a top-level field of its header"],
+    ];
+    for (const [text, line, msg] of cases) {
+      try {
+        decode(text);
+        expect.unreachable(text);
+      } catch (exc) {
+        expect(exc, text).toBeInstanceOf(KTOFDecodeError);
+        expect([(exc as KTOFDecodeError).line, (exc as KTOFDecodeError).msg], text).toEqual([line, msg]);
+      }
+    }
+  });
+
+  it("reads a marked row whose every cell is absent as an empty object", () => {
+    for (const exact of [false, true]) {
+      const value = decode("[2]{x?,y?}\n1,2\n,", { exact }) as unknown[];
+      expect(value).toEqual([{ x: 1, y: 2 }, {}]);
+      expect(typeof value[1]).toBe("object");
+    }
+    expect(decode("m[1:]{x?}:\n  a:")).toEqual({ m: { a: {} } });
+  });
+});
+
 describe("lossless JSON reader", () => {
   it("keeps 3.0, big ints and key order", () => {
     const value = parseJsonDocument('{"b":3.0,"1":12345678901234567890,"x":[1.5,-0.0]}') as Map<string, unknown>;
