@@ -197,13 +197,16 @@ function withJsonColumn(plan: Table): Table | null {
  * Choose columns for `objects` keeping each object's key order; null when no table fits.
  * `firstOptional` allows an optional first column (a row may then start with the delimiter);
  * callers pass false where such a row would start with a tab, which reads as indentation.
- * `nested` allows one column of lists of objects to become a nested table column (§3.7).
+ * `nested` allows one column of lists of objects to become a nested table column (§3.7);
+ * `subFirstOptional` is `firstOptional` for its sub-rows, which start their line after the
+ * indentation even in a keyed table (so never with a tab delimiter).
  */
 function planTable(
   objects: readonly Normalized[],
   allowMarkers: boolean,
   firstOptional = false,
   nested = false,
+  subFirstOptional = false,
 ): Table | null {
   for (const obj of objects) if (!(obj instanceof Map) || obj.size === 0) return null;
   const maps = objects as readonly Obj[];
@@ -253,7 +256,7 @@ function planTable(
     }
     if (!allowMarkers) return null;
     if (nested && table < 0 && lists === present.length) {
-      const sub = subTable(present as Normalized[][], firstOptional);
+      const sub = subTable(present as Normalized[][], subFirstOptional);
       if (sub !== null) {
         table = fields.length;
         fields.push({ name: key, sub: sub.fields, kind: TABLE, optional });
@@ -614,7 +617,8 @@ export class AutoWriter {
     if (!items.some(isContainer)) {
       best = this.inline(name, items, lead);
     } else if (items.every((item) => item instanceof Map && item.size > 0)) {
-      const plan = planTable(items, true, this.delimiter !== "\t", true);
+      const firstOptional = this.delimiter !== "\t";
+      const plan = planTable(items, true, firstOptional, true, firstOptional);
       if (plan !== null) {
         best = this.bestTable(name, items as Obj[], plan, depth, lead);
         jsonAllowed = false;
@@ -744,7 +748,7 @@ export class AutoWriter {
     if (obj.size < 2) return null;
     const values = [...obj.values()];
     if (!values.every((v) => v instanceof Map && v.size > 0)) return null;
-    const plan = planTable(values, true, true, true);
+    const plan = planTable(values, true, true, true, this.delimiter !== "\t");
     if (plan === null) return null;
     let best = this.keyedLayout(key, obj, plan, depth, lead);
     const plain = withJsonColumn(plan);

@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from ..tokens import count_tokens, count_tokens_upto, space_head
 from ._lexical import LITERALS, UNQUOTED_KEY_RE, int_text, is_number
@@ -188,7 +188,11 @@ class _Table:
 
 
 def plan_table(
-    objects: list[Any], allow_markers: bool, first_optional: bool = False, nested: bool = False
+    objects: list[Any],
+    allow_markers: bool,
+    first_optional: bool = False,
+    nested: bool = False,
+    sub_first_optional: bool = False,
 ) -> _Table | None:
     """Choose columns for ``objects`` (all non-empty dicts) keeping each object's key order.
 
@@ -196,7 +200,9 @@ def plan_table(
     that no single header order can respect. ``first_optional`` allows an optional first
     column (a row may then start with the delimiter); callers pass False where a row starting
     with the delimiter would start with a tab, which the line reader takes for indentation.
-    ``nested`` allows one column of lists of objects to become a nested table column (§3.7).
+    ``nested`` allows one column of lists of objects to become a nested table column (§3.7);
+    ``sub_first_optional`` is ``first_optional`` for its sub-rows, which start their line after
+    the indentation even in a keyed table (so never with a tab delimiter).
     """
     for obj in objects:
         if type(obj) is not dict or not obj:
@@ -233,7 +239,7 @@ def plan_table(
         if not allow_markers:
             return None
         if nested and table < 0 and kinds == {list}:
-            sub = _sub_table(present, first_optional)
+            sub = _sub_table(present, sub_first_optional)
             if sub is not None:
                 table = len(fields)
                 fields.append((key, sub.fields, TABLE, optional))
@@ -332,7 +338,16 @@ SPARSE_TABLE = 0.25
 class AutoWriter:
     """Renders one document; costs are exact token counts, memoized per distinct line."""
 
-    __slots__ = ("delimiter", "flows", "indent", "memo", "model", "pad", "space_deltas")
+    __slots__ = (
+        "delimiter",
+        "flows",
+        "indent",
+        "memo",
+        "model",
+        "pad",
+        "pad_growths",
+        "space_deltas",
+    )
 
     def __init__(self, model: str, indent: int, delimiter: str) -> None:
         self.model = model
@@ -340,6 +355,7 @@ class AutoWriter:
         self.delimiter = delimiter
         self.memo: dict[str, int] = {}
         self.space_deltas: dict[str, int] = {}  # tokens a leading space adds, per row head
+        self.pad_growths: dict[tuple[int, int], int] = {}  # (spaces, extra) -> tokens added
         self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
         self.pad = [" " * (indent * depth) for depth in range(32)]
 
@@ -532,7 +548,13 @@ class AutoWriter:
             best = self.inline(name, items, lead)
         elif all(type(item) is dict and item for item in items):
             first_optional = self.delimiter != "\t"
-            plan = plan_table(items, allow_markers=True, first_optional=first_optional, nested=True)
+            plan = plan_table(
+                items,
+                allow_markers=True,
+                first_optional=first_optional,
+                nested=True,
+                sub_first_optional=first_optional,
+            )
             if plan is not None:
                 best = self.best_table(name, items, plan, depth, lead)
                 json_allowed = False
@@ -631,16 +653,27 @@ class AutoWriter:
         self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
     ) -> Rendering:
         """:meth:`table`; with a nested table column, the cheaper of it and the same table
-        with that column as JSON (ties keep the JSON column)."""
-        best = self.table(name, items, plan, depth, lead)
+        with that column as JSON (ties keep the JSON column, so the nested table is counted
+        only up to the JSON column's cost less one)."""
         plain = plan.with_json_column()
-        if plain is not None:
-            other = self.table(name, items, plain, depth, lead)
-            if other[1] <= best[1]:
-                best = other
-        return best
+        if plain is None:
+            return self.table(name, items, plan, depth, lead)
+        best = self.table(name, items, plain, depth, lead)
+        nested = self.table(name, items, plan, depth, lead, best[1] - 1)
+        return best if nested is None else nested
 
-    def table(self, name: str, items: list[Any], plan: _Table, depth: int, lead: str) -> Rendering:
+    @overload
+    def table(
+        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
+    ) -> Rendering: ...
+    @overload
+    def table(
+        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str, limit: int
+    ) -> Rendering | None: ...
+    def table(
+        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str, limit: int = -1
+    ) -> Rendering | None:
+        """The table of ``items`` under ``plan``; with ``limit`` >= 0, None once it costs more."""
         delimiter = self.delimiter
         header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}"
         rows = [self.row(item, plan, delimiter, quote_first=plan.plain) for item in items]
@@ -659,21 +692,44 @@ class AutoWriter:
                     else row
                     for j, row in enumerate(rows)
                 ]
-        return self.table_layout(header, rows, depth, flat_rows)
+        return self.table_layout(header, rows, depth, flat_rows, limit)
 
     def table_layout(
-        self, header: str, rows: list[str], depth: int, flat_rows: list[str] | None
-    ) -> Rendering:
+        self,
+        header: str,
+        rows: list[str],
+        depth: int,
+        flat_rows: list[str] | None,
+        limit: int = -1,
+    ) -> Rendering | None:
         """TOON layout (``header:``, rows one level deeper) or, for a header at column 0, the
         KTOF unindented layout (``header`` without ``:``, rows below it at column 0) when it
         costs fewer tokens (docs/ktof.md §3.5); ``flat_rows`` are its rows, None where that
         layout is not considered. Deeper down indentation costs one token whatever its width,
-        so only column 0 can gain."""
+        so only column 0 can gain. With ``limit`` >= 0: None once the cost passes it (and
+        the rows of an indented-only table are counted only that far)."""
         pad = self.indentation(depth + 1)
         indented = [pad + row.replace("\n", "\n" + pad) for row in rows]
         head, head_cost = self.line(header + ":")
         if flat_rows is None:
-            return head + indented, head_cost + self.lines_cost(indented)
+            if limit < 0:
+                return head + indented, head_cost + self.lines_cost(indented)
+            rows_cost = self.lines_cost_within(indented, limit - head_cost)
+            return None if rows_cost is None else (head + indented, head_cost + rows_cost)
+        chosen = self.root_table_layout(header, rows, flat_rows, pad, indented, head, head_cost)
+        return None if 0 <= limit < chosen[1] else chosen
+
+    def root_table_layout(
+        self,
+        header: str,
+        rows: list[str],
+        flat_rows: list[str],
+        pad: str,
+        indented: list[str],
+        head: list[str],
+        head_cost: int,
+    ) -> Rendering:
+        """:meth:`table_layout` for a header at column 0: the cheaper of both layouts."""
         flat_head, flat_head_cost = self.line(header)
         flat_rows_cost = self.lines_cost(flat_rows)
         indented_cost = self.indented_cost(pad, rows, flat_rows, flat_rows_cost)
@@ -704,8 +760,16 @@ class AutoWriter:
         deltas = self.space_deltas
         for j, row in enumerate(rows):
             flat = flat_rows[j]
-            if row[:1] == "/" or flat[:1] == "/" or "\n" in row:  # sub-rows (§3.7): count whole
+            if row[:1] == "/" or flat[:1] == "/":
                 return None
+            if "\n" in row:  # a row with sub-rows (§3.7): its first line here, the rest below
+                row, *subs = row.split("\n")
+                flat = flat.split("\n", 1)[0]
+                for sub in subs:
+                    growth = self.pad_growth(sub, len(pad))
+                    if growth is None:
+                        return None
+                    cost += growth
             head = space_head(row)
             if head is None:
                 return None
@@ -717,6 +781,29 @@ class AutoWriter:
                 cost += count_tokens(row + "\n", model) - count_tokens(flat + "\n", model)
         return cost
 
+    def pad_growth(self, line: str, extra: int) -> int | None:
+        """What ``extra`` more leading spaces cost on ``line`` (a sub-row, already indented by
+        at least two spaces), or None where that cannot be derived.
+
+        Before a non-space, a run of n >= 2 spaces is a pre-token of n - 1 spaces followed by
+        the line's own pre-tokens with the last space in front (both encodings:
+        ``\\s+(?!\\S)``), so only the run's count changes. Only an ASCII non-space after the
+        run is taken: other characters may be whitespace to the tokenizer.
+        """
+        spaces = len(line) - len(line.lstrip(" "))
+        if spaces < 2 or spaces == len(line):
+            return None
+        first = line[spaces]
+        if not first.isascii() or first.isspace():
+            return None
+        key = (spaces, extra)
+        growth = self.pad_growths.get(key)
+        if growth is None:
+            model = self.model
+            wider = count_tokens(" " * (spaces + extra - 1), model)
+            growth = self.pad_growths[key] = wider - count_tokens(" " * (spaces - 1), model)
+        return growth
+
     def keyed_table(
         self, key: str | None, obj: dict[str, Any], depth: int, lead: str
     ) -> tuple[Rendering, bool] | None:
@@ -726,21 +813,43 @@ class AutoWriter:
         values = list(obj.values())
         if not all(type(v) is dict and v for v in values):
             return None
-        plan = plan_table(values, allow_markers=True, first_optional=True, nested=True)
+        plan = plan_table(
+            values,
+            allow_markers=True,
+            first_optional=True,
+            nested=True,
+            sub_first_optional=self.delimiter != "\t",
+        )
         if plan is None:
             return None
-        best = self.keyed_layout(key, obj, plan, depth, lead)
         plain = plan.with_json_column()
-        if plain is not None:
-            other = self.keyed_layout(key, obj, plain, depth, lead)
-            if other[1] <= best[1]:  # ties keep the JSON column
-                best = other
+        if plain is None:
+            best = self.keyed_layout(key, obj, plan, depth, lead)
+        else:  # ties keep the JSON column: the nested table counts only up to its cost less one
+            best = self.keyed_layout(key, obj, plain, depth, lead)
+            nested = self.keyed_layout(key, obj, plan, depth, lead, best[1] - 1)
+            if nested is not None:
+                best = nested
         also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
         return best, also_block
 
+    @overload
     def keyed_layout(
         self, key: str | None, obj: dict[str, Any], plan: _Table, depth: int, lead: str
-    ) -> Rendering:
+    ) -> Rendering: ...
+    @overload
+    def keyed_layout(
+        self, key: str | None, obj: dict[str, Any], plan: _Table, depth: int, lead: str, limit: int
+    ) -> Rendering | None: ...
+    def keyed_layout(
+        self,
+        key: str | None,
+        obj: dict[str, Any],
+        plan: _Table,
+        depth: int,
+        lead: str,
+        limit: int = -1,
+    ) -> Rendering | None:
         delimiter = self.delimiter
         name = "" if key is None else header_key(key)
         bracket = _bracket(len(obj), delimiter, keyed=True)
@@ -752,7 +861,7 @@ class AutoWriter:
         # Entry rows (`key: cells`) unindented only as the whole document: under a root field
         # they would look like the fields that follow them.
         flat_rows = rows if key is None and not lead else None
-        return self.table_layout(header, rows, depth, flat_rows)
+        return self.table_layout(header, rows, depth, flat_rows, limit)
 
     def row(
         self,

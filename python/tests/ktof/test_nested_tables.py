@@ -128,3 +128,20 @@ def test_unindented_rows_are_counted_without_their_sub_rows() -> None:
         "t": [{"a": 1, "b": [{"c": "x"}, {"c": "y"}]}, {"a": 2, "b": []}],
         "k": 1,
     }
+
+
+def test_tab_delimited_sub_rows_never_start_with_a_tab() -> None:
+    """A keyed table's own rows may start with an absent first cell (they follow `key:`), but
+    its sub-rows start their line: with the tab delimiter an absent first sub-cell would put a
+    tab where the line reader takes it for indentation (found by the TypeScript port's check)."""
+    value = {
+        f"k{j}": {
+            "id": j,
+            "items": [{"sku": f"s{j}{t}", "qty": t} for t in range(4)] + [{"qty": 9}],
+        }
+        for j in range(2)
+    }
+    for delimiter in ("\t", ",", "|"):
+        text = encode(value, delimiter=delimiter)
+        assert "\n  \t" not in text and "\n    \t" not in text
+        assert _same(decode(text), value)
