@@ -37,6 +37,7 @@ from typing import Any, Final
 __all__ = [
     "DEFAULT_MODEL",
     "TokenizerInfo",
+    "boundary_at",
     "certain_boundary",
     "count_tokens",
     "count_tokens_batch",
@@ -364,6 +365,19 @@ def count_tokens_upto(text: str, limit: int, model: str = DEFAULT_MODEL) -> int 
 # The class is string.punctuation without "'", as ranges; one regex search finds the first.
 _BOUNDARY_RE: Final = re.compile(r"[A-Za-z0-9](?=[!-&(-/:-@\[-`{-~])")
 _DIGITS: Final = frozenset(string.digits)
+
+
+_BOUNDARY_LEFT: Final = frozenset(string.ascii_letters + string.digits)
+_BOUNDARY_RIGHT: Final = frozenset(string.punctuation) - {"'"}
+
+
+def boundary_at(text: str, i: int) -> bool:
+    """Whether index ``i`` is a certain pre-token boundary of ``text`` (see
+    :func:`certain_boundary`): ``text[i - 1]`` an ASCII letter or digit and ``text[i]`` ASCII
+    punctuation other than ``'``. Then ``count(text) == count(text[:i]) + count(text[i:])``
+    whatever surrounds ``text``.
+    """
+    return 0 < i < len(text) and text[i - 1] in _BOUNDARY_LEFT and text[i] in _BOUNDARY_RIGHT
 
 
 def certain_boundary(text: str) -> int:

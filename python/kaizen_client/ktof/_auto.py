@@ -14,9 +14,9 @@ import json
 import math
 import re
 from collections.abc import Callable
-from typing import Any, overload
+from typing import Any
 
-from ..tokens import count_tokens, count_tokens_upto, space_head
+from ..tokens import boundary_at, count_tokens, count_tokens_upto, space_head
 from ._lexical import LITERALS, UNQUOTED_KEY_RE, int_text, is_number
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -653,27 +653,21 @@ class AutoWriter:
         self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
     ) -> Rendering:
         """:meth:`table`; with a nested table column, the cheaper of it and the same table
-        with that column as JSON (ties keep the JSON column, so the nested table is counted
-        only up to the JSON column's cost less one)."""
+        with that column as JSON (ties keep the JSON column)."""
         plain = plan.with_json_column()
         if plain is None:
             return self.table(name, items, plan, depth, lead)
-        best = self.table(name, items, plain, depth, lead)
-        nested = self.table(name, items, plan, depth, lead, best[1] - 1)
-        return best if nested is None else nested
+        json_parts = self.table_parts(name, items, plain, lead)
+        return self.cheaper_variant(json_parts, self.table_parts(name, items, plan, lead), depth)
 
-    @overload
-    def table(
-        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
-    ) -> Rendering: ...
-    @overload
-    def table(
-        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str, limit: int
-    ) -> Rendering | None: ...
-    def table(
-        self, name: str, items: list[Any], plan: _Table, depth: int, lead: str, limit: int = -1
-    ) -> Rendering | None:
-        """The table of ``items`` under ``plan``; with ``limit`` >= 0, None once it costs more."""
+    def table(self, name: str, items: list[Any], plan: _Table, depth: int, lead: str) -> Rendering:
+        header, rows, flat_rows = self.table_parts(name, items, plan, lead)
+        return self.table_layout(header, rows, depth, flat_rows)
+
+    def table_parts(
+        self, name: str, items: list[Any], plan: _Table, lead: str
+    ) -> tuple[str, list[str], list[str] | None]:
+        """A table's header, rows, and rows for the unindented layout (None: not considered)."""
         delimiter = self.delimiter
         header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}"
         rows = [self.row(item, plan, delimiter, quote_first=plan.plain) for item in items]
@@ -692,32 +686,22 @@ class AutoWriter:
                     else row
                     for j, row in enumerate(rows)
                 ]
-        return self.table_layout(header, rows, depth, flat_rows, limit)
+        return header, rows, flat_rows
 
     def table_layout(
-        self,
-        header: str,
-        rows: list[str],
-        depth: int,
-        flat_rows: list[str] | None,
-        limit: int = -1,
-    ) -> Rendering | None:
+        self, header: str, rows: list[str], depth: int, flat_rows: list[str] | None
+    ) -> Rendering:
         """TOON layout (``header:``, rows one level deeper) or, for a header at column 0, the
         KTOF unindented layout (``header`` without ``:``, rows below it at column 0) when it
         costs fewer tokens (docs/ktof.md §3.5); ``flat_rows`` are its rows, None where that
         layout is not considered. Deeper down indentation costs one token whatever its width,
-        so only column 0 can gain. With ``limit`` >= 0: None once the cost passes it (and
-        the rows of an indented-only table are counted only that far)."""
+        so only column 0 can gain."""
         pad = self.indentation(depth + 1)
         indented = [pad + row.replace("\n", "\n" + pad) for row in rows]
         head, head_cost = self.line(header + ":")
         if flat_rows is None:
-            if limit < 0:
-                return head + indented, head_cost + self.lines_cost(indented)
-            rows_cost = self.lines_cost_within(indented, limit - head_cost)
-            return None if rows_cost is None else (head + indented, head_cost + rows_cost)
-        chosen = self.root_table_layout(header, rows, flat_rows, pad, indented, head, head_cost)
-        return None if 0 <= limit < chosen[1] else chosen
+            return head + indented, head_cost + self.lines_cost(indented)
+        return self.root_table_layout(header, rows, flat_rows, pad, indented, head, head_cost)
 
     def root_table_layout(
         self,
@@ -824,32 +808,17 @@ class AutoWriter:
             return None
         plain = plan.with_json_column()
         if plain is None:
-            best = self.keyed_layout(key, obj, plan, depth, lead)
-        else:  # ties keep the JSON column: the nested table counts only up to its cost less one
-            best = self.keyed_layout(key, obj, plain, depth, lead)
-            nested = self.keyed_layout(key, obj, plan, depth, lead, best[1] - 1)
-            if nested is not None:
-                best = nested
+            best = self.parts_layout(self.keyed_parts(key, obj, plan, lead), depth)
+        else:  # a nested table column: costed against the JSON column (ties keep JSON)
+            json_parts = self.keyed_parts(key, obj, plain, lead)
+            best = self.cheaper_variant(json_parts, self.keyed_parts(key, obj, plan, lead), depth)
         also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
         return best, also_block
 
-    @overload
-    def keyed_layout(
-        self, key: str | None, obj: dict[str, Any], plan: _Table, depth: int, lead: str
-    ) -> Rendering: ...
-    @overload
-    def keyed_layout(
-        self, key: str | None, obj: dict[str, Any], plan: _Table, depth: int, lead: str, limit: int
-    ) -> Rendering | None: ...
-    def keyed_layout(
-        self,
-        key: str | None,
-        obj: dict[str, Any],
-        plan: _Table,
-        depth: int,
-        lead: str,
-        limit: int = -1,
-    ) -> Rendering | None:
+    def keyed_parts(
+        self, key: str | None, obj: dict[str, Any], plan: _Table, lead: str
+    ) -> tuple[str, list[str], list[str] | None]:
+        """A keyed table's header, entry rows, and rows for the unindented layout (or None)."""
         delimiter = self.delimiter
         name = "" if key is None else header_key(key)
         bracket = _bracket(len(obj), delimiter, keyed=True)
@@ -861,7 +830,148 @@ class AutoWriter:
         # Entry rows (`key: cells`) unindented only as the whole document: under a root field
         # they would look like the fields that follow them.
         flat_rows = rows if key is None and not lead else None
-        return self.table_layout(header, rows, depth, flat_rows, limit)
+        return header, rows, flat_rows
+
+    def cheaper_variant(
+        self,
+        json_parts: tuple[str, list[str], list[str] | None],
+        nested_parts: tuple[str, list[str], list[str] | None],
+        depth: int,
+    ) -> Rendering:
+        """The cheaper of a table whose column is written as JSON cells and the same table with
+        it as a nested table column (§3.7); ties keep the JSON column.
+
+        Exactly what :meth:`table_layout` of each would decide, but the text is counted about
+        once: the two variants' rows differ only around that one cell, and pre-tokens never
+        span a line break, so each JSON-variant row is counted in pieces split at certain
+        pre-token boundaries (:func:`~kaizen_client.tokens.boundary_at`) around the cell, and
+        the nested variant's row costs that count with the cell's piece swapped; its sub-rows
+        are counted once more.
+        """
+        header_j, rows_j, flat_j = json_parts
+        header_t, rows_t, flat_t = nested_parts
+        if any(row[:1] == "/" for row in rows_j + rows_t + (flat_j or []) + (flat_t or [])):
+            return self.counted_variants(json_parts, nested_parts, depth)  # o200k joins "\n/"
+        pad = self.indentation(depth + 1)
+        subs = [line for row in rows_t for line in row.split("\n")[1:]]
+        sub_growth = self.subs_growth(subs, len(pad))
+        if sub_growth is None:
+            return self.counted_variants(json_parts, nested_parts, depth)
+        firsts_t = [row.split("\n", 1)[0] for row in rows_t]
+        indented_j = [pad + row for row in rows_j]
+        indented_t = [pad + row.replace("\n", "\n" + pad) for row in rows_t]
+        head_j, head_j_cost = self.line(header_j + ":")
+        head_t, head_t_cost = self.line(header_t + ":")
+        if flat_j is None or flat_t is None:
+            rows_cost_j, deltas, _ = self.paired_costs(indented_j, [pad + f for f in firsts_t])
+            cost_j = head_j_cost + rows_cost_j
+            base_t = head_t_cost + rows_cost_j + sum(deltas) + sub_growth
+            sub_cost = self.subs_cost_within(subs, cost_j - base_t - 1)
+            if sub_cost is None:
+                return head_j + indented_j, cost_j
+            return head_t + indented_t, base_t + sub_cost
+        flat_firsts_t = [row.split("\n", 1)[0] for row in flat_t]
+        flat_cost_j, flat_deltas, local = self.paired_costs(flat_j, flat_firsts_t)
+        indented_cost_j = self.indented_cost(pad, rows_j, flat_j, flat_cost_j)
+        if indented_cost_j is None:
+            indented_cost_j = self.lines_cost(indented_j)
+        indented_delta = 0
+        for i, delta in enumerate(flat_deltas):
+            if local[i] and rows_j[i] == flat_j[i] and firsts_t[i] == flat_firsts_t[i]:
+                indented_delta += delta  # the pad is outside the stretch that differs
+            elif rows_j[i] != firsts_t[i]:
+                indented_delta += self.window_delta(pad + rows_j[i], pad + firsts_t[i])
+        flat_head_j, flat_head_j_cost = self.line(header_j)
+        flat_head_t, flat_head_t_cost = self.line(header_t)
+        best_j: Rendering = (head_j + indented_j, head_j_cost + indented_cost_j)
+        if flat_head_j_cost + flat_cost_j < best_j[1]:  # ties stay TOON, as in table_layout
+            best_j = (flat_head_j + flat_j, flat_head_j_cost + flat_cost_j)
+        indented_base_t = head_t_cost + indented_cost_j + indented_delta + sub_growth
+        flat_base_t = flat_head_t_cost + flat_cost_j + sum(flat_deltas)
+        # Both nested layouts carry the same sub-rows: they need counting only while the
+        # cheaper layout can still beat the JSON variant (ties keep JSON).
+        sub_cost = self.subs_cost_within(subs, best_j[1] - min(flat_base_t, indented_base_t) - 1)
+        if sub_cost is None:
+            return best_j
+        if flat_base_t < indented_base_t:  # ties stay TOON, as in table_layout
+            return flat_head_t + flat_t, flat_base_t + sub_cost
+        return head_t + indented_t, indented_base_t + sub_cost
+
+    def parts_layout(self, parts: tuple[str, list[str], list[str] | None], depth: int) -> Rendering:
+        header, rows, flat_rows = parts
+        return self.table_layout(header, rows, depth, flat_rows)
+
+    def counted_variants(
+        self,
+        json_parts: tuple[str, list[str], list[str] | None],
+        nested_parts: tuple[str, list[str], list[str] | None],
+        depth: int,
+    ) -> Rendering:
+        """:meth:`cheaper_variant` by counting both variants whole (where it cannot derive)."""
+        best = self.parts_layout(json_parts, depth)
+        nested = self.parts_layout(nested_parts, depth)
+        return nested if nested[1] < best[1] else best
+
+    def paired_costs(
+        self, lines_a: list[str], lines_b: list[str]
+    ) -> tuple[int, list[int], list[bool]]:
+        """``lines_cost(lines_a)``; per line, ``count(b) - count(a)`` (each with its newline);
+        and per line whether the stretch where they differ stays clear of the line's start.
+
+        Lines that differ are counted in three pieces cut at certain pre-token boundaries
+        around the stretch where they differ, so only the middle piece of ``b`` is counted
+        on top (lines must not start with ``/``: see :meth:`exact_cost`).
+        """
+        model = self.model
+        cost = 0
+        same: list[str] = []
+        deltas: list[int] = []
+        local: list[bool] = []
+        for a, b in zip(lines_a, lines_b, strict=True):
+            if a == b:
+                same.append(a)
+                deltas.append(0)
+                local.append(True)
+                continue
+            start, end_a, end_b = _differing_stretch(a, b)
+            if end_a < 0:
+                piece_a, piece_b, rest = a[start:] + "\n", b[start:] + "\n", 0
+            else:
+                piece_a, piece_b = a[start:end_a], b[start:end_b]
+                rest = count_tokens(a[end_a:] + "\n", model)
+            counted = count_tokens(piece_a, model)
+            cost += (count_tokens(a[:start], model) if start else 0) + counted + rest
+            deltas.append(count_tokens(piece_b, model) - counted)
+            local.append(start > 0)
+        if same:
+            cost += self.lines_cost(same)
+        return cost, deltas, local
+
+    def window_delta(self, a: str, b: str) -> int:
+        """``count(b + "\\n") - count(a + "\\n")``, counting only where they differ."""
+        start, end_a, end_b = _differing_stretch(a, b)
+        model = self.model
+        if end_a < 0:
+            return count_tokens(b[start:] + "\n", model) - count_tokens(a[start:] + "\n", model)
+        return count_tokens(b[start:end_b], model) - count_tokens(a[start:end_a], model)
+
+    def subs_cost_within(self, subs: list[str], limit: int) -> int | None:
+        """The count of a nested variant's sub-rows if it is at most ``limit``, else None."""
+        if limit < 0:
+            return None
+        if not subs:
+            return 0
+        return self.lines_cost_within(subs, limit)
+
+    def subs_growth(self, subs: list[str], extra: int) -> int | None:
+        """What indenting every sub-row ``extra`` more spaces costs (:meth:`pad_growth`)."""
+        total = 0
+        for sub in subs:
+            growth = self.pad_growth(sub, extra)
+            if growth is None:
+                return None
+            total += growth
+        return total
 
     def row(
         self,
@@ -920,6 +1030,31 @@ class AutoWriter:
                 cells.append(float_cell(value))
             else:
                 cells.append(self.cell(value, delimiter, starts_line and not cells, plain))
+
+
+def _differing_stretch(a: str, b: str) -> tuple[int, int, int]:
+    """Where ``a`` and ``b`` differ, widened to certain pre-token boundaries: ``(start, end_a,
+    end_b)`` with ``a[:start] == b[:start]`` and ``a[end_a:] == b[end_b:]``, each cut a certain
+    boundary (or the line's start), so ``count(a) == count(a[:start]) + count(a[start:end_a])
+    + count(a[end_a:])`` and the same for ``b``; ends of -1 mean "to the end of the line"."""
+    n_a = len(a)
+    n_b = len(b)
+    shorter = min(n_a, n_b)
+    p = 0
+    while p < shorter and a[p] == b[p]:
+        p += 1
+    q = 0
+    while q < shorter - p and a[n_a - 1 - q] == b[n_b - 1 - q]:
+        q += 1
+    start = p
+    while start > 0 and not (boundary_at(a, start) and (start < p or boundary_at(b, start))):
+        start -= 1
+    end = max(n_a - q + 1, start + 1)
+    while end < n_a and not boundary_at(a, end):
+        end += 1
+    if end >= n_a:
+        return start, -1, -1
+    return start, end, end - n_a + n_b
 
 
 def _first_cell_may_differ(row: str, delimiter: str, quote_first: bool) -> bool:

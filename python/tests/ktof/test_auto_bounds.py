@@ -15,11 +15,13 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaizen_client.ktof import _auto
 from kaizen_client.ktof._auto import AutoWriter
+from kaizen_client.tokens import boundary_at, certain_boundary, count_tokens
 
-from .strategies import examples, json_values
+from .strategies import examples, json_values, nested_table_rows
 
 MODELS = ("gpt-4o", "gpt-4")  # o200k_base, cl100k_base
 
@@ -122,3 +124,77 @@ def test_flow_memo_writes_what_flow_writes(value: Any) -> None:
     shared = [value, {"again": value}, [value, value]]  # the same objects reached twice
     for part in (value, shared):
         assert writer.flow(part) == _auto.flow(part)
+
+
+# --- nested table columns (docs/ktof.md §3.7): a variant costed from the other's pieces ------
+
+CELLS = ["[3]", "[{sku:A1,qty:2},{sku:B2,qty:1}]", "[]", "[0]", "x", "日本", "'s", "", "-1", "a b"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+@given(
+    prefix=st.sampled_from(["", "1,", "abc,", "x,y,", '"q",', "é,", "1.5,", "'a',", "  "]),
+    left=st.sampled_from(CELLS),
+    right=st.sampled_from(CELLS),
+    suffix=st.sampled_from(["", ",1", ",abc", ",2025-01-01", ",[x]", ",é", ",'s", ",null"]),
+)
+@settings(max_examples=examples(300))
+def test_paired_costs_equal_counting_each_line(
+    model: str, prefix: str, left: str, right: str, suffix: str
+) -> None:
+    """``paired_costs`` counts lines in pieces cut at certain boundaries around where they
+    differ; the total and every per-line difference must equal plain counts."""
+    writer = AutoWriter(model, 2, ",")
+    lines_a = [prefix + left + suffix, "k,1", prefix + right + suffix]
+    lines_b = [prefix + right + suffix, "k,1", prefix + left + suffix]
+    cost, deltas, _ = writer.paired_costs(lines_a, lines_b)
+    assert cost == writer.lines_cost(lines_a)
+    for a, b, delta in zip(lines_a, lines_b, deltas, strict=True):
+        assert delta == count_tokens(b + "\n", model) - count_tokens(a + "\n", model)
+        assert writer.window_delta(a, b) == delta
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("spaces", [2, 4, 6])
+@pytest.mark.parametrize("extra", [2, 4, 8])
+@pytest.mark.parametrize("line", ["x,1", "1,2", "-5", "Émile", "#a", "'s", "[3]"])
+def test_pad_growth_equals_counting_the_wider_line(
+    model: str, spaces: int, extra: int, line: str
+) -> None:
+    writer = AutoWriter(model, 2, ",")
+    sub = " " * spaces + line
+    growth = writer.pad_growth(sub, extra)
+    if growth is None:
+        assert not line[0].isascii()
+        return
+    wider = " " * extra + sub
+    assert growth == count_tokens(wider + "\n", model) - count_tokens(sub + "\n", model)
+
+
+def test_boundary_at_matches_certain_boundary() -> None:
+    for text in ["abc,1", "a'b", "日,x", "1:2", ",a", "ab", "a.", "x[y"]:
+        first = certain_boundary(text)
+        found = [i for i in range(len(text) + 1) if boundary_at(text, i)]
+        assert (found[0] if found else -1) == first
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(rows=nested_table_rows(), lead=st.sampled_from(["", "  "]), name=st.sampled_from(["", "t"]))
+def test_cheaper_variant_decides_as_counting_both_tables(rows: Any, lead: str, name: str) -> None:
+    """The nested-vs-JSON-column choice from pieces equals counting both tables whole."""
+    plan = (
+        _auto.plan_table(rows, allow_markers=True, first_optional=True, nested=True)
+        if all(type(row) is dict and row for row in rows)
+        else None
+    )
+    plain = None if plan is None else plan.with_json_column()
+    if plan is None or plain is None:
+        return
+    for model in MODELS:
+        writer = AutoWriter(model, 2, ",")
+        depth = len(lead) // 2
+        json_parts = writer.table_parts(name, rows, plain, lead)
+        nested_parts = writer.table_parts(name, rows, plan, lead)
+        assert writer.cheaper_variant(json_parts, nested_parts, depth) == (
+            writer.counted_variants(json_parts, nested_parts, depth)
+        )
