@@ -405,3 +405,23 @@ def test_ktof_column_markers_rejected_by_toon(lib: str, name: str) -> None:
     text = KTOF_COLUMN_DOCS[name]
     with pytest.raises(Exception):  # noqa: B017 - any library error is a rejection
         their_loads(text, strict=True)
+
+
+KTOF_NESTED_TABLE_DOCS = {
+    "indented": "[2]{id,c[]{a,b}}:\n  1,[1]\n    x,2\n  2,[0]",
+    "unindented": "[2]{id,c[]{a,b}}\n1,[1]\n  x,2\n2,[0]",
+    "under a field": "t[2]{id,c[]{a,b}}:\n  1,[1]\n    x,2\n  2,[0]",
+    "no sub-rows": "[2]{id,c[]{a,b}}:\n  1,[0]\n  2,[0]",
+    "keyed": "m[2:]{id,c[]{a}}:\n  k: 1,[1]\n    x\n  j: 2,[0]",
+}
+
+
+@pytest.mark.parametrize("lib", list(LIBS))
+@pytest.mark.parametrize("name", list(KTOF_NESTED_TABLE_DOCS))
+def test_ktof_nested_table_columns_rejected_by_toon(lib: str, name: str) -> None:
+    """docs/ktof.md §3.7: a nested table column is an error to strict TOON decoders (the
+    ``[N]`` cell leaves a row a cell short of its header, sub-rows break the indentation), so
+    ``decode`` still tells KTOF from TOON."""
+    _, their_loads = LIBS[lib]
+    with pytest.raises(Exception):  # noqa: B017 - any library error is a rejection
+        their_loads(KTOF_NESTED_TABLE_DOCS[name], strict=True)
