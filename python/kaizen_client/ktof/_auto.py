@@ -1040,12 +1040,24 @@ def _differing_stretch(a: str, b: str) -> tuple[int, int, int]:
     n_a = len(a)
     n_b = len(b)
     shorter = min(n_a, n_b)
-    p = 0
-    while p < shorter and a[p] == b[p]:
-        p += 1
-    q = 0
-    while q < shorter - p and a[n_a - 1 - q] == b[n_b - 1 - q]:
-        q += 1
+    # Common prefix and suffix by bisection over slice comparisons (each one memcmp in C):
+    # rows are long and differ in one cell, so a loop over characters would dominate.
+    lo, hi = 0, shorter
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    p = lo
+    lo, hi = 0, shorter - p
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[n_a - mid :] == b[n_b - mid :]:
+            lo = mid
+        else:
+            hi = mid - 1
+    q = lo
     start = p
     while start > 0 and not (boundary_at(a, start) and (start < p or boundary_at(b, start))):
         start -= 1
