@@ -166,7 +166,7 @@ def number_text(value: int | float) -> str:
 class _Table:
     """A candidate table layout for a list of objects (or the values of a keyed object)."""
 
-    __slots__ = ("fields", "plain", "sparseness", "table")
+    __slots__ = ("fields", "plain", "sparseness", "table", "table_cell")
 
     def __init__(
         self, fields: list[KField], plain: bool, sparseness: float = 0.0, table: int = -1
@@ -175,6 +175,7 @@ class _Table:
         self.plain = plain  # no KTOF markers: the header is pure TOON
         self.sparseness = sparseness  # share of top-level cells that are empty (absent keys)
         self.table = table  # index of the nested table column (§3.7), or -1
+        self.table_cell = _leaf_count(fields[:table]) if table >= 0 else -1  # its cell's index
 
     def with_json_column(self) -> _Table | None:
         """The same plan with its nested table column written as a JSON column instead, or
@@ -250,6 +251,13 @@ def plan_table(
     present_cells = sum(len(obj) for obj in objects)
     sparseness = 1.0 - present_cells / (len(order) * count)
     return _Table(fields, plain, sparseness, table)
+
+
+def _leaf_count(fields: list[KField]) -> int:
+    """How many cells ``fields`` write per row (a field group writes one per leaf)."""
+    return sum(
+        1 if sub is None or kind == TABLE else _leaf_count(sub) for _, sub, kind, _ in fields
+    )
 
 
 def _sub_table(lists: list[list[Any]], first_optional: bool) -> _Table | None:
@@ -657,8 +665,8 @@ class AutoWriter:
         plain = plan.with_json_column()
         if plain is None:
             return self.table(name, items, plan, depth, lead)
-        json_parts = self.table_parts(name, items, plain, lead)
-        return self.cheaper_variant(json_parts, self.table_parts(name, items, plan, lead), depth)
+        json_parts, nested_parts = self.table_parts_pair(name, items, plan, plain, lead)
+        return self.cheaper_variant(json_parts, nested_parts, depth)
 
     def table(self, name: str, items: list[Any], plan: _Table, depth: int, lead: str) -> Rendering:
         header, rows, flat_rows = self.table_parts(name, items, plan, lead)
@@ -810,10 +818,62 @@ class AutoWriter:
         if plain is None:
             best = self.parts_layout(self.keyed_parts(key, obj, plan, lead), depth)
         else:  # a nested table column: costed against the JSON column (ties keep JSON)
-            json_parts = self.keyed_parts(key, obj, plain, lead)
-            best = self.cheaper_variant(json_parts, self.keyed_parts(key, obj, plan, lead), depth)
+            json_parts, nested_parts = self.keyed_parts_pair(key, obj, plan, plain, lead)
+            best = self.cheaper_variant(json_parts, nested_parts, depth)
         also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
         return best, also_block
+
+    def table_parts_pair(
+        self, name: str, items: list[Any], plan: _Table, plain: _Table, lead: str
+    ) -> tuple[tuple[str, list[str], list[str] | None], tuple[str, list[str], list[str] | None]]:
+        """:meth:`table_parts` of ``plain`` (the JSON-column twin) and of ``plan`` (with its
+        nested table column), each row written once for both (:meth:`row_pair`)."""
+        delimiter = self.delimiter
+        bracket = _bracket(len(items), delimiter)
+        header_j = f"{lead}{name}{bracket}{_header(plain.fields, delimiter)}"
+        header_t = f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}"
+        pairs = [self.row_pair(item, plan, delimiter, quote_first=plan.plain) for item in items]
+        rows_t = [pair[0] for pair in pairs]
+        rows_j = [pair[1] for pair in pairs]
+        flat_t: list[str] | None = None
+        flat_j: list[str] | None = None
+        if not lead:  # as in table_parts
+            quote_first = bool(name)
+            flat_t, flat_j = rows_t, rows_j
+            if quote_first != plan.plain:
+                flat_pairs = [
+                    self.row_pair(items[j], plan, delimiter, quote_first=quote_first)
+                    if _first_cell_may_differ(rows_j[j], delimiter, quote_first)
+                    or _first_cell_may_differ(rows_t[j], delimiter, quote_first)
+                    else pair
+                    for j, pair in enumerate(pairs)
+                ]
+                flat_t = [pair[0] for pair in flat_pairs]
+                flat_j = [pair[1] for pair in flat_pairs]
+        return (header_j, rows_j, flat_j), (header_t, rows_t, flat_t)
+
+    def keyed_parts_pair(
+        self, key: str | None, obj: dict[str, Any], plan: _Table, plain: _Table, lead: str
+    ) -> tuple[tuple[str, list[str], list[str] | None], tuple[str, list[str], list[str] | None]]:
+        """:meth:`keyed_parts` of ``plain`` and of ``plan``, each row written once for both."""
+        delimiter = self.delimiter
+        name = "" if key is None else header_key(key)
+        bracket = _bracket(len(obj), delimiter, keyed=True)
+        header_j = f"{lead}{name}{bracket}{_header(plain.fields, delimiter)}"
+        header_t = f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}"
+        rows_t: list[str] = []
+        rows_j: list[str] = []
+        for entry_key, entry in obj.items():
+            nested, json_cells = self.row_pair(entry, plan, delimiter, True)
+            written_key = field_key(entry_key)
+            rows_t.append(f"{written_key}:{_space(nested)}{nested}")
+            rows_j.append(f"{written_key}:{_space(json_cells)}{json_cells}")
+        flat = key is None and not lead  # as in keyed_parts
+        return (header_j, rows_j, rows_j if flat else None), (
+            header_t,
+            rows_t,
+            rows_t if flat else None,
+        )
 
     def keyed_parts(
         self, key: str | None, obj: dict[str, Any], plan: _Table, lead: str
@@ -993,6 +1053,29 @@ class AutoWriter:
                 assert sub is not None
                 text += self.sub_rows(items, sub, delimiter)
         return text
+
+    def row_pair(
+        self,
+        obj: dict[str, Any],
+        plan: _Table,
+        delimiter: str,
+        keyed: bool = False,
+        quote_first: bool = False,
+    ) -> tuple[str, str]:
+        """:meth:`row` under ``plan`` (which has a nested table column) and under its JSON-column
+        twin: the same cells but that one, which the twin writes as a flow value, no sub-rows."""
+        cells: list[str] = []
+        self.row_cells(obj, plan.fields, delimiter, cells, quote_first and not keyed, not keyed)
+        nested = delimiter.join(cells)
+        name, sub, _, _ = plan.fields[plan.table]
+        items = obj.get(name)
+        if items is None:  # an absent optional column: an empty cell either way
+            return nested, nested
+        cells[plan.table_cell] = self.flow(items)
+        if items:
+            assert sub is not None
+            nested += self.sub_rows(items, sub, delimiter)
+        return nested, delimiter.join(cells)
 
     def sub_rows(self, items: list[Any], fields: list[KField], delimiter: str) -> str:
         """A nested table column's rows (§3.7), each on its own line one level below the row;
