@@ -126,3 +126,34 @@ def test_root_json_that_cannot_win_is_not_tokenized() -> None:
     upto.assert_not_called()
     assert text == encode_counted(rows)[0]
     assert not text.startswith("[{")
+
+
+def _big_documents() -> list[Any]:
+    """Documents past the sampling threshold: one whose floor rules JSON out, one of long
+    words whose floor cannot (the sample then skips the floor), and one in between."""
+    rows = [{"id": i, "sku": f"SKU-{i:05d}", "qty": i % 7, "ok": i % 3 == 0} for i in range(600)]
+    words = "internationalization counterrevolutionaries electroencephalographically"
+    prose = [{"id": i, "text": f"{words} {i}"} for i in range(200)]
+    nested = {"meta": {"version": 3}, "rows": rows[:150], "notes": prose[:80]}
+    return [rows, prose, nested]
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_sampled_floor_keeps_the_output(index: int) -> None:
+    value = _big_documents()[index]
+    for model in MODELS:
+        fast = encode_counted(value, model=model)
+        with _without_floor():
+            slow = encode_counted(value, model=model)
+        assert fast == slow
+
+
+def test_floor_sample_takes_both_ways() -> None:
+    rows, prose, _ = _big_documents()
+    decisions = []
+    for value in (rows, prose):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        assert len(text) > 4 * _auto.FLOOR_SAMPLE
+        cost = encode_counted(value, compare_json=False)[1]
+        decisions.append(_auto._floor_may_exceed(text, cost - 1))
+    assert decisions == [True, False]
