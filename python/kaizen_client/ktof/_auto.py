@@ -331,7 +331,10 @@ class AutoWriter:
         """
         n = self.memo.get(text)
         if n is None:
-            counted = count_tokens_upto(text + "\n", limit, self.model)
+            if len(text) >= FLOOR_LINE_MIN:  # a large inline flow: worth the floor check
+                counted = self.count_within(text + "\n", limit)
+            else:
+                counted = count_tokens_upto(text + "\n", limit, self.model)
             if counted is None:
                 return None
             n = self.memo[text] = counted
@@ -341,9 +344,10 @@ class AutoWriter:
         """``count_tokens_upto(text, limit)``, answering None without tokenizing when
         :func:`~kaizen_client.tokens.pretoken_floor` (a sound lower bound, about a third of a
         count's time) already exceeds ``limit``. For the root JSON form, which loses to the
-        KTOF text by more than the floor's slack on most structured data; not for inline
-        candidates, which mostly win or lose by less (measured: the floor check cost more
-        than it saved there)."""
+        KTOF text by more than the floor's slack on most structured data, and for inline
+        candidates of :data:`FLOOR_LINE_MIN` characters or more; shorter inline candidates
+        mostly win or lose by less than the slack (measured: the check cost more than it
+        saved on them)."""
         if _floor_may_exceed(text, limit) and pretoken_floor(text) > limit:
             return None
         return count_tokens_upto(text, limit, self.model)
@@ -744,6 +748,10 @@ class AutoWriter:
             else:
                 cells.append(self.cell(value, delimiter, starts_line and not cells, plain))
 
+
+FLOOR_LINE_MIN = 4096
+"""Inline candidates at least this long are floor-checked before they are counted: a flow of a
+large subtree usually loses to its structured forms by more than the floor's slack."""
 
 FLOOR_SAMPLE = 2048
 """Characters per sampled window of :func:`_floor_may_exceed`."""

@@ -130,15 +130,50 @@ def test_root_json_that_cannot_win_is_not_tokenized() -> None:
 
 def _big_documents() -> list[Any]:
     """Documents past the sampling threshold: one whose floor rules JSON out, one of long
-    words whose floor cannot (the sample then skips the floor), and one in between."""
+    words whose floor cannot (the sample then skips the floor), one in between, and a config
+    whose large inline candidate (``services[]: {...}``) the floor rules out."""
     rows = [{"id": i, "sku": f"SKU-{i:05d}", "qty": i % 7, "ok": i % 3 == 0} for i in range(600)]
     words = "internationalization counterrevolutionaries electroencephalographically"
     prose = [{"id": i, "text": f"{words} {i}"} for i in range(200)]
     nested = {"meta": {"version": 3}, "rows": rows[:150], "notes": prose[:80]}
-    return [rows, prose, nested]
+    services = {
+        f"svc{i}": {"port": 8000 + i, "env": ["a", "b"], "on": i % 2 == 0} for i in range(200)
+    }
+    config = {"name": "x", "services": services, "words": {"text": words}}
+    return [rows, prose, nested, config]
 
 
-@pytest.mark.parametrize("index", range(3))
+@pytest.mark.parametrize("model", MODELS)
+def test_line_within_of_a_long_line(model: str) -> None:
+    services = _big_documents()[3]["services"]
+    text = "services[]: " + _auto.flow(services)
+    assert len(text) >= _auto.FLOOR_LINE_MIN
+    exact = _auto.AutoWriter(model, 2, ",").line(text)
+    n = exact[1]
+    floor = pretoken_floor(text + "\n")
+    for limit in (-1, 0, floor - 1, floor, n - 1, n, n + 1):
+        got = _auto.AutoWriter(model, 2, ",").line_within(text, limit)
+        assert got == (exact if n <= limit else None), limit
+
+
+def test_long_inline_candidate_that_cannot_win_is_not_tokenized() -> None:
+    config = _big_documents()[3]
+    writer = _auto.AutoWriter("gpt-4o", 2, ",")
+    lengths: list[int] = []
+    real = _auto.count_tokens_upto
+
+    def spy(text: str, limit: int, model: str) -> int | None:
+        lengths.append(len(text))
+        return real(text, limit, model)
+
+    with mock.patch.object(_auto, "count_tokens_upto", spy):
+        text, _ = writer.document(config)
+    assert text == encode_counted(config)[0]
+    assert "services[]:" not in text
+    assert max(lengths, default=0) < _auto.FLOOR_LINE_MIN
+
+
+@pytest.mark.parametrize("index", range(4))
 def test_sampled_floor_keeps_the_output(index: int) -> None:
     value = _big_documents()[index]
     for model in MODELS:
@@ -149,7 +184,7 @@ def test_sampled_floor_keeps_the_output(index: int) -> None:
 
 
 def test_floor_sample_takes_both_ways() -> None:
-    rows, prose, _ = _big_documents()
+    rows, prose = _big_documents()[:2]
     decisions = []
     for value in (rows, prose):
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
