@@ -367,13 +367,13 @@ _BOUNDARY_RE: Final = re.compile(r"[A-Za-z0-9](?=[!-&(-/:-@\[-`{-~])")
 _DIGITS: Final = frozenset(string.digits)
 
 
-def certain_boundary(text: str) -> int:
-    """The first index ``i`` at which both encodings start a new pre-token whatever precedes
-    ``text``, or -1: ``text[i - 1]`` an ASCII letter or digit and ``text[i]`` ASCII
-    punctuation other than ``'``. Counts then split there: ``count(p + text) ==
+def certain_boundary(text: str, start: int = 0) -> int:
+    """The first index ``i`` (from ``start``) at which both encodings start a new pre-token
+    whatever precedes ``text``, or -1: ``text[i - 1]`` an ASCII letter or digit and ``text[i]``
+    ASCII punctuation other than ``'``. Counts then split there: ``count(p + text) ==
     count(p + text[:i]) + count(text[i:])`` for any prefix ``p``.
     """
-    match = _BOUNDARY_RE.search(text)
+    match = _BOUNDARY_RE.search(text, start)
     return -1 if match is None else match.end()
 
 

@@ -16,7 +16,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..tokens import count_tokens, count_tokens_upto, pretoken_floor, space_head
+from ..tokens import (
+    certain_boundary,
+    count_tokens,
+    count_tokens_upto,
+    pretoken_floor,
+    space_head,
+)
 from ._lexical import LITERALS, UNQUOTED_KEY_RE, int_text, is_number
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -347,10 +353,31 @@ class AutoWriter:
         KTOF text by more than the floor's slack on most structured data, and for inline
         candidates of :data:`FLOOR_LINE_MIN` characters or more; shorter inline candidates
         mostly win or lose by less than the slack (measured: the check cost more than it
-        saved on them)."""
-        if _floor_may_exceed(text, limit) and pretoken_floor(text) > limit:
-            return None
+        saved on them). Where a sample says the floor would not decide, it is not computed;
+        a long text is then counted in halves (:meth:`count_halves_within`)."""
+        if _floor_may_exceed(text, limit):
+            if pretoken_floor(text) > limit:
+                return None
+        elif len(text) > 4 * FLOOR_SAMPLE:
+            return self.count_halves_within(text, limit)
         return count_tokens_upto(text, limit, self.model)
+
+    def count_halves_within(self, text: str, limit: int) -> int | None:
+        """``count_tokens_upto(text, limit)`` for a long text whose floor as a whole is too
+        loose to decide (prose-heavy JSON): split at a certain pre-token boundary near the
+        middle, where counts add up exactly, the first half is counted only up to what the
+        second half's floor leaves of ``limit``. A text that loses is then read about half
+        way instead of up to ``limit`` (about 85% of it for the root JSON of github_api)."""
+        model = self.model
+        cut = certain_boundary(text, len(text) // 2)
+        if cut < 0:
+            return count_tokens_upto(text, limit, model)
+        tail = text[cut:]
+        head_cost = count_tokens_upto(text[:cut], limit - pretoken_floor(tail), model)
+        if head_cost is None:
+            return None
+        tail_cost = count_tokens_upto(tail, limit - head_cost, model)
+        return None if tail_cost is None else head_cost + tail_cost
 
     def lines_cost_within(self, lines: list[str], limit: int) -> int | None:
         """:meth:`lines_cost` if it is at most ``limit``, else None (counting stops there)."""
@@ -763,19 +790,23 @@ def _floor_may_exceed(text: str, limit: int) -> bool:
 
     Only decides whether the floor is worth computing, never the answer: a floor that does
     not exceed the limit is a third of a count spent for nothing (prose-heavy JSON, whose
-    long words make the floor loose), a sample about 10% of that. Short texts are not
-    sampled.
+    long words make the floor loose, or a JSON text that wins), a sample at most 3/8 of
+    that. A limit of half a token per character or more is taken as out of reach (JSON
+    text floors at 0.2-0.35 per character); texts of up to 1 KB are not sampled.
     """
     n = len(text)
-    if n <= 4 * FLOOR_SAMPLE:
+    if 2 * limit >= n:
+        return False  # a floor of a token per two characters is rare (digit lists)
+    if n <= FLOOR_SAMPLE // 2:
         return True
-    middle = (n - FLOOR_SAMPLE) // 2
+    size = min(FLOOR_SAMPLE, n // 8)
+    middle = (n - size) // 2
     sampled = (
-        pretoken_floor(text[:FLOOR_SAMPLE])
-        + pretoken_floor(text[middle : middle + FLOOR_SAMPLE])
-        + pretoken_floor(text[n - FLOOR_SAMPLE :])
+        pretoken_floor(text[:size])
+        + pretoken_floor(text[middle : middle + size])
+        + pretoken_floor(text[n - size :])
     )
-    return sampled * n > limit * 3 * FLOOR_SAMPLE
+    return sampled * n > limit * 3 * size
 
 
 def _first_cell_may_differ(row: str, delimiter: str, quote_first: bool) -> bool:

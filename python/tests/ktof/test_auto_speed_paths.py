@@ -192,3 +192,22 @@ def test_floor_sample_takes_both_ways() -> None:
         cost = encode_counted(value, compare_json=False)[1]
         decisions.append(_auto._floor_may_exceed(text, cost - 1))
     assert decisions == [True, False]
+
+
+long_texts = st.builds(
+    lambda parts, times: "".join(parts) * times,
+    st.lists(floor_texts, min_size=1, max_size=4),
+    st.integers(1, 400),
+)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(text=long_texts, share=st.floats(0.0, 1.3))
+def test_count_halves_within_is_count_tokens_upto(text: str, share: float) -> None:
+    for model in MODELS:
+        writer = _auto.AutoWriter(model, 2, ",")
+        n = count_tokens(text, model)
+        for limit in (int(n * share), n - 1, n, -1):
+            expected = n if n <= limit else None
+            assert writer.count_halves_within(text, limit) == expected
+            assert writer.count_within(text, limit) == expected
