@@ -610,6 +610,8 @@ class AutoWriter:
                     continue
                 lead = f"{pad}- "
                 for key, value in item.items():
+                    if bounded and cost > limit:  # mid-item: large items stop early too
+                        return -1
                     rendering = self.field(key, value, depth + 1, lead)
                     lines += rendering[0]
                     cost += rendering[1]
