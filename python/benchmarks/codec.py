@@ -721,6 +721,17 @@ def _codec_build() -> str:
     return "compiled with mypyc (as shipped in wheels)" if compiled else "pure Python"
 
 
+def _token_report(data: Sequence[tuple[str, Any]], model: str) -> None:
+    """The token table, its round-trip notes and verdicts."""
+    token_rows = [measure_tokens(name, value, model=model) for name, value in data]
+    print(token_table(token_rows))
+    print("rt = decode(encode(x)) vs x: ✓ type-exact, ≈ equal but types differ (3.0 -> 3), ✗ not")
+    _print_notes(token_rows)
+    print()
+    for v in token_verdicts(token_rows):
+        print(v)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the command, the environment, the token table and the speed tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -728,6 +739,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes, 1 repeat (smoke test)")
     parser.add_argument("--repeats", type=int, default=None, help="timing repeats (default 5)")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed tables")
+    parser.add_argument(
+        "--auto-only",
+        action="store_true",
+        help="only the auto-mode breakdown (issue 16's table), skipping tokens and speed",
+    )
     parser.add_argument(
         "--clock",
         choices=sorted(CLOCKS),
@@ -749,14 +765,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = quick_corpus() if args.quick else corpus()
     print()
 
-    token_rows = [measure_tokens(name, value, model=args.model) for name, value in data]
-    print(token_table(token_rows))
-    print("rt = decode(encode(x)) vs x: ✓ type-exact, ≈ equal but types differ (3.0 -> 3), ✗ not")
-    _print_notes(token_rows)
-    print()
-    for v in token_verdicts(token_rows):
-        print(v)
-
+    if not args.auto_only:
+        _token_report(data, args.model)
     if not args.no_speed:
         print()
         print(
@@ -765,17 +775,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if args.quick:
             print("(--quick: tiny inputs, single samples; speed figures are noise, not results)")
-        codecs = speed_codecs(args.model)
-        speed_rows = [
-            measure_speed(name, value, codecs, repeats=repeats, min_time=min_time, clock=clock)
-            for name, value in data
-        ]
-        print(speed_tables(speed_rows))
-        _print_notes(speed_rows)
-        print()
-        for v in speed_verdicts(speed_rows):
-            print(v)
-        print()
+        if not args.auto_only:
+            codecs = speed_codecs(args.model)
+            speed_rows = [
+                measure_speed(name, value, codecs, repeats=repeats, min_time=min_time, clock=clock)
+                for name, value in data
+            ]
+            print(speed_tables(speed_rows))
+            _print_notes(speed_rows)
+            print()
+            for v in speed_verdicts(speed_rows):
+                print(v)
+            print()
         print(
             "auto-mode encode, where the time goes: tokenizer = its tokenizer calls replayed "
             "alone, rest = auto - tokenizer;\ncounted/out = characters handed to the tokenizer "

@@ -43,6 +43,7 @@ __all__ = [
     "count_tokens_batch",
     "count_tokens_upto",
     "encoding_for_model",
+    "pretoken_floor",
     "space_delta",
     "space_head",
     "tokenizer_info",
@@ -380,14 +381,80 @@ def boundary_at(text: str, i: int) -> bool:
     return 0 < i < len(text) and text[i - 1] in _BOUNDARY_LEFT and text[i] in _BOUNDARY_RIGHT
 
 
-def certain_boundary(text: str) -> int:
-    """The first index ``i`` at which both encodings start a new pre-token whatever precedes
-    ``text``, or -1: ``text[i - 1]`` an ASCII letter or digit and ``text[i]`` ASCII
-    punctuation other than ``'``. Counts then split there: ``count(p + text) ==
+def certain_boundary(text: str, start: int = 0) -> int:
+    """The first index ``i`` (from ``start``) at which both encodings start a new pre-token
+    whatever precedes ``text``, or -1: ``text[i - 1]`` an ASCII letter or digit and ``text[i]``
+    ASCII punctuation other than ``'``. Counts then split there: ``count(p + text) ==
     count(p + text[:i]) + count(text[i:])`` for any prefix ``p``.
     """
-    match = _BOUNDARY_RE.search(text)
+    match = _BOUNDARY_RE.search(text, start)
     return -1 if match is None else match.end()
+
+
+def _lane_table(members: str) -> bytes:
+    """A ``bytes.translate`` table mapping each byte of ``members`` to 1, every other to 0."""
+    chosen = members.encode("ascii")
+    return bytes(1 if byte in chosen else 0 for byte in range(256))
+
+
+# Character classes of pretoken_floor, one byte lane each: ASCII letters, digits, the space,
+# the apostrophe, and the rest of printable ASCII. Everything else (controls, every byte of a
+# non-ASCII character) is in no class, so no rule can fire next to it.
+_LETTER_LANES: Final = _lane_table(string.ascii_letters)
+_DIGIT_LANES: Final = _lane_table(string.digits)
+_SPACE_LANES: Final = _lane_table(" ")
+_APOSTROPHE_LANES: Final = _lane_table("'")
+_PUNCT_LANES: Final = _lane_table(string.punctuation.replace("'", ""))
+
+
+def pretoken_floor(text: str) -> int:
+    """A lower bound of ``count_tokens(text)`` for both encodings, without tokenizing.
+
+    Every token lies inside one pre-token, so ``text`` has at least as many tokens as
+    pre-tokens, and at least ``1 + `` the number of positions where a pre-token must start
+    (for a non-empty text). Those positions are found from the classes of neighbouring ASCII
+    characters, by rules that hold in both encodings' patterns whatever surrounds them:
+
+    * a digit run never takes a non-digit, and nothing takes a digit in front of it, so a
+      pre-token starts between a digit and any other letter, space, apostrophe or punctuation
+      (either way round);
+    * a letter run ends before punctuation or a space (contractions start with ``'``, which
+      is left out), and a punctuation run ends before a space;
+    * in punctuation-or-space, punctuation, letter (`` "a``, ``{"a``) the letter's pre-token
+      takes at most one character in front of it, so one of the two positions starts one;
+    * a pre-token holds at most three digits, so a run of 4+ digits has a start inside it
+      and one of 7+ two (``1700000000`` is ``170|000|000|0``); counted at the run's 4th and
+      7th digit, where no other rule looks.
+
+    Non-ASCII characters and controls fire no rule (their classes are not known here), so
+    the bound stays sound for any text; it is exact-ish on JSON-like ASCII and loose on prose
+    with long words. The classes are byte lanes of big integers, so the whole scan is a few
+    C-level passes (a quarter of a count's time on a 50 KB JSON text).
+    """
+    if not text:
+        return 0
+    raw = text.encode("utf-8", "surrogatepass")
+    lanes = int.from_bytes
+    letters = lanes(raw.translate(_LETTER_LANES), "little")
+    digits = lanes(raw.translate(_DIGIT_LANES), "little")
+    spaces = lanes(raw.translate(_SPACE_LANES), "little")
+    quotes = lanes(raw.translate(_APOSTROPHE_LANES), "little")
+    punct = lanes(raw.translate(_PUNCT_LANES), "little")
+    not_digit = letters | spaces | quotes | punct
+    before_letter = punct | spaces | quotes
+    two = digits & (digits << 8)  # lanes ending a run of 2+ digits, and so on
+    four = two & (two << 16)
+    seven = four & (two << 32) & (digits << 48)
+    starts = (
+        (digits & (not_digit << 8))
+        | ((digits << 8) & not_digit)
+        | ((letters << 8) & (punct | spaces))
+        | ((punct << 8) & spaces)
+        | ((before_letter << 16) & (punct << 8) & letters)
+        | (four & ~(digits << 32))
+        | (seven & ~(digits << 56))
+    )
+    return 1 + starts.bit_count()
 
 
 def space_head(text: str) -> str | None:

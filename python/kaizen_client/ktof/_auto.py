@@ -16,7 +16,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..tokens import boundary_at, count_tokens, count_tokens_upto, space_head
+from ..tokens import (
+    boundary_at,
+    certain_boundary,
+    count_tokens,
+    count_tokens_upto,
+    pretoken_floor,
+    space_head,
+)
 from ._lexical import LITERALS, UNQUOTED_KEY_RE, int_text, is_number
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -389,11 +396,47 @@ class AutoWriter:
         """
         n = self.memo.get(text)
         if n is None:
-            counted = count_tokens_upto(text + "\n", limit, self.model)
+            if len(text) >= FLOOR_LINE_MIN:  # a large inline flow: worth the floor check
+                counted = self.count_within(text + "\n", limit)
+            else:
+                counted = count_tokens_upto(text + "\n", limit, self.model)
             if counted is None:
                 return None
             n = self.memo[text] = counted
         return ([text], n) if n <= limit else None
+
+    def count_within(self, text: str, limit: int) -> int | None:
+        """``count_tokens_upto(text, limit)``, answering None without tokenizing when
+        :func:`~kaizen_client.tokens.pretoken_floor` (a sound lower bound, about a third of a
+        count's time) already exceeds ``limit``. For the root JSON form, which loses to the
+        KTOF text by more than the floor's slack on most structured data, and for inline
+        candidates of :data:`FLOOR_LINE_MIN` characters or more; shorter inline candidates
+        mostly win or lose by less than the slack (measured: the check cost more than it
+        saved on them). Where a sample says the floor would not decide, it is not computed;
+        a long text is then counted in halves (:meth:`count_halves_within`)."""
+        if _floor_may_exceed(text, limit):
+            if pretoken_floor(text) > limit:
+                return None
+        elif len(text) > 4 * FLOOR_SAMPLE:
+            return self.count_halves_within(text, limit)
+        return count_tokens_upto(text, limit, self.model)
+
+    def count_halves_within(self, text: str, limit: int) -> int | None:
+        """``count_tokens_upto(text, limit)`` for a long text whose floor as a whole is too
+        loose to decide (prose-heavy JSON): split at a certain pre-token boundary near the
+        middle, where counts add up exactly, the first half is counted only up to what the
+        second half's floor leaves of ``limit``. A text that loses is then read about half
+        way instead of up to ``limit`` (about 85% of it for the root JSON of github_api)."""
+        model = self.model
+        cut = certain_boundary(text, len(text) // 2)
+        if cut < 0:
+            return count_tokens_upto(text, limit, model)
+        tail = text[cut:]
+        head_cost = count_tokens_upto(text[:cut], limit - pretoken_floor(tail), model)
+        if head_cost is None:
+            return None
+        tail_cost = count_tokens_upto(tail, limit - head_cost, model)
+        return None if tail_cost is None else head_cost + tail_cost
 
     def lines_cost_within(self, lines: list[str], limit: int) -> int | None:
         """:meth:`lines_cost` if it is at most ``limit``, else None (counting stops there)."""
@@ -465,15 +508,15 @@ class AutoWriter:
             # loses stops the tokenizer there instead of being read to its end.
             json_text = _dumps(value)
             if kind is list:
-                json_cost = count_tokens_upto(json_text, cost - 1, self.model)
+                json_cost = self.count_within(json_text, cost - 1)
                 if json_cost is not None:
                     return json_text, json_cost
             else:
                 delta = marked_object_delta(json_text, self.model)
                 if delta is None:  # the opening run meets non-ASCII: count the form whole
-                    root_cost = count_tokens_upto(" " + json_text, cost - 1, self.model)
+                    root_cost = self.count_within(" " + json_text, cost - 1)
                 else:
-                    json_cost = count_tokens_upto(json_text, cost - 1 - delta, self.model)
+                    json_cost = self.count_within(json_text, cost - 1 - delta)
                     root_cost = None if json_cost is None else json_cost + delta
                 if root_cost is not None:
                     return " " + json_text, root_cost
@@ -633,6 +676,8 @@ class AutoWriter:
                     continue
                 lead = f"{pad}- "
                 for key, value in item.items():
+                    if bounded and cost > limit:  # mid-item: large items stop early too
+                        return -1
                     rendering = self.field(key, value, depth + 1, lead)
                     lines += rendering[0]
                     cost += rendering[1]
@@ -1150,6 +1195,39 @@ def _differing_stretch(a: str, b: str) -> tuple[int, int, int]:
     if end >= n_a:
         return start, -1, -1
     return start, end, end - n_a + n_b
+
+
+FLOOR_LINE_MIN = 4096
+"""Inline candidates at least this long are floor-checked before they are counted: a flow of a
+large subtree usually loses to its structured forms by more than the floor's slack."""
+
+FLOOR_SAMPLE = 2048
+"""Characters per sampled window of :func:`_floor_may_exceed`."""
+
+
+def _floor_may_exceed(text: str, limit: int) -> bool:
+    """Whether ``pretoken_floor(text)`` looks likely to exceed ``limit``, from the floor of
+    three sampled windows (start, middle, end) scaled to the whole text.
+
+    Only decides whether the floor is worth computing, never the answer: a floor that does
+    not exceed the limit is a third of a count spent for nothing (prose-heavy JSON, whose
+    long words make the floor loose, or a JSON text that wins), a sample at most 3/8 of
+    that. A limit of half a token per character or more is taken as out of reach (JSON
+    text floors at 0.2-0.35 per character); texts of up to 1 KB are not sampled.
+    """
+    n = len(text)
+    if 2 * limit >= n:
+        return False  # a floor of a token per two characters is rare (digit lists)
+    if n <= FLOOR_SAMPLE // 2:
+        return True
+    size = min(FLOOR_SAMPLE, n // 8)
+    middle = (n - size) // 2
+    sampled = (
+        pretoken_floor(text[:size])
+        + pretoken_floor(text[middle : middle + size])
+        + pretoken_floor(text[n - size :])
+    )
+    return sampled * n > limit * 3 * size
 
 
 def _first_cell_may_differ(row: str, delimiter: str, quote_first: bool) -> bool:

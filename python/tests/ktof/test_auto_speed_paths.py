@@ -1,0 +1,213 @@
+"""Auto mode's speed shortcuts never change a decision.
+
+Each shortcut skips work only where the skipped work could not have changed the answer:
+``tokens.pretoken_floor`` is a lower bound of every count (checked here against the
+tokenizers' own pre-token patterns and against the counts), and auto mode with a shortcut
+writes exactly what it writes without it (checked by switching the shortcut off).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kaizen_client.ktof import _auto
+from kaizen_client.ktof.encoder import encode_counted
+from kaizen_client.tokens import count_tokens, pretoken_floor
+
+from .strategies import HARD_ALPHABET, HARD_STRINGS, documents, examples, json_values
+
+MODELS = ("gpt-4o", "gpt-4")  # o200k_base, cl100k_base
+
+# The two encodings' pre-token patterns, as tiktoken publishes them.
+O200K_PATTERN = "|".join(
+    [
+        r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+"
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
+        r"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*"
+        r"(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
+        r"\p{N}{1,3}",
+        r" ?[^\s\p{L}\p{N}]+[\r\n/]*",
+        r"\s*[\r\n]+",
+        r"\s+(?!\S)",
+        r"\s+",
+    ]
+)
+CL100K_PATTERN = (
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
+    r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
+
+# Characters of every class the floor tells apart, and the ones it must stay silent next to.
+FLOOR_ALPHABET = "aZq09 '\"{}[]:,./\\-_!~\t\n\u00e9\u65e5\U0001f44b\u0301\u0663\u00a0"
+
+floor_texts = st.one_of(
+    st.text(alphabet=FLOOR_ALPHABET, max_size=24),
+    st.text(alphabet=HARD_ALPHABET, max_size=24),
+    st.lists(st.sampled_from(HARD_STRINGS), max_size=6).map("".join),
+    json_values().map(lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":"))),
+    st.text(max_size=16),
+)
+
+EXAMPLES = [
+    "",
+    "a",
+    '{"id":1,"name":"Alice"}',
+    "2025-01-06T08:00:00.971Z",
+    "it's 12345678 o'clock",
+    '"\u00e9a"',
+    "1\u06632",
+    '\u2014"a',
+    "https://api.github.com/repos/o/r/issues/12",
+    " \"a ' b\\n\\nc",
+]
+
+
+def _pretokens(pattern: str, text: str) -> int:
+    regex = pytest.importorskip("regex")
+    return len(regex.findall(pattern, text))
+
+
+@pytest.mark.parametrize("text", EXAMPLES)
+def test_floor_on_examples(text: str) -> None:
+    floor = pretoken_floor(text)
+    for pattern in (O200K_PATTERN, CL100K_PATTERN):
+        assert floor <= _pretokens(pattern, text)
+    for model in MODELS:
+        assert floor <= count_tokens(text, model)
+
+
+def test_floor_is_tight_on_compact_json() -> None:
+    text = '{"id":1,"name":"Alice","tags":["x","y"],"n":12345}'
+    assert pretoken_floor(text) == _pretokens(O200K_PATTERN, text)
+
+
+@settings(max_examples=examples(600), deadline=None)
+@given(text=floor_texts)
+def test_floor_never_exceeds_the_pretokens(text: str) -> None:
+    floor = pretoken_floor(text)
+    assert floor <= _pretokens(O200K_PATTERN, text)
+    assert floor <= _pretokens(CL100K_PATTERN, text)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(text=floor_texts)
+def test_floor_never_exceeds_the_count(text: str) -> None:
+    floor = pretoken_floor(text)
+    for model in MODELS:
+        assert floor <= count_tokens(text, model)
+
+
+def _without_floor() -> Any:
+    """Auto mode with the floor switched off: every candidate is tokenized as before it."""
+    return mock.patch.object(_auto, "pretoken_floor", lambda text: 0)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(value=documents)
+def test_document_with_and_without_the_floor(value: Any) -> None:
+    for model in MODELS:
+        fast = encode_counted(value, model=model)
+        with _without_floor():
+            slow = encode_counted(value, model=model)
+        assert fast == slow
+
+
+def test_root_json_that_cannot_win_is_not_tokenized() -> None:
+    rows = [{"id": i, "name": f"user {i}", "active": i % 2 == 0} for i in range(40)]
+    writer = _auto.AutoWriter("gpt-4o", 2, ",")
+    with mock.patch.object(_auto, "count_tokens_upto") as upto:
+        text, _ = writer.document(rows)
+    upto.assert_not_called()
+    assert text == encode_counted(rows)[0]
+    assert not text.startswith("[{")
+
+
+def _big_documents() -> list[Any]:
+    """Documents past the sampling threshold: one whose floor rules JSON out, one of long
+    words whose floor cannot (the sample then skips the floor), one in between, and a config
+    whose large inline candidate (``services[]: {...}``) the floor rules out."""
+    rows = [{"id": i, "sku": f"SKU-{i:05d}", "qty": i % 7, "ok": i % 3 == 0} for i in range(600)]
+    words = "internationalization counterrevolutionaries electroencephalographically"
+    prose = [{"id": i, "text": f"{words} {i}"} for i in range(200)]
+    nested = {"meta": {"version": 3}, "rows": rows[:150], "notes": prose[:80]}
+    services = {
+        f"svc{i}": {"port": 8000 + i, "env": ["a", "b"], "on": i % 2 == 0} for i in range(200)
+    }
+    config = {"name": "x", "services": services, "words": {"text": words}}
+    return [rows, prose, nested, config]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_line_within_of_a_long_line(model: str) -> None:
+    services = _big_documents()[3]["services"]
+    text = "services[]: " + _auto.flow(services)
+    assert len(text) >= _auto.FLOOR_LINE_MIN
+    exact = _auto.AutoWriter(model, 2, ",").line(text)
+    n = exact[1]
+    floor = pretoken_floor(text + "\n")
+    for limit in (-1, 0, floor - 1, floor, n - 1, n, n + 1):
+        got = _auto.AutoWriter(model, 2, ",").line_within(text, limit)
+        assert got == (exact if n <= limit else None), limit
+
+
+def test_long_inline_candidate_that_cannot_win_is_not_tokenized() -> None:
+    config = _big_documents()[3]
+    writer = _auto.AutoWriter("gpt-4o", 2, ",")
+    lengths: list[int] = []
+    real = _auto.count_tokens_upto
+
+    def spy(text: str, limit: int, model: str) -> int | None:
+        lengths.append(len(text))
+        return real(text, limit, model)
+
+    with mock.patch.object(_auto, "count_tokens_upto", spy):
+        text, _ = writer.document(config)
+    assert text == encode_counted(config)[0]
+    assert "services[]:" not in text
+    assert max(lengths, default=0) < _auto.FLOOR_LINE_MIN
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_sampled_floor_keeps_the_output(index: int) -> None:
+    value = _big_documents()[index]
+    for model in MODELS:
+        fast = encode_counted(value, model=model)
+        with _without_floor():
+            slow = encode_counted(value, model=model)
+        assert fast == slow
+
+
+def test_floor_sample_takes_both_ways() -> None:
+    rows, prose = _big_documents()[:2]
+    decisions = []
+    for value in (rows, prose):
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        assert len(text) > 4 * _auto.FLOOR_SAMPLE
+        cost = encode_counted(value, compare_json=False)[1]
+        decisions.append(_auto._floor_may_exceed(text, cost - 1))
+    assert decisions == [True, False]
+
+
+long_texts = st.builds(
+    lambda parts, times: "".join(parts) * times,
+    st.lists(floor_texts, min_size=1, max_size=4),
+    st.integers(1, 400),
+)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(text=long_texts, share=st.floats(0.0, 1.3))
+def test_count_halves_within_is_count_tokens_upto(text: str, share: float) -> None:
+    for model in MODELS:
+        writer = _auto.AutoWriter(model, 2, ",")
+        n = count_tokens(text, model)
+        for limit in (int(n * share), n - 1, n, -1):
+            expected = n if n <= limit else None
+            assert writer.count_halves_within(text, limit) == expected
+            assert writer.count_within(text, limit) == expected
