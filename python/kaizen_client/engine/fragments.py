@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
+from ..ktof._lexical import FloatLiterals, json_colons
 from .defaults import FragmentKind, FragmentReason
 from .exact import FAST_MAX_CHARS, MIN_NORMAL, float_is_exact
 
@@ -113,27 +114,24 @@ class _SourceParser:
     between threads). ``consumed`` after a failure is how far the text parsed as JSON.
     """
 
-    __slots__ = ("constants", "consumed", "decoder", "duplicates", "inexact")
+    __slots__ = ("checked", "constants", "consumed", "decoder", "duplicates", "floats")
 
     def __init__(self) -> None:
-        self.inexact = 0
         self.duplicates = 0
         self.constants = 0
         self.consumed = 0
-        self.decoder = json.JSONDecoder(
-            parse_float=self._float,
+        # float_is_exact's fast path runs in the compiled hook; it keeps the other literals.
+        self.floats = FloatLiterals(FAST_MAX_CHARS, MIN_NORMAL)
+        self.decoder = json.JSONDecoder(parse_float=self.floats, parse_constant=self._constant)
+        self.checked = json.JSONDecoder(
+            parse_float=self.floats,
             parse_constant=self._constant,
             object_pairs_hook=self._object,
         )
 
-    def _float(self, literal: str) -> float:
-        value = float(literal)
-        # float_is_exact's fast path, inlined: most literals stop at these two checks.
-        if len(literal) <= FAST_MAX_CHARS and MIN_NORMAL <= abs(value) < math.inf:
-            return value
-        if not float_is_exact(literal, value):
-            self.inexact += 1
-        return value
+    def _inexact(self) -> bool:
+        """Whether a float literal of the last parse does not write back digit for digit."""
+        return any(not float_is_exact(literal, value) for literal, value in self.floats.doubtful)
 
     def _constant(self, name: str) -> float:
         self.constants += 1
@@ -150,7 +148,7 @@ class _SourceParser:
             return "not_json"
         if self.duplicates:
             return "duplicate_keys"
-        if self.inexact:
+        if self.floats.doubtful and self._inexact():
             return "not_lossless"
         return None
 
@@ -159,14 +157,32 @@ class _SourceParser:
 
         On ``json.JSONDecodeError``, ``consumed`` holds how many characters parsed as JSON.
         """
-        self.inexact = self.duplicates = self.constants = 0
+        self.duplicates = self.constants = 0
+        self.floats.doubtful.clear()
         self.consumed = 0
         try:
             value, stop = self.decoder.raw_decode(text, start)
         except json.JSONDecodeError as exc:
             self.consumed = exc.pos - start
             raise
+        if not self._kept_every_member(value, text, start, stop):
+            # Maybe a duplicate key: parse again with the hook that counts them (the same
+            # text parses the same way, so only the counters change).
+            self.duplicates = self.constants = 0
+            self.floats.doubtful.clear()
+            value, stop = self.checked.raw_decode(text, start)
         return value, stop, self._problem()
+
+    @staticmethod
+    def _kept_every_member(value: Any, text: str, start: int, stop: int) -> bool:
+        """Whether no object of ``value`` lost a member to a duplicate key, proved by
+        counting colons (see ``json_colons``) instead of a Python hook per object."""
+        if type(value) is not dict and type(value) is not list:
+            return True
+        colons = text.count(":", start, stop)
+        if colons == json_colons(value, False):
+            return True  # no colon inside any string: one per member
+        return text.find("\\u003", start, stop) == -1 and colons == json_colons(value)
 
     def raw_decode_windowed(self, text: str, start: int) -> tuple[Any, int, FragmentReason | None]:
         """:meth:`raw_decode` on a window of ``text`` that grows until the outcome is sure.
