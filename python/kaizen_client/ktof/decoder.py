@@ -11,7 +11,7 @@ import json
 import math
 import re
 from bisect import bisect_right
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from ._lexical import (
     SURROGATE_RE,
@@ -948,7 +948,7 @@ class _FlatTable:
         """The trimmed cell tokens of row ``index`` (line ``index + 1``), or None when the
         row is not a plain one: blank, indented, a comment, quoted, or of the wrong width."""
         line = self.lines[index]
-        if not line or line[0] in " \t#" or '"' in line:
+        if not _plain_row(line):
             return None  # the general decoder decides what such a line means
         tokens = line.split(self.delimiter)
         if len(tokens) != self.width:
@@ -987,13 +987,15 @@ class _FlatTable:
         names = self.names
         kinds = self.kinds
         width = self.width
+        delimiter = self.delimiter
         try:
             for index in range(1, len(lines)):
                 row = expected[index - 1]
-                if type(row) is not dict or len(row) != width:
+                line = lines[index]
+                if type(row) is not dict or len(row) != width or not _plain_row(line):
                     return False
-                tokens = self.tokens(index)
-                if tokens is None:
+                tokens = line.split(delimiter)  # untrimmed: _reads_as trims where it matters
+                if len(tokens) != width:
                     return False
                 j = -1
                 for key, value in row.items():
@@ -1005,50 +1007,60 @@ class _FlatTable:
         return True
 
 
+def _plain_row(line: str) -> bool:
+    """Whether a row line is one the fast path reads: not blank, indented, a comment, quoted."""
+    return bool(line) and line[0] not in " \t#" and '"' not in line
+
+
 def _cell(token: str, kind: int, lineno: int) -> Any:
     """What a cell of a plain or ``(float)`` column reads as (``read``/``read_marked``)."""
     if not token:
         return ""  # TOON §9.1: an empty cell is the empty string
     if kind == FLOAT:
         return _float_cell(token, lineno)
-    if token[0] in _PLAIN_STRING_START:
+    if token[0] in _PLAIN_START:
         return token
     return parse_primitive(token, lineno)
 
 
-_INT_FAST_LIMIT = 10**18
+_PLAIN_START: Final = _PLAIN_STRING_START
+_INT_FAST_LIMIT: Final = 10**18
 """Integers below this in magnitude are far below any int/str digit limit."""
 
 
-def _reads_as(token: str, kind: int, value: Any, lineno: int) -> bool:
-    """Whether the cell ``token`` reads as exactly ``value`` (same type, same JSON text).
+def _reads_as(raw: str, kind: int, value: Any, lineno: int) -> bool:
+    """Whether the untrimmed cell ``raw`` reads as exactly ``value`` (same type and JSON text).
 
-    The common cases are decided on the token's text, each by a fact about the decoder:
-    a token starting with a plain-string character reads as itself; the decimal text of an
-    int reads as that int in a plain column; the ``repr`` of a finite float is a JSON number
-    containing ``.`` or ``e``, which reads back as that very float (``repr`` round-trips);
-    a whole, non-zero float below 1e15 in a ``(float)`` column reads back from its integer
-    text; ``true``/``false``/``null`` read as themselves. Anything else is read with
-    :func:`_cell` and compared with :func:`_same_leaf`.
+    The common cases are decided on the text, each by a fact about the decoder: a token
+    starting with a plain-string character reads as itself (trimmed of spaces, so it must
+    not end with one); the decimal text of an int reads as that int in a plain column; the
+    ``repr`` of a finite float is a JSON number containing ``.`` or ``e``, which reads back
+    as that very float (``repr`` round-trips); a whole, non-zero float below 1e15 in a
+    ``(float)`` column reads back from its integer text; ``true``/``false``/``null`` read as
+    themselves. Anything else is trimmed, read with :func:`_cell` and compared with
+    :func:`_same_leaf`.
     """
     kind_of_value = type(value)
     if kind_of_value is str:
-        if token == value and token and token[0] in _PLAIN_STRING_START:
+        if raw == value and raw and raw[0] in _PLAIN_START and raw[-1] != " ":
             return True
     elif kind_of_value is int:
-        if kind == PLAIN and abs(value) < _INT_FAST_LIMIT and token == str(value):
+        integer: int = value
+        if kind == PLAIN and -_INT_FAST_LIMIT < integer < _INT_FAST_LIMIT and raw == str(integer):
             return True
-    elif kind_of_value is float and value - value == 0.0:  # finite: repr(inf) reads as a string
-        if token == repr(value):
-            return True
-        whole = kind == FLOAT and value != 0.0 and value.is_integer() and abs(value) < 1e15
-        if whole and token == str(int(value)):
-            return True
+    elif kind_of_value is float:
+        number: float = value
+        if number - number == 0.0:  # finite: repr(inf) would read as a string
+            if raw == repr(number):
+                return True
+            whole = kind == FLOAT and number != 0.0 and number.is_integer()
+            if whole and abs(number) < 1e15 and raw == str(int(number)):
+                return True
     elif kind_of_value is bool:
-        return token == ("true" if value else "false")
+        return raw == ("true" if value else "false")
     elif value is None:
-        return token == "null"
-    return _same_leaf(_cell(token, kind, lineno), value)
+        return raw == "null"
+    return _same_leaf(_cell(raw.strip(" "), kind, lineno), value)
 
 
 def _same_leaf(cell: Any, value: Any) -> bool:

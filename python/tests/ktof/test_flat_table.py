@@ -207,6 +207,10 @@ def test_the_engines_usual_output_takes_the_fast_paths() -> None:
         ("[2]{a}\n1\n2", [{"a": 1}], False),
         ("[1]{a}\n1", {"a": 1}, False),
         ('[1]{a}\n"x"', [{"a": "x"}], False),  # quoted: the full check decides
+        ("[1]{a,b}\nx ,1", [{"a": "x ", "b": 1}], False),  # the cell is trimmed to "x"
+        ("[1]{a,b}\nx , 1", [{"a": "x", "b": 1}], True),
+        ("[1]{a,b(float)}\n 7,2", [{"a": 7, "b": 2.0}], False),  # indented row: general path
+        ("[1]{a,b(float)}\n7, 2 ", [{"a": 7, "b": 2.0}], True),
     ],
 )
 def test_decodes_to_cases(text: str, value: Any, certain: bool) -> None:
