@@ -123,11 +123,17 @@ class _SourceParser:
         # float_is_exact's fast path runs in the compiled hook; it keeps the other literals.
         self.floats = FloatLiterals(FAST_MAX_CHARS, MIN_NORMAL)
         self.decoder = json.JSONDecoder(parse_float=self.floats, parse_constant=self._constant)
-        self.checked = json.JSONDecoder(
-            parse_float=self.floats,
-            parse_constant=self._constant,
-            object_pairs_hook=self._object,
-        )
+        self.checked: json.JSONDecoder | None = None  # made on first need: most texts never do
+
+    def _checked(self) -> json.JSONDecoder:
+        """The decoder that counts duplicate keys with a hook per object (the slow proof)."""
+        if self.checked is None:
+            self.checked = json.JSONDecoder(
+                parse_float=self.floats,
+                parse_constant=self._constant,
+                object_pairs_hook=self._object,
+            )
+        return self.checked
 
     def _inexact(self) -> bool:
         """Whether a float literal of the last parse does not write back digit for digit."""
@@ -170,7 +176,7 @@ class _SourceParser:
             # text parses the same way, so only the counters change).
             self.duplicates = self.constants = 0
             self.floats.doubtful.clear()
-            value, stop = self.checked.raw_decode(text, start)
+            value, stop = self._checked().raw_decode(text, start)
         return value, stop, self._problem()
 
     @staticmethod

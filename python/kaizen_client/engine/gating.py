@@ -140,8 +140,20 @@ def _fence_label(value: Any, encoded: str, model: str, settings: GateSettings) -
     """``toon`` when ``encoded`` is what plain TOON encoding gives, else ``ktof``."""
     if settings.mode == "toon":
         return TOON_LABEL
+    if surely_not_toon(encoded):  # the usual KTOF table: no second encoding needed
+        return KTOF_LABEL
     try:
         toon = encode(value, **{**settings.encode_kwargs(model), "mode": "toon"})
     except Exception:
         return KTOF_LABEL
     return TOON_LABEL if toon == encoded else KTOF_LABEL
+
+
+def surely_not_toon(encoded: str) -> bool:
+    """Whether ``encoded`` is a text that plain TOON encoding never writes, read from its first
+    line: TOON never indents its first line (KTOF's root JSON object starts with a space),
+    and a first line of TOON opening with ``[`` is ``[]`` (the empty root array) or a root
+    array header, which always holds a ``:`` (a string opening with ``[`` is quoted), while
+    KTOF's unindented table header ``[N]{...}`` and root JSON array ``[...]`` need none."""
+    first, _, _ = encoded.partition("\n")
+    return first[:1] == " " or (first[:1] == "[" and ":" not in first and first != "[]")
