@@ -135,6 +135,12 @@ class _SourceParser:
             )
         return self.checked
 
+    def reset(self) -> None:
+        """Forget the counters of the previous parse."""
+        self.duplicates = self.constants = 0
+        self.floats.doubtful.clear()
+        self.consumed = 0
+
     def _inexact(self) -> bool:
         """Whether a float literal of the last parse does not write back digit for digit."""
         return any(not float_is_exact(literal, value) for literal, value in self.floats.doubtful)
@@ -163,9 +169,7 @@ class _SourceParser:
 
         On ``json.JSONDecodeError``, ``consumed`` holds how many characters parsed as JSON.
         """
-        self.duplicates = self.constants = 0
-        self.floats.doubtful.clear()
-        self.consumed = 0
+        self.reset()
         try:
             value, stop = self.decoder.raw_decode(text, start)
         except json.JSONDecodeError as exc:
@@ -304,6 +308,11 @@ def _jsonl(parser: _SourceParser, text: str) -> Fragment | None:
     parse. A line with a problem (duplicate keys, an inexact float, NaN) makes the whole
     fragment carry that problem: it is JSON lines, but not one to rewrite.
     """
+    clean = _clean_records(parser, text)
+    if clean is not None:
+        if len(clean) < MIN_JSONL_LINES:
+            return None
+        return _fragment("jsonl", 0, len(text), text, clean, None)
     records: list[Any] = []
     problem: FragmentReason | None = None
     for line in text.split("\n"):  # not splitlines(): U+2028 may sit inside a JSON string
@@ -321,6 +330,37 @@ def _jsonl(parser: _SourceParser, text: str) -> Fragment | None:
     if len(records) < MIN_JSONL_LINES:
         return None
     return _fragment("jsonl", 0, len(text), text, records, problem)
+
+
+def _clean_records(parser: _SourceParser, text: str) -> list[Any] | None:
+    """:func:`_jsonl`'s records when every non-blank line is one object/array and no line has
+    a problem; None when unsure (the line-by-line path then decides, problems included).
+
+    The same scan of the same lines as :meth:`_SourceParser.parse`, minus its per-line
+    wrapping: the C scanner on each stripped line, and the problem checks once for the
+    whole text (a colon count for duplicate keys, the doubtful float literals, NaN).
+    """
+    parser.reset()
+    scan = parser.decoder.scan_once  # type: ignore[attr-defined]  # the C scanner itself
+    records: list[Any] = []
+    try:
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped[0] not in "{[":
+                return None
+            value, stop = scan(stripped, 0)  # stripped: no whitespace before the value
+            if stop != len(stripped):
+                return None  # more after the value (stripped ends with non-whitespace)
+            records.append(value)
+    except (StopIteration, ValueError, RecursionError):  # no value, or a JSONDecodeError
+        return None
+    if parser.constants or (parser.floats.doubtful and parser._inexact()):
+        return None
+    if not parser._kept_every_member(records, text, 0, len(text)):
+        return None
+    return records
 
 
 def _fragment(

@@ -1,5 +1,8 @@
 """Detection's cheaper source-exactness checks answer exactly as the hooks they replace.
 
+JSON lines are scanned line by line with the C scanner and checked once for the whole text;
+the fragment (or no fragment) must be what parsing each line on its own gives.
+
 ``_SourceParser`` used a Python ``object_pairs_hook`` per object (duplicate keys) and a Python
 ``parse_float`` hook per float literal. Now a colon count proves most parses kept every
 member (``json_colons``), re-parsing with the hook only when it cannot, and a compiled
@@ -18,7 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kaizen_client.engine.exact import float_is_exact
-from kaizen_client.engine.fragments import find_fragments
+from kaizen_client.engine.fragments import MIN_JSONL_LINES, _jsonl, _SourceParser, find_fragments
 from kaizen_client.ktof._lexical import json_colons
 
 
@@ -111,3 +114,48 @@ def test_doubtful_floats_are_still_checked_one_by_one() -> None:
     assert find_fragments('{"a": 0.10000000000000000001}')[0].problem == "not_lossless"
     assert find_fragments('{"a": [1e400]}')[0].problem == "not_lossless"
     assert find_fragments('{"a": [12345678901234567.0]}')[0].problem == "not_lossless"
+
+
+def reference_jsonl(text: str) -> tuple[list[Any], str | None] | None:
+    """JSON-lines detection line by line, each line parsed on its own (the previous code)."""
+    parser = _SourceParser()
+    records: list[Any] = []
+    problem = None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped[0] not in "{[":
+            return None
+        ok, value, line_problem = parser.parse(stripped)
+        if not ok:
+            return None
+        problem = problem or line_problem
+        records.append(value)
+    if len(records) < MIN_JSONL_LINES:
+        return None
+    return (None if problem else records), problem
+
+
+LINE_JOINS = ["\n", "\n", "\n", "\n\n", "\r\n", " \n ", "\n\t", ", ", "\n1\n", "\n[1,\n"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(texts(), min_size=1, max_size=5), st.lists(st.sampled_from(LINE_JOINS)))
+@example(['{"a":1}', '{"a":2}'], [])
+@example(['{"a":1,"a":2}', '{"a":2}'], [])
+@example(['{"a":"x:y"}', '{"b":0.123456789012345678}'], [])
+@example(["[0], [2", "3]"], [])
+def test_json_lines_detection_matches_line_by_line(lines: list[str], joins: list[str]) -> None:
+    text = lines[0]
+    for k, line in enumerate(lines[1:]):
+        text += (joins[k] if k < len(joins) else "\n") + line
+    expected = reference_jsonl(text)
+    got = _jsonl(_SourceParser(), text)
+    if expected is None:
+        assert got is None, text
+        return
+    assert got is not None, text
+    assert got.problem == expected[1], text
+    if expected[0] is not None:
+        assert json.dumps(got.value) == json.dumps(expected[0]), text
