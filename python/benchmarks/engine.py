@@ -26,7 +26,9 @@ so 1.0 is the floor of any exact gate.
 ``--against PATH`` loads a second copy of ``kaizen_client`` from another checkout's
 ``python/`` directory (e.g. a ``git worktree`` of the commit before a change) and times its
 engine in the same interleaved rounds, so before/after numbers come from one run: each
-scenario then has a row per engine, and the step-by-step table a row per engine too.
+scenario then has a row per engine, and the step-by-step table a row per engine too (each
+timing its own codec). For a compiled codec, pass a directory holding a renamed compiled copy
+instead (see :func:`load_against`).
 
 Three tool-result shapes: pretty-printed (``indent=2``), one line (``json.dumps(rows)``, what
 most tools return) and JSON lines (one record per line, an exported ``.jsonl``); 8 KB of
