@@ -26,7 +26,9 @@ so 1.0 is the floor of any exact gate.
 ``--against PATH`` loads a second copy of ``kaizen_client`` from another checkout's
 ``python/`` directory (e.g. a ``git worktree`` of the commit before a change) and times its
 engine in the same interleaved rounds, so before/after numbers come from one run: each
-scenario then has a row per engine, and the step-by-step table a row per engine too.
+scenario then has a row per engine, and the step-by-step table a row per engine too (each
+timing its own codec). For a compiled codec, pass a directory holding a renamed compiled copy
+instead (see :func:`load_against`).
 
 Three tool-result shapes: pretty-printed (``indent=2``), one line (``json.dumps(rows)``, what
 most tools return) and JSON lines (one record per line, an exported ``.jsonl``); 8 KB of
@@ -162,6 +164,7 @@ class Engine:
     def __init__(self, label: str, package: str) -> None:
         engine = importlib.import_module(f"{package}.engine")
         self.label = label
+        self.package = package
         self.compress_messages: Callable[..., Any] = engine.compress_messages
         self.clear_cache: Callable[[], None] = engine.clear_cache
         self.options = engine.CompressionOptions()
@@ -175,9 +178,25 @@ def load_against(python_dir: Path, alias: str = "kaizen_against") -> str:
     """Import the ``kaizen_client`` under ``python_dir`` as package ``alias``; return ``alias``.
 
     The package imports itself relatively, so a second copy under another name is
-    independent of the first (its own caches and codec).
+    independent of the first (its own caches and codec). A mypyc-compiled copy is not: its
+    compiled modules import each other as ``kaizen_client.ktof...``, so under an alias they
+    would silently be this run's codec. To compare compiled codecs, compile a renamed copy
+    (``git archive BASE python/kaizen_client | tar -x -C DIR``, rename ``kaizen_client`` to
+    ``kaizen_base``, run ``mypyc`` on its ``ktof`` modules listed in pyproject.toml) and pass
+    ``DIR``: a directory holding one such package (no ``kaizen_client``) is imported by its own
+    name.
     """
     root = python_dir / "kaizen_client"
+    if not root.is_dir():
+        renamed = [path.parents[1].name for path in python_dir.glob("*/engine/gating.py")]
+        if len(renamed) != 1:
+            raise SystemExit(f"no kaizen_client package (or one renamed copy) under {python_dir}")
+        sys.path.insert(0, str(python_dir))
+        return renamed[0]
+    if any(root.glob("ktof/*.so")):
+        raise SystemExit(
+            f"{root} is compiled: load a renamed compiled copy instead (see load_against)"
+        )
     spec = importlib.util.spec_from_file_location(
         alias, root / "__init__.py", submodule_search_locations=[str(root)]
     )
@@ -269,16 +288,19 @@ def run(
     return rows
 
 
-STEPS = ("parse", "detect", "count", "encode", "count-out", "decode", "compare")
+STEPS = ("parse", "detect", "count", "encode", "count-out", "decode", "compare", "verify")
 """The gate's steps for one fragment, in order: what a cold call is made of. ``parse`` is
 plain ``json.loads``; ``detect`` is the engine's fragment detection (its own parse, with the
 source-exactness checks), so ``detect - parse`` is what those checks cost. ``count`` counts
 the original text (the fragment's ``tokens_before``); ``encode`` is auto mode choosing and
 writing the KTOF text, which includes counting it: ``count-out`` is one count of the KTOF
-text alone, so ``encode - count-out`` is the codec's own work. ``decode`` and ``compare`` are
-the verification (``verify=True``). A cold call is detect + count + encode + decode + compare
-plus the engine's bookkeeping (cache, report): the ``other`` column, cold p50 minus that sum,
-from the same rounds."""
+text alone, so ``encode - count-out`` is the codec's own work. ``decode`` (a full
+``ktof.decode``) and ``compare`` (``same_json`` of the decoded and original values) are the
+general verification; ``verify`` is what the gate actually runs for ``verify=True`` (for a
+flat root table it compares cell by cell while reading, with no value built, and does the
+general decode + compare only when that is not conclusive). A cold call is detect + count +
+encode + verify plus the engine's bookkeeping (cache, report): the ``other`` column, cold p50
+minus that sum, from the same rounds."""
 
 
 def breakdown(
@@ -321,12 +343,14 @@ def step_times(
     """p50 microseconds of each of :data:`STEPS` on the chat's tool result, of a whole cold
     ``compress_messages`` of the chat, and ``other`` (cold minus the steps a cold call runs),
     all interleaved in the same rounds."""
-    from kaizen_client import ktof
-    from kaizen_client.ktof._equal import same_json
-    from kaizen_client.ktof.encoder import encode_counted
-    from kaizen_client.tokens import count_tokens
-
     eng = eng or Engine("", "kaizen_client")
+    package = eng.package  # each engine's own codec, so --against compares the codecs too
+    ktof = importlib.import_module(f"{package}.ktof")
+    same_json = importlib.import_module(f"{package}.ktof._equal").same_json
+    encode_counted = importlib.import_module(f"{package}.ktof.encoder").encode_counted
+    count_tokens = importlib.import_module(f"{package}.tokens").count_tokens
+    gating = importlib.import_module(f"{package}.engine.gating")
+    settings = gating.GateSettings()
     chat_text = json.dumps(messages)
     text = messages[-1]["content"]
     value = json.loads(text)
@@ -348,6 +372,7 @@ def step_times(
         "count-out": (lambda _: count_tokens(encoded, model), fresh_text),
         "decode": (lambda _: ktof.decode(encoded), fresh_text),
         "compare": (lambda _: same_json(decoded, value), fresh_text),
+        "verify": (lambda _: gating._round_trips(value, encoded, settings), fresh_text),
         "cold": (
             lambda chat: eng.compress_messages(chat, model=model, options=eng.options),
             first_sight,
@@ -360,7 +385,7 @@ def step_times(
             fn, prepare = calls[name]
             samples[name] += timed(fn, 1, prepare, clock)
     p50 = {name: percentiles(times)[0] for name, times in samples.items()}
-    steps = ("detect", "count", "encode", "decode", "compare")
+    steps = ("detect", "count", "encode", "verify")
     p50["other"] = p50["cold"] - sum(p50[step] for step in steps)
     return p50
 

@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final, NoReturn
 
+from ..ktof._lexical import FloatLiterals, json_colons
 from .defaults import FragmentKind, FragmentReason
 from .exact import FAST_MAX_CHARS, MIN_NORMAL, float_is_exact
 
@@ -113,27 +114,36 @@ class _SourceParser:
     between threads). ``consumed`` after a failure is how far the text parsed as JSON.
     """
 
-    __slots__ = ("constants", "consumed", "decoder", "duplicates", "inexact")
+    __slots__ = ("checked", "constants", "consumed", "decoder", "duplicates", "floats")
 
     def __init__(self) -> None:
-        self.inexact = 0
         self.duplicates = 0
         self.constants = 0
         self.consumed = 0
-        self.decoder = json.JSONDecoder(
-            parse_float=self._float,
-            parse_constant=self._constant,
-            object_pairs_hook=self._object,
-        )
+        # float_is_exact's fast path runs in the compiled hook; it keeps the other literals.
+        self.floats = FloatLiterals(FAST_MAX_CHARS, MIN_NORMAL)
+        self.decoder = json.JSONDecoder(parse_float=self.floats, parse_constant=self._constant)
+        self.checked: json.JSONDecoder | None = None  # made on first need: most texts never do
 
-    def _float(self, literal: str) -> float:
-        value = float(literal)
-        # float_is_exact's fast path, inlined: most literals stop at these two checks.
-        if len(literal) <= FAST_MAX_CHARS and MIN_NORMAL <= abs(value) < math.inf:
-            return value
-        if not float_is_exact(literal, value):
-            self.inexact += 1
-        return value
+    def _checked(self) -> json.JSONDecoder:
+        """The decoder that counts duplicate keys with a hook per object (the slow proof)."""
+        if self.checked is None:
+            self.checked = json.JSONDecoder(
+                parse_float=self.floats,
+                parse_constant=self._constant,
+                object_pairs_hook=self._object,
+            )
+        return self.checked
+
+    def reset(self) -> None:
+        """Forget the counters of the previous parse."""
+        self.duplicates = self.constants = 0
+        self.floats.doubtful.clear()
+        self.consumed = 0
+
+    def _inexact(self) -> bool:
+        """Whether a float literal of the last parse does not write back digit for digit."""
+        return any(not float_is_exact(literal, value) for literal, value in self.floats.doubtful)
 
     def _constant(self, name: str) -> float:
         self.constants += 1
@@ -150,7 +160,7 @@ class _SourceParser:
             return "not_json"
         if self.duplicates:
             return "duplicate_keys"
-        if self.inexact:
+        if self.floats.doubtful and self._inexact():
             return "not_lossless"
         return None
 
@@ -159,14 +169,30 @@ class _SourceParser:
 
         On ``json.JSONDecodeError``, ``consumed`` holds how many characters parsed as JSON.
         """
-        self.inexact = self.duplicates = self.constants = 0
-        self.consumed = 0
+        self.reset()
         try:
             value, stop = self.decoder.raw_decode(text, start)
         except json.JSONDecodeError as exc:
             self.consumed = exc.pos - start
             raise
+        if not self._kept_every_member(value, text, start, stop):
+            # Maybe a duplicate key: parse again with the hook that counts them (the same
+            # text parses the same way, so only the counters change).
+            self.duplicates = self.constants = 0
+            self.floats.doubtful.clear()
+            value, stop = self._checked().raw_decode(text, start)
         return value, stop, self._problem()
+
+    @staticmethod
+    def _kept_every_member(value: Any, text: str, start: int, stop: int) -> bool:
+        """Whether no object of ``value`` lost a member to a duplicate key, proved by
+        counting colons (see ``json_colons``) instead of a Python hook per object."""
+        if type(value) is not dict and type(value) is not list:
+            return True
+        colons = text.count(":", start, stop)
+        if colons == json_colons(value, False):
+            return True  # no colon inside any string: one per member
+        return text.find("\\u003", start, stop) == -1 and colons == json_colons(value)
 
     def raw_decode_windowed(self, text: str, start: int) -> tuple[Any, int, FragmentReason | None]:
         """:meth:`raw_decode` on a window of ``text`` that grows until the outcome is sure.
@@ -282,6 +308,11 @@ def _jsonl(parser: _SourceParser, text: str) -> Fragment | None:
     parse. A line with a problem (duplicate keys, an inexact float, NaN) makes the whole
     fragment carry that problem: it is JSON lines, but not one to rewrite.
     """
+    clean = _clean_records(parser, text)
+    if clean is not None:
+        if len(clean) < MIN_JSONL_LINES:
+            return None
+        return _fragment("jsonl", 0, len(text), text, clean, None)
     records: list[Any] = []
     problem: FragmentReason | None = None
     for line in text.split("\n"):  # not splitlines(): U+2028 may sit inside a JSON string
@@ -299,6 +330,37 @@ def _jsonl(parser: _SourceParser, text: str) -> Fragment | None:
     if len(records) < MIN_JSONL_LINES:
         return None
     return _fragment("jsonl", 0, len(text), text, records, problem)
+
+
+def _clean_records(parser: _SourceParser, text: str) -> list[Any] | None:
+    """:func:`_jsonl`'s records when every non-blank line is one object/array and no line has
+    a problem; None when unsure (the line-by-line path then decides, problems included).
+
+    The same scan of the same lines as :meth:`_SourceParser.parse`, minus its per-line
+    wrapping: the C scanner on each stripped line, and the problem checks once for the
+    whole text (a colon count for duplicate keys, the doubtful float literals, NaN).
+    """
+    parser.reset()
+    scan = parser.decoder.scan_once  # type: ignore[attr-defined]  # the C scanner itself
+    records: list[Any] = []
+    try:
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped[0] not in "{[":
+                return None
+            value, stop = scan(stripped, 0)  # stripped: no whitespace before the value
+            if stop != len(stripped):
+                return None  # more after the value (stripped ends with non-whitespace)
+            records.append(value)
+    except (StopIteration, ValueError, RecursionError):  # no value, or a JSONDecodeError
+        return None
+    if parser.constants or (parser.floats.doubtful and parser._inexact()):
+        return None
+    if not parser._kept_every_member(records, text, 0, len(text)):
+        return None
+    return records
 
 
 def _fragment(

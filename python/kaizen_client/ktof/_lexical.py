@@ -6,6 +6,7 @@ decoder reads back as the same value.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from decimal import Decimal
@@ -332,3 +333,61 @@ def _inside_quotes_after(part: str, in_quotes: bool) -> bool:
                 return False
             in_quotes = True
             pos = opening + 1
+
+
+def json_colons(value: Any, strings: bool = True) -> int:
+    """How many ``:`` the JSON text of a parsed JSON ``value`` holds: one per object member,
+    plus (``strings``) those inside its keys and string values.
+
+    The engine proves a parse kept every member with it: a JSON text's colons are its
+    members' separators plus the colons inside its strings, so when the text has no
+    ``\\u003a`` escape, the parsed value holds as many as the text exactly when no
+    duplicate key dropped a member (each dropped member takes at least its separator).
+    Compiled, this walk costs a fraction of an ``object_pairs_hook`` call per object.
+    ``strings=False`` counts members only (enough when the text's count already matches).
+    """
+    kind = type(value)
+    if kind is dict:
+        obj: dict[Any, Any] = value
+        total = len(obj)
+        for key, item in obj.items():
+            if strings and type(key) is str:
+                total += _colons_in(key)
+            if type(item) is dict or type(item) is list or (strings and type(item) is str):
+                total += json_colons(item, strings)
+        return total
+    if kind is list:
+        items: list[Any] = value
+        total = 0
+        for item in items:
+            if type(item) is dict or type(item) is list or (strings and type(item) is str):
+                total += json_colons(item, strings)
+        return total
+    if strings and kind is str:
+        return _colons_in(value)
+    return 0
+
+
+def _colons_in(text: str) -> int:
+    return text.count(":") if ":" in text else 0
+
+
+class FloatLiterals:
+    """A ``json`` ``parse_float`` hook that notes the literals whose float may not write back
+    as the same number, so the caller checks only those (the engine's source-exactness rule).
+
+    A literal of at most ``max_chars`` characters whose float is normal and finite is exact
+    by the caller's fast rule (``kaizen_client.engine.exact``); every other literal is kept
+    in ``doubtful`` with its float. Compiled, the hook costs a fraction of a Python one.
+    """
+
+    def __init__(self, max_chars: int, min_normal: float) -> None:
+        self.max_chars = max_chars
+        self.min_normal = min_normal
+        self.doubtful: list[tuple[str, float]] = []
+
+    def __call__(self, literal: str) -> float:
+        value = float(literal)
+        if len(literal) > self.max_chars or not self.min_normal <= abs(value) < math.inf:
+            self.doubtful.append((literal, value))
+        return value

@@ -8,9 +8,10 @@ only :class:`KTOFDecodeError`, carrying the 1-based line.
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_right
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from ._lexical import (
     SURROGATE_RE,
@@ -957,8 +958,213 @@ def decode(text: str | bytes | bytearray, *, strict: bool = True, indent: int = 
         value = _root_json(text, strict)
         if value is not _NOT_JSON:
             return value
+        if strict:
+            table = _FlatTable.of(text)
+            if table is not None:
+                rows = table.rows()
+                if rows is not None:
+                    return rows
     lines = _Lines(text, indent, strict)
     return _Decoder(lines, strict).document()
+
+
+class _FlatTable:
+    """Fast path for the engine's typical output: an unindented root table (docs/ktof.md
+    §3.5) whose columns are all plain or ``(float)`` leaves, rows without quotes.
+
+    The general decoder goes through the line pre-pass, a per-line depth check and, for a
+    ``(float)`` column, a cell-by-cell scan; here each row is one ``str.split`` and one
+    typing dispatch per cell. It only ever answers for documents it reads exactly as the
+    general decoder does (strict mode): anything unusual (a quote, a comment, blank or
+    indented lines, a ``\r``, a row of the wrong width, a cell that does not type) makes
+    :meth:`of` or :meth:`rows` return None and the general decoder runs, so values, errors
+    and their line numbers stay the general decoder's. Field tuples are read by index, so
+    fields that gain entries later still work (an unknown kind falls back).
+    """
+
+    __slots__ = ("delimiter", "kinds", "lines", "names", "width")
+
+    def __init__(
+        self, lines: list[str], names: list[str], kinds: list[int], delimiter: str
+    ) -> None:
+        self.lines = lines
+        self.names = names
+        self.kinds = kinds
+        self.delimiter = delimiter
+        self.width = len(names)
+
+    @staticmethod
+    def of(text: str) -> _FlatTable | None:
+        """The table ``text`` is, or None when it is anything else (or might be)."""
+        if text[:1] != "[" or "\r" in text:
+            return None
+        lines = text.split("\n")
+        if len(lines) > 1 and not lines[-1]:
+            lines.pop()  # one final newline: a trailing blank line the pre-pass ignores
+        try:
+            header = _Decoder(_Lines("", 2, True), True).header(lines[0], 1)
+        except KTOFDecodeError:
+            return None  # the general decoder raises it (after any earlier-checked error)
+        if (
+            header is None
+            or header.key is not None
+            or not header.unindented
+            or header.keyed
+            or header.fields is None
+            or header.length != len(lines) - 1
+        ):
+            return None
+        names: list[str] = []
+        kinds: list[int] = []
+        for field in header.fields:
+            kind = field[2]
+            if field[1] is not None or field[3] or (kind != PLAIN and kind != FLOAT):
+                return None
+            names.append(field[0])
+            kinds.append(kind)
+        return _FlatTable(lines, names, kinds, header.delimiter)
+
+    def tokens(self, index: int) -> list[str] | None:
+        """The trimmed cell tokens of row ``index`` (line ``index + 1``), or None when the
+        row is not a plain one: blank, indented, a comment, quoted, or of the wrong width."""
+        line = self.lines[index]
+        if not _plain_row(line):
+            return None  # the general decoder decides what such a line means
+        tokens = line.split(self.delimiter)
+        if len(tokens) != self.width:
+            return None
+        if " " in line:
+            return [token.strip(" ") for token in tokens]
+        return tokens
+
+    def rows(self) -> list[Any] | None:
+        """Every row as an object, or None when some row needs the general decoder."""
+        names = self.names
+        kinds = self.kinds
+        width = self.width
+        rows: list[Any] = []
+        try:
+            for index in range(1, len(self.lines)):
+                tokens = self.tokens(index)
+                if tokens is None:
+                    return None
+                lineno = index + 1
+                row: dict[str, Any] = {}
+                for j in range(width):
+                    row[names[j]] = _cell(tokens[j], kinds[j], lineno)
+                rows.append(row)
+        except KTOFDecodeError:
+            return None  # the general decoder raises it, with the same line
+        return rows
+
+    def matches(self, expected: Any) -> bool:
+        """Whether the rows are type-exactly ``expected`` (same JSON text), checked token by
+        token while reading, stopping at the first difference. False also means "not sure"
+        (an unusual row or value): the caller then decodes and compares in full."""
+        lines = self.lines
+        if type(expected) is not list or len(expected) != len(lines) - 1:
+            return False
+        names = self.names
+        kinds = self.kinds
+        width = self.width
+        delimiter = self.delimiter
+        try:
+            for index in range(1, len(lines)):
+                row = expected[index - 1]
+                line = lines[index]
+                if type(row) is not dict or len(row) != width or not _plain_row(line):
+                    return False
+                tokens = line.split(delimiter)  # untrimmed: _reads_as trims where it matters
+                if len(tokens) != width:
+                    return False
+                j = -1
+                for key, value in row.items():
+                    j += 1
+                    if key != names[j] or not _reads_as(tokens[j], kinds[j], value, index + 1):
+                        return False
+        except KTOFDecodeError:
+            return False
+        return True
+
+
+def _plain_row(line: str) -> bool:
+    """Whether a row line is one the fast path reads: not blank, indented, a comment, quoted."""
+    return bool(line) and line[0] not in " \t#" and '"' not in line
+
+
+def _cell(token: str, kind: int, lineno: int) -> Any:
+    """What a cell of a plain or ``(float)`` column reads as (``read``/``read_marked``)."""
+    if not token:
+        return ""  # TOON §9.1: an empty cell is the empty string
+    if kind == FLOAT:
+        return _float_cell(token, lineno)
+    if token[0] in _PLAIN_START:
+        return token
+    return parse_primitive(token, lineno)
+
+
+_PLAIN_START: Final = _PLAIN_STRING_START
+_INT_FAST_LIMIT: Final = 10**18
+"""Integers below this in magnitude are far below any int/str digit limit."""
+
+
+def _reads_as(raw: str, kind: int, value: Any, lineno: int) -> bool:
+    """Whether the untrimmed cell ``raw`` reads as exactly ``value`` (same type and JSON text).
+
+    The common cases are decided on the text, each by a fact about the decoder: a token
+    starting with a plain-string character reads as itself (trimmed of spaces, so it must
+    not end with one); the decimal text of an int reads as that int in a plain column; the
+    ``repr`` of a finite float is a JSON number containing ``.`` or ``e``, which reads back
+    as that very float (``repr`` round-trips); a whole, non-zero float below 1e15 in a
+    ``(float)`` column reads back from its integer text; ``true``/``false``/``null`` read as
+    themselves. Anything else is trimmed, read with :func:`_cell` and compared with
+    :func:`_same_leaf`.
+    """
+    kind_of_value = type(value)
+    if kind_of_value is str:
+        if raw == value and raw and raw[0] in _PLAIN_START and raw[-1] != " ":
+            return True
+    elif kind_of_value is int:
+        integer: int = value
+        if kind == PLAIN and -_INT_FAST_LIMIT < integer < _INT_FAST_LIMIT and raw == str(integer):
+            return True
+    elif kind_of_value is float:
+        number: float = value
+        if number - number == 0.0:  # finite: repr(inf) would read as a string
+            if raw == repr(number):
+                return True
+            whole = kind == FLOAT and number != 0.0 and number.is_integer()
+            if whole and abs(number) < 1e15 and raw == str(int(number)):
+                return True
+    elif kind_of_value is bool:
+        return raw == ("true" if value else "false")
+    elif value is None:
+        return raw == "null"
+    return _same_leaf(_cell(raw.strip(" "), kind, lineno), value)
+
+
+def _same_leaf(cell: Any, value: Any) -> bool:
+    """Whether two JSON leaves write the same JSON text: same exact type and value, and for
+    floats the same sign (``0.0 == -0.0``); NaN never matches (the caller then decides)."""
+    kind = type(cell)
+    if kind is not type(value) or cell != value:
+        return False
+    if kind is float:
+        return math.copysign(1.0, cell) == math.copysign(1.0, value)
+    return kind is str or kind is int or kind is bool or cell is None
+
+
+def decodes_to(text: str, expected: Any) -> bool:
+    """Whether strict :func:`decode` of ``text`` is certainly type-exactly ``expected``.
+
+    True only for a flat root table (:class:`_FlatTable`) whose every cell matched; False
+    means "not certain": the caller decodes and compares in full, so a False here never
+    rejects anything by itself.
+    """
+    if text[:1] != "[":
+        return False
+    table = _FlatTable.of(text)
+    return table is not None and table.matches(expected)
 
 
 def _text_of(data: Any) -> str:
@@ -1000,4 +1206,4 @@ def _root_json(text: str, strict: bool) -> Any:
     return value
 
 
-__all__ = ["MAX_DEPTH", "decode"]
+__all__ = ["MAX_DEPTH", "decode", "decodes_to"]
