@@ -1086,18 +1086,14 @@ class AutoWriter:
         keyed: bool = False,
         quote_first: bool = False,
     ) -> str:
-        """One row's cells; ``keyed`` rows follow ``key:``. ``quote_first`` quotes a first cell
-        holding a colon or starting with ``- `` (TOON §9.3 would end plain rows there)."""
+        """One row's cells (and a nested table column's sub-rows after them); ``keyed`` rows
+        follow ``key:``. ``quote_first`` quotes a first cell holding a colon or starting with
+        ``- `` (TOON §9.3 would end plain rows there)."""
+        if plan.table >= 0:
+            return self.row_pair(obj, plan, delimiter, keyed, quote_first)[0]
         cells: list[str] = []
         self.row_cells(obj, plan.fields, delimiter, cells, quote_first and not keyed, not keyed)
-        text = delimiter.join(cells)
-        if plan.table >= 0:
-            name, sub, _, _ = plan.fields[plan.table]
-            items = obj.get(name)
-            if items:
-                assert sub is not None
-                text += self.sub_rows(items, sub, delimiter)
-        return text
+        return delimiter.join(cells)
 
     def row_pair(
         self,
