@@ -228,6 +228,7 @@ def build_compiled() -> Path | None:
     """
     modules = compiled_modules()
     digest = hashlib.sha256(sys.version.encode())
+    digest.update("\n".join(modules).encode())  # which modules are compiled, not only sources
     for path in sorted((CORE / "kaizen_client").rglob("*.py")):
         digest.update(path.relative_to(CORE).as_posix().encode() + path.read_bytes())
     target = COMPILED / digest.hexdigest()[:16]
