@@ -623,12 +623,8 @@ export class AutoWriter {
         best = this.bestTable(name, items as Obj[], plan, depth, lead);
         jsonAllowed = false;
       }
-      if (
-        plan === null ||
-        items.length < 4 ||
-        plan.sparseness > SPARSE_TABLE ||
-        plan.fields.some((field) => field.kind === JSON_CELLS || field.kind === TABLE)
-      ) {
+      // A table of 4 or more rows is not also costed as list items (docs/ktof.md §4).
+      if (plan === null || items.length < 4) {
         const listed = this.listed(name, items, depth, lead);
         if (best === null || listed[1] < best[1]) best = listed;
       }
