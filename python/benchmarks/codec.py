@@ -364,6 +364,10 @@ class AutoRow:
     """One count of the output text: what any exact count of the result costs."""
     toon_s: float | None = None
     """``encode(mode="toon")``: writing one TOON form, no choosing, no counting."""
+    json_check_s: float | None = None
+    """The cheapest sound check that the output has fewer tokens than compact JSON (the
+    "never above JSON" promise): the pre-token floor of the JSON text where it already
+    exceeds the output's count, else counting the JSON up to that count."""
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -432,11 +436,28 @@ def auto_breakdown(
     row.tokenizer_s = timed(replay)
     row.count_out_s = timed(lambda: count_tokens(out, model))
     row.toon_s = timed(lambda: encode(value, mode="toon"))
+    row.json_check_s = _json_check_time(value, out, model, timed)
     if tf is not None:
         row.toon_format_s = timed(lambda: tf.encode(value))
     else:
         row.errors["toon-format"] = "not installed"
     return row
+
+
+def _json_check_time(
+    value: Any, out: str, model: str, timed: Callable[[Callable[[], Any]], float]
+) -> float | None:
+    """:attr:`AutoRow.json_check_s` for ``value`` encoded as ``out`` (None without the
+    project's tokenizer module)."""
+    try:
+        from kaizen_client.tokens import count_tokens_upto, pretoken_floor
+    except ImportError:
+        return None
+    json_text = compact_json(value)
+    limit = count_tokens(out, model) - 1
+    if pretoken_floor(json_text) > limit:
+        return timed(lambda: pretoken_floor(json_text))
+    return timed(lambda: count_tokens_upto(json_text, limit, model))
 
 
 def _ms(seconds: float | None) -> str | None:
@@ -458,15 +479,19 @@ def auto_table(rows: Sequence[AutoRow]) -> str:
         "count(out)",
         "toon mode",
         "floor/tf",
+        "json check",
+        "guarded/tf",
     ]
     table: list[list[object]] = []
     for r in rows:
         rest = None
         if r.auto_s is not None and r.tokenizer_s is not None:
             rest = r.auto_s - r.tokenizer_s
-        floor = None
+        floor = guarded = None
         if r.count_out_s is not None and r.toon_s is not None:
             floor = r.count_out_s + r.toon_s
+            if r.json_check_s is not None:
+                guarded = floor + r.json_check_s
         table.append(
             [
                 r.name,
@@ -481,6 +506,8 @@ def auto_table(rows: Sequence[AutoRow]) -> str:
                 _ms(r.count_out_s),
                 _ms(r.toon_s),
                 _times(r.toon_format_s, floor),
+                _ms(r.json_check_s),
+                _times(r.toon_format_s, guarded),
             ]
         )
     return render_table(headers, table)
@@ -791,7 +818,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "auto-mode encode, where the time goes: tokenizer = its tokenizer calls replayed "
             "alone, rest = auto - tokenizer;\ncounted/out = characters handed to the tokenizer "
             "per output character; floor = count(out) + toon mode (writing\none form and "
-            "counting it once, what an encoder that knew the cheapest form would still spend)"
+            "counting it once, what an encoder that knew the cheapest form would still spend);\n"
+            "json check = the cheapest sound proof that the output beats compact JSON (the JSON's "
+            "pre-token floor when it\nexceeds the output's count, else counting the JSON up to "
+            "it); "
+            "guarded = floor + json check, the floor of\nan exact auto mode that keeps its "
+            "never-above-JSON promise"
         )
         auto_rows = [
             auto_breakdown(
