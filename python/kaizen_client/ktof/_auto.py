@@ -1024,8 +1024,8 @@ class AutoWriter:
 
         Lines that differ are counted in three pieces cut at certain pre-token boundaries
         around the stretch where they differ, so only the middle piece of ``b`` is counted
-        on top (lines must not start with ``/``: see :meth:`exact_cost`).
-        """
+        on top. Lines must not be blank (a blank line's newline joins the one before) or start
+        with ``/`` (see :meth:`exact_cost`); table rows never are or do."""
         model = self.model
         cost = 0
         same: list[str] = []
