@@ -341,6 +341,10 @@ def _same_order(objects: list[dict[str, Any]]) -> bool:
 Rendering = tuple[list[str], int]
 """Lines of one alternative and their exact token cost (each line counted with its newline)."""
 
+Parts = tuple[str, list[str], list[str] | None]
+"""A table before layout: header, rows, and rows for the unindented layout (None: not
+considered); see :meth:`AutoWriter.table_layout`."""
+
 JSON_ALTERNATIVE_MAX = 16384
 """Objects and tables longer than this as JSON are not also costed as inline JSON: at that size
 the structured forms win, and counting every large subtree again would make encoding quadratic
@@ -704,41 +708,50 @@ class AutoWriter:
     def best_table(
         self, name: str, items: list[Any], plan: _Table, depth: int, lead: str
     ) -> Rendering:
-        """:meth:`table`; with a nested table column, the cheaper of it and the same table
-        with that column as JSON (ties keep the JSON column)."""
+        """The table of ``items`` under ``plan``; with a nested table column, the cheaper of it
+        and the same table with that column as JSON (ties keep the JSON column)."""
         plain = plan.with_json_column()
         if plain is None:
-            return self.table(name, items, plan, depth, lead)
-        json_parts, nested_parts = self.table_parts_pair(name, items, plan, plain, lead)
+            return self.parts_layout(self.table_parts(name, items, [plan], lead)[0], depth)
+        nested_parts, json_parts = self.table_parts(name, items, [plan, plain], lead)
         return self.cheaper_variant(json_parts, nested_parts, depth)
 
-    def table(self, name: str, items: list[Any], plan: _Table, depth: int, lead: str) -> Rendering:
-        header, rows, flat_rows = self.table_parts(name, items, plan, lead)
-        return self.table_layout(header, rows, depth, flat_rows)
-
     def table_parts(
-        self, name: str, items: list[Any], plan: _Table, lead: str
-    ) -> tuple[str, list[str], list[str] | None]:
-        """A table's header, rows, and rows for the unindented layout (None: not considered)."""
+        self, name: str, items: list[Any], plans: list[_Table], lead: str
+    ) -> list[Parts]:
+        """The table's header, rows, and rows for the unindented layout (None: not considered),
+        under ``plans[0]`` and, if given, its JSON-column twin ``plans[1]`` (each row is
+        written once for both: :meth:`row_variants`)."""
         delimiter = self.delimiter
-        header = f"{lead}{name}{_bracket(len(items), delimiter)}{_header(plan.fields, delimiter)}"
-        rows = [self.row(item, plan, delimiter, quote_first=plan.plain) for item in items]
-        flat_rows: list[str] | None = None
+        plan = plans[0]
+        bracket = _bracket(len(items), delimiter)
+        headers = [f"{lead}{name}{bracket}{_header(p.fields, delimiter)}" for p in plans]
+        written = [
+            self.row_variants(item, plan, delimiter, quote_first=plan.plain) for item in items
+        ]
+        flat = None
         if not lead:
             # Unindented rows are counted. Under a root field they must still never look like
             # a `key: value` line to a reader (the document goes on after them), so a first
             # cell with a colon (or "- ") is quoted; rows of the root array run to the end of
             # the document and keep such a first cell bare.
             quote_first = bool(name)
-            flat_rows = rows
+            flat = written
             if quote_first != plan.plain:
-                flat_rows = [
-                    self.row(items[j], plan, delimiter, quote_first=quote_first)
-                    if _first_cell_may_differ(row, delimiter, quote_first)
-                    else row
-                    for j, row in enumerate(rows)
+                flat = [
+                    self.row_variants(items[j], plan, delimiter, quote_first=quote_first)
+                    if any(_first_cell_may_differ(row, delimiter, quote_first) for row in rows)
+                    else rows
+                    for j, rows in enumerate(written)
                 ]
-        return header, rows, flat_rows
+        return [
+            (
+                header,
+                [rows[v] for rows in written],
+                None if flat is None else [rows[v] for rows in flat],
+            )
+            for v, header in enumerate(headers)
+        ]
 
     def table_layout(
         self, header: str, rows: list[str], depth: int, flat_rows: list[str] | None
@@ -860,86 +873,36 @@ class AutoWriter:
             return None
         plain = plan.with_json_column()
         if plain is None:
-            best = self.parts_layout(self.keyed_parts(key, obj, plan, lead), depth)
+            best = self.parts_layout(self.keyed_parts(key, obj, [plan], lead)[0], depth)
         else:  # a nested table column: costed against the JSON column (ties keep JSON)
-            json_parts, nested_parts = self.keyed_parts_pair(key, obj, plan, plain, lead)
+            nested_parts, json_parts = self.keyed_parts(key, obj, [plan, plain], lead)
             best = self.cheaper_variant(json_parts, nested_parts, depth)
         also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
         return best, also_block
 
-    def table_parts_pair(
-        self, name: str, items: list[Any], plan: _Table, plain: _Table, lead: str
-    ) -> tuple[tuple[str, list[str], list[str] | None], tuple[str, list[str], list[str] | None]]:
-        """:meth:`table_parts` of ``plain`` (the JSON-column twin) and of ``plan`` (with its
-        nested table column), each row written once for both (:meth:`row_pair`)."""
-        delimiter = self.delimiter
-        bracket = _bracket(len(items), delimiter)
-        header_j = f"{lead}{name}{bracket}{_header(plain.fields, delimiter)}"
-        header_t = f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}"
-        pairs = [self.row_pair(item, plan, delimiter, quote_first=plan.plain) for item in items]
-        rows_t = [pair[0] for pair in pairs]
-        rows_j = [pair[1] for pair in pairs]
-        flat_t: list[str] | None = None
-        flat_j: list[str] | None = None
-        if not lead:  # as in table_parts
-            quote_first = bool(name)
-            flat_t, flat_j = rows_t, rows_j
-            if quote_first != plan.plain:
-                flat_pairs = [
-                    self.row_pair(items[j], plan, delimiter, quote_first=quote_first)
-                    if _first_cell_may_differ(rows_j[j], delimiter, quote_first)
-                    or _first_cell_may_differ(rows_t[j], delimiter, quote_first)
-                    else pair
-                    for j, pair in enumerate(pairs)
-                ]
-                flat_t = [pair[0] for pair in flat_pairs]
-                flat_j = [pair[1] for pair in flat_pairs]
-        return (header_j, rows_j, flat_j), (header_t, rows_t, flat_t)
-
-    def keyed_parts_pair(
-        self, key: str | None, obj: dict[str, Any], plan: _Table, plain: _Table, lead: str
-    ) -> tuple[tuple[str, list[str], list[str] | None], tuple[str, list[str], list[str] | None]]:
-        """:meth:`keyed_parts` of ``plain`` and of ``plan``, each row written once for both."""
-        delimiter = self.delimiter
-        name = "" if key is None else header_key(key)
-        bracket = _bracket(len(obj), delimiter, keyed=True)
-        header_j = f"{lead}{name}{bracket}{_header(plain.fields, delimiter)}"
-        header_t = f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}"
-        rows_t: list[str] = []
-        rows_j: list[str] = []
-        for entry_key, entry in obj.items():
-            nested, json_cells = self.row_pair(entry, plan, delimiter, True)
-            written_key = field_key(entry_key)
-            rows_t.append(f"{written_key}:{_space(nested)}{nested}")
-            rows_j.append(f"{written_key}:{_space(json_cells)}{json_cells}")
-        flat = key is None and not lead  # as in keyed_parts
-        return (header_j, rows_j, rows_j if flat else None), (
-            header_t,
-            rows_t,
-            rows_t if flat else None,
-        )
-
     def keyed_parts(
-        self, key: str | None, obj: dict[str, Any], plan: _Table, lead: str
-    ) -> tuple[str, list[str], list[str] | None]:
-        """A keyed table's header, entry rows, and rows for the unindented layout (or None)."""
+        self, key: str | None, obj: dict[str, Any], plans: list[_Table], lead: str
+    ) -> list[Parts]:
+        """A keyed table's header, entry rows, and rows for the unindented layout (or None),
+        under ``plans[0]`` and, if given, its JSON-column twin (as :meth:`table_parts`)."""
         delimiter = self.delimiter
         name = "" if key is None else header_key(key)
         bracket = _bracket(len(obj), delimiter, keyed=True)
-        header = f"{lead}{name}{bracket}{_header(plan.fields, delimiter)}"
-        rows = []
+        headers = [f"{lead}{name}{bracket}{_header(p.fields, delimiter)}" for p in plans]
+        rows: list[list[str]] = [[] for _ in plans]
         for entry_key, entry in obj.items():
-            cells = self.row(entry, plan, delimiter, True)
-            rows.append(f"{field_key(entry_key)}:{_space(cells)}{cells}")
+            written_key = field_key(entry_key)
+            for v, cells in enumerate(self.row_variants(entry, plans[0], delimiter, True)):
+                rows[v].append(f"{written_key}:{_space(cells)}{cells}")
         # Entry rows (`key: cells`) unindented only as the whole document: under a root field
         # they would look like the fields that follow them.
-        flat_rows = rows if key is None and not lead else None
-        return header, rows, flat_rows
+        flat = key is None and not lead
+        return [(headers[v], rows[v], rows[v] if flat else None) for v in range(len(plans))]
 
     def cheaper_variant(
         self,
-        json_parts: tuple[str, list[str], list[str] | None],
-        nested_parts: tuple[str, list[str], list[str] | None],
+        json_parts: Parts,
+        nested_parts: Parts,
         depth: int,
     ) -> Rendering:
         """The cheaper of a table whose column is written as JSON cells and the same table with
@@ -1001,14 +964,14 @@ class AutoWriter:
             return flat_head_t + flat_t, flat_base_t + sub_cost
         return head_t + indented_t, indented_base_t + sub_cost
 
-    def parts_layout(self, parts: tuple[str, list[str], list[str] | None], depth: int) -> Rendering:
+    def parts_layout(self, parts: Parts, depth: int) -> Rendering:
         header, rows, flat_rows = parts
         return self.table_layout(header, rows, depth, flat_rows)
 
     def counted_variants(
         self,
-        json_parts: tuple[str, list[str], list[str] | None],
-        nested_parts: tuple[str, list[str], list[str] | None],
+        json_parts: Parts,
+        nested_parts: Parts,
         depth: int,
     ) -> Rendering:
         """:meth:`cheaper_variant` by counting both variants whole (where it cannot derive)."""
@@ -1088,34 +1051,33 @@ class AutoWriter:
         """One row's cells (and a nested table column's sub-rows after them); ``keyed`` rows
         follow ``key:``. ``quote_first`` quotes a first cell holding a colon or starting with
         ``- `` (TOON §9.3 would end plain rows there)."""
-        if plan.table >= 0:
-            return self.row_pair(obj, plan, delimiter, keyed, quote_first)[0]
-        cells: list[str] = []
-        self.row_cells(obj, plan.fields, delimiter, cells, quote_first and not keyed, not keyed)
-        return delimiter.join(cells)
+        return self.row_variants(obj, plan, delimiter, keyed, quote_first)[0]
 
-    def row_pair(
+    def row_variants(
         self,
         obj: dict[str, Any],
         plan: _Table,
         delimiter: str,
         keyed: bool = False,
         quote_first: bool = False,
-    ) -> tuple[str, str]:
-        """:meth:`row` under ``plan`` (which has a nested table column) and under its JSON-column
-        twin: the same cells but that one, which the twin writes as a flow value, no sub-rows."""
+    ) -> tuple[str, ...]:
+        """:meth:`row` under ``plan``, and, when ``plan`` has a nested table column, under its
+        JSON-column twin too: the same cells but that one, written as a flow value, and no
+        sub-rows."""
         cells: list[str] = []
         self.row_cells(obj, plan.fields, delimiter, cells, quote_first and not keyed, not keyed)
-        nested = delimiter.join(cells)
+        row = delimiter.join(cells)
+        if plan.table < 0:
+            return (row,)
         name, sub, _, _ = plan.fields[plan.table]
         items = obj.get(name)
         if items is None:  # an absent optional column: an empty cell either way
-            return nested, nested
+            return row, row
         cells[plan.table_cell] = self.flow(items)
         if items:
             assert sub is not None
-            nested += self.sub_rows(items, sub, delimiter)
-        return nested, delimiter.join(cells)
+            row += self.sub_rows(items, sub, delimiter)
+        return row, delimiter.join(cells)
 
     def sub_rows(self, items: list[Any], fields: list[KField], delimiter: str) -> str:
         """A nested table column's rows (§3.7), each on its own line one level below the row;

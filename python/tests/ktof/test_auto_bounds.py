@@ -195,8 +195,8 @@ def test_cheaper_variant_decides_as_counting_both_tables(rows: Any, lead: str, n
     for model in MODELS:
         writer = AutoWriter(model, 2, ",")
         depth = len(lead) // 2
-        json_parts = writer.table_parts(name, rows, plain, lead)
-        nested_parts = writer.table_parts(name, rows, plan, lead)
+        nested_parts, json_parts = writer.table_parts(name, rows, [plan, plain], lead)
+        assert json_parts == writer.table_parts(name, rows, [plain], lead)[0]  # the twin's own
         assert writer.cheaper_variant(json_parts, nested_parts, depth) == (
             writer.counted_variants(json_parts, nested_parts, depth)
         )
