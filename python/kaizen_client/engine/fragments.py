@@ -313,6 +313,12 @@ def _jsonl(parser: _SourceParser, text: str) -> Fragment | None:
         if len(clean) < MIN_JSONL_LINES:
             return None
         return _fragment("jsonl", 0, len(text), text, clean, None)
+    return _jsonl_line_by_line(parser, text)
+
+
+def _jsonl_line_by_line(parser: _SourceParser, text: str) -> Fragment | None:
+    """:func:`_jsonl` parsing each line on its own (problems included): the path that decides
+    whenever :func:`_clean_records` is unsure, and the reference its tests compare it with."""
     records: list[Any] = []
     problem: FragmentReason | None = None
     for line in text.split("\n"):  # not splitlines(): U+2028 may sit inside a JSON string

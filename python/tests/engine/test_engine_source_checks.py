@@ -21,7 +21,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kaizen_client.engine.exact import float_is_exact
-from kaizen_client.engine.fragments import MIN_JSONL_LINES, _jsonl, _SourceParser, find_fragments
+from kaizen_client.engine.fragments import (
+    _jsonl,
+    _jsonl_line_by_line,
+    _SourceParser,
+    find_fragments,
+)
 from kaizen_client.ktof._lexical import json_colons
 
 
@@ -116,27 +121,6 @@ def test_doubtful_floats_are_still_checked_one_by_one() -> None:
     assert find_fragments('{"a": [12345678901234567.0]}')[0].problem == "not_lossless"
 
 
-def reference_jsonl(text: str) -> tuple[list[Any], str | None] | None:
-    """JSON-lines detection line by line, each line parsed on its own (the previous code)."""
-    parser = _SourceParser()
-    records: list[Any] = []
-    problem = None
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped[0] not in "{[":
-            return None
-        ok, value, line_problem = parser.parse(stripped)
-        if not ok:
-            return None
-        problem = problem or line_problem
-        records.append(value)
-    if len(records) < MIN_JSONL_LINES:
-        return None
-    return (None if problem else records), problem
-
-
 LINE_JOINS = ["\n", "\n", "\n", "\n\n", "\r\n", " \n ", "\n\t", ", ", "\n1\n", "\n[1,\n"]
 
 
@@ -150,12 +134,12 @@ def test_json_lines_detection_matches_line_by_line(lines: list[str], joins: list
     text = lines[0]
     for k, line in enumerate(lines[1:]):
         text += (joins[k] if k < len(joins) else "\n") + line
-    expected = reference_jsonl(text)
+    expected = _jsonl_line_by_line(_SourceParser(), text)  # each line parsed on its own
     got = _jsonl(_SourceParser(), text)
     if expected is None:
         assert got is None, text
         return
     assert got is not None, text
-    assert got.problem == expected[1], text
-    if expected[0] is not None:
-        assert json.dumps(got.value) == json.dumps(expected[0]), text
+    assert got.problem == expected.problem, text
+    if expected.problem is None:
+        assert json.dumps(got.value) == json.dumps(expected.value), text
