@@ -153,9 +153,19 @@ def flow(value: Any) -> str:
         return "[" + ",".join([flow(v) for v in value]) + "]"
     if kind is str:
         return flow_string(value)
-    if kind is float:
-        return number_text(value)
-    return _dumps(value)
+    return flow_scalar(value)
+
+
+def flow_scalar(value: Any) -> str:
+    """A number or literal inside a flow value: its JSON text (without the JSON encoder's
+    per-call cost, which dominated flows of number-heavy subtrees)."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    return number_text(value)
 
 
 def number_text(value: int | float) -> str:
@@ -359,6 +369,8 @@ class AutoWriter:
 
     __slots__ = (
         "delimiter",
+        "flow_keys",
+        "flow_strings",
         "flows",
         "indent",
         "memo",
@@ -376,6 +388,8 @@ class AutoWriter:
         self.space_deltas: dict[str, int] = {}  # tokens a leading space adds, per row head
         self.pad_growths: dict[tuple[int, int], int] = {}  # (spaces, extra) -> tokens added
         self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
+        self.flow_strings: dict[str, str] = {}  # a string value -> its text in a flow
+        self.flow_keys: dict[str, str] = {}  # a key -> its text in a flow, with the colon
         self.pad = [" " * (indent * depth) for depth in range(32)]
 
     def indentation(self, depth: int) -> str:
@@ -454,13 +468,24 @@ class AutoWriter:
         """:func:`flow`, memoized per container: every level of a nested value offers its flow
         text, so without the memo deep documents would rebuild their subtrees once per level."""
         kind = type(value)
+        if kind is str:  # strings and keys recur across a document: each is quoted-or-not once
+            text = self.flow_strings.get(value)
+            if text is None:
+                text = self.flow_strings[value] = flow_string(value)
+            return text
         if kind is not dict and kind is not list:
-            return flow(value)
+            return flow_scalar(value)
         key = id(value)
         text = self.flows.get(key)
         if text is None:
             if kind is dict:
-                parts = [flow_key(k) + ":" + self.flow(v) for k, v in value.items()]
+                heads = self.flow_keys
+                parts: list[str] = []
+                for k, v in value.items():
+                    head = heads.get(k)
+                    if head is None:
+                        head = heads[k] = flow_key(k) + ":"
+                    parts.append(head + self.flow(v))
                 text = "{" + ",".join(parts) + "}"
             else:
                 text = "[" + ",".join([self.flow(v) for v in value]) + "]"
