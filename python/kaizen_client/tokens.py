@@ -30,7 +30,7 @@ import re
 import string
 import threading
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -44,6 +44,7 @@ __all__ = [
     "count_tokens_upto",
     "encoding_for_model",
     "pretoken_floor",
+    "pretoken_floors",
     "space_delta",
     "space_head",
     "tokenizer_info",
@@ -433,7 +434,39 @@ def pretoken_floor(text: str) -> int:
     """
     if not text:
         return 0
+    return 1 + _floor_starts(text.encode("utf-8", "surrogatepass")).bit_count()
+
+
+_FLOOR_LOOKBACK: Final = 7
+"""Bytes before a position that :func:`pretoken_floor`'s rules read (the 7-digit run)."""
+
+
+def pretoken_floors(text: str, first: int, size: int) -> Iterator[tuple[int, int, int]]:
+    """:func:`pretoken_floor` read in chunks of UTF-8 bytes (``first``, then ``size`` each):
+    after each chunk, ``(bytes read, total bytes, floor so far)``.
+
+    Every rule looks back only, at most :data:`_FLOOR_LOOKBACK` bytes, so a start found in
+    the part read is a start of the whole text: each floor so far is itself a lower bound of
+    the count, and the last one is ``pretoken_floor(text)``. A caller that only needs to
+    know whether the floor passes a limit stops reading once it does, and one that finds
+    the first chunk too loose to get there stops after it.
+    """
     raw = text.encode("utf-8", "surrogatepass")
+    total = len(raw)
+    floor = 1
+    start = 0
+    end = min(first, total)
+    while start < total:
+        context = min(start, _FLOOR_LOOKBACK)
+        floor += (_floor_starts(raw[start - context : end]) >> (8 * context)).bit_count()
+        yield end, total, floor
+        start = end
+        end = min(end + size, total)
+
+
+def _floor_starts(raw: bytes) -> int:
+    """The positions of ``raw`` where :func:`pretoken_floor`'s rules put a pre-token start,
+    as the low bit of one byte lane each (byte ``i`` is bits ``8i`` to ``8i + 7``)."""
     lanes = int.from_bytes
     letters = lanes(raw.translate(_LETTER_LANES), "little")
     digits = lanes(raw.translate(_DIGIT_LANES), "little")
@@ -454,7 +487,7 @@ def pretoken_floor(text: str) -> int:
         | (four & ~(digits << 32))
         | (seven & ~(digits << 56))
     )
-    return 1 + starts.bit_count()
+    return starts
 
 
 def space_head(text: str) -> str | None:

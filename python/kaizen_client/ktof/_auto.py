@@ -22,6 +22,7 @@ from ..tokens import (
     count_tokens,
     count_tokens_upto,
     pretoken_floor,
+    pretoken_floors,
     space_head,
 )
 from ._lexical import LITERALS, UNQUOTED_KEY_RE, int_text, is_number
@@ -430,12 +431,12 @@ class AutoWriter:
         KTOF text by more than the floor's slack on most structured data, and for inline
         candidates of :data:`FLOOR_LINE_MIN` characters or more; shorter inline candidates
         mostly win or lose by less than the slack (measured: the check cost more than it
-        saved on them). Where a sample says the floor would not decide, it is not computed;
-        a long text is then counted in halves (:meth:`count_halves_within`)."""
-        if _floor_may_exceed(text, limit):
-            if pretoken_floor(text) > limit:
-                return None
-        elif len(text) > 4 * FLOOR_SAMPLE:
+        saved on them). Where the floor's first chunk says it would not decide, the rest is not
+        read; a long text is then counted in halves (:meth:`count_halves_within`)."""
+        verdict = _floor_verdict(text, limit)
+        if verdict == FLOOR_EXCEEDS:
+            return None
+        if verdict == FLOOR_SKIPPED and len(text) > 4 * FLOOR_SAMPLE:
             return self.count_halves_within(text, limit)
         return count_tokens_upto(text, limit, self.model)
 
@@ -1184,32 +1185,41 @@ FLOOR_LINE_MIN = 4096
 large subtree usually loses to its structured forms by more than the floor's slack."""
 
 FLOOR_SAMPLE = 2048
-"""Characters per sampled window of :func:`_floor_may_exceed`."""
+"""Sets the size of the floor's first chunk (see :func:`_floor_verdict`)."""
+FLOOR_CHUNK = 4096
+"""Bytes of each later chunk of the floor: where it stops once the limit is passed."""
 
 
-def _floor_may_exceed(text: str, limit: int) -> bool:
-    """Whether ``pretoken_floor(text)`` looks likely to exceed ``limit``, from the floor of
-    three sampled windows (start, middle, end) scaled to the whole text.
+FLOOR_EXCEEDS = 1
+"""The floor passed the limit: the text certainly costs more."""
+FLOOR_BELOW = 0
+"""The floor was read to the end and stayed within the limit."""
+FLOOR_SKIPPED = -1
+"""The floor was not read (to the end): its first chunk said it would not pass the limit."""
 
-    Only decides whether the floor is worth computing, never the answer: a floor that does
-    not exceed the limit is a third of a count spent for nothing (prose-heavy JSON, whose
-    long words make the floor loose, or a JSON text that wins), a sample at most 3/8 of
-    that. A limit of half a token per character or more is taken as out of reach (JSON
-    text floors at 0.2-0.35 per character); texts of up to 1 KB are not sampled.
+
+def _floor_verdict(text: str, limit: int) -> int:
+    """Whether ``pretoken_floor(text)`` exceeds ``limit``, read in chunks
+    (:func:`~kaizen_client.tokens.pretoken_floors`) that stop as soon as it does.
+
+    The first chunk, 3/8 of the text (at most 3 x :data:`FLOOR_SAMPLE` bytes), decides whether
+    the rest is worth reading: scaled to the whole text, a floor that would stay within the
+    limit is a third of a count spent for nothing (prose-heavy JSON, whose long words make
+    the floor loose, or a JSON text that wins). A limit of half a token per character or more
+    is taken as out of reach (JSON text floors at 0.2-0.35 per character); texts of up to
+    1 KB are read whole.
     """
     n = len(text)
     if 2 * limit >= n:
-        return False  # a floor of a token per two characters is rare (digit lists)
-    if n <= FLOOR_SAMPLE // 2:
-        return True
-    size = min(FLOOR_SAMPLE, n // 8)
-    middle = (n - size) // 2
-    sampled = (
-        pretoken_floor(text[:size])
-        + pretoken_floor(text[middle : middle + size])
-        + pretoken_floor(text[n - size :])
-    )
-    return sampled * n > limit * 3 * size
+        return FLOOR_SKIPPED  # a floor of a token per two characters is rare (digit lists)
+    first = n * 4 if n <= FLOOR_SAMPLE // 2 else min(3 * FLOOR_SAMPLE, 3 * n // 8)
+    chunks = pretoken_floors(text, first, FLOOR_CHUNK)
+    for read, total, floor in chunks:
+        if floor > limit:
+            return FLOOR_EXCEEDS
+        if read == first and read < total and floor * total <= limit * read:
+            return FLOOR_SKIPPED
+    return FLOOR_BELOW
 
 
 def _first_cell_may_differ(row: str, delimiter: str, quote_first: bool) -> bool:

@@ -9,6 +9,8 @@ writes exactly what it writes without it (checked by switching the shortcut off)
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 
 from kaizen_client.ktof import _auto
 from kaizen_client.ktof.encoder import encode_counted
-from kaizen_client.tokens import count_tokens, pretoken_floor
+from kaizen_client.tokens import count_tokens, pretoken_floor, pretoken_floors
 
 from .strategies import HARD_ALPHABET, HARD_STRINGS, documents, examples, json_values
 
@@ -103,9 +105,12 @@ def test_floor_never_exceeds_the_count(text: str) -> None:
         assert floor <= count_tokens(text, model)
 
 
-def _without_floor() -> Any:
+@contextmanager
+def _without_floor() -> Iterator[None]:
     """Auto mode with the floor switched off: every candidate is tokenized as before it."""
-    return mock.patch.object(_auto, "pretoken_floor", lambda text: 0)
+    no_chunks = mock.patch.object(_auto, "pretoken_floors", lambda text, first, size: iter(()))
+    with mock.patch.object(_auto, "pretoken_floor", lambda text: 0), no_chunks:
+        yield
 
 
 def _assert_floor_changes_nothing(value: Any) -> None:
@@ -184,15 +189,48 @@ def test_sampled_floor_keeps_the_output(index: int) -> None:
     _assert_floor_changes_nothing(value)
 
 
-def test_floor_sample_takes_both_ways() -> None:
+def test_floor_verdict_takes_both_ways() -> None:
     rows, prose = _big_documents()[:2]
-    decisions = []
+    verdicts = []
     for value in (rows, prose):
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         assert len(text) > 4 * _auto.FLOOR_SAMPLE
         cost = encode_counted(value, compare_json=False)[1]
-        decisions.append(_auto._floor_may_exceed(text, cost - 1))
-    assert decisions == [True, False]
+        verdicts.append(_auto._floor_verdict(text, cost - 1))
+    assert verdicts == [_auto.FLOOR_EXCEEDS, _auto.FLOOR_SKIPPED]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    text=floor_texts, times=st.integers(1, 60), first=st.integers(1, 40), size=st.integers(1, 40)
+)
+def test_floor_in_chunks_is_the_floor(text: str, times: int, first: int, size: int) -> None:
+    """Chunks cut anywhere (inside digit runs and multi-byte characters too) add up to the
+    floor, and every floor so far is at most it (so it is a lower bound of the count too)."""
+    text *= times
+    steps = list(pretoken_floors(text, first, size))
+    assert [floor for _, _, floor in steps] == sorted(floor for _, _, floor in steps)
+    assert (steps[-1][2] if steps else 0) == pretoken_floor(text)
+    assert all(total == len(text.encode("utf-8", "surrogatepass")) for _, total, _ in steps)
+
+
+def test_floor_verdict_stops_reading_once_the_limit_is_passed() -> None:
+    text = json.dumps(_big_documents()[0], separators=(",", ":"))
+    floor = pretoken_floor(text)
+    read: list[int] = []
+    real = pretoken_floors
+
+    def spy(text: str, first: int, size: int) -> Iterator[tuple[int, int, int]]:
+        for step in real(text, first, size):
+            read.append(step[0])
+            yield step
+
+    with mock.patch.object(_auto, "pretoken_floors", spy):
+        assert _auto._floor_verdict(text, floor // 2) == _auto.FLOOR_EXCEEDS
+        assert read[-1] < len(text) // 2 + _auto.FLOOR_CHUNK
+        assert _auto._floor_verdict(text, floor - 1) == _auto.FLOOR_EXCEEDS
+        assert _auto._floor_verdict(text, floor) == _auto.FLOOR_BELOW
+        assert read[-1] == len(text)
 
 
 long_texts = st.builds(
