@@ -369,6 +369,7 @@ class AutoWriter:
     """Renders one document; costs are exact token counts, memoized per distinct line."""
 
     __slots__ = (
+        "cells",
         "delimiter",
         "flow_keys",
         "flow_strings",
@@ -390,6 +391,7 @@ class AutoWriter:
         self.pad_growths: dict[tuple[int, int], int] = {}  # (spaces, extra) -> tokens added
         self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
         self.flow_strings: dict[str, str] = {}  # a string value -> its text in a flow
+        self.cells: dict[str, str] = {}  # a string value -> its text as a cell (not a row's first)
         self.flow_keys: dict[str, str] = {}  # a key -> its text in a flow, with the colon
         self.pad = [" " * (indent * depth) for depth in range(32)]
 
@@ -508,7 +510,13 @@ class AutoWriter:
 
     def cell(self, value: Any, delimiter: str, first: bool = False, plain: bool = True) -> str:
         if type(value) is str:
-            return cell_value(value, delimiter, first, plain)
+            if first or delimiter is not self.delimiter:
+                return cell_value(value, delimiter, first, plain)
+            # Column values recur (status words, units, hosts): each is quoted-or-not once.
+            text = self.cells.get(value)
+            if text is None:
+                text = self.cells[value] = cell_value(value, delimiter, False, plain)
+            return text
         return self.scalar(value, field_value)
 
     # ------------------------------------------------------------------ document
@@ -533,6 +541,15 @@ class AutoWriter:
         text = "\n".join(lines)
         cost = self.exact_cost(lines, text, cost)
         if compare_json:
+            # The JSON text's pre-token floor is at least its flow text's (quotes and a
+            # float's "+" only add pre-token starts), and the flow is a join of texts already
+            # built: where its floor rules JSON out, the JSON is never written out.
+            if (
+                kind is dict
+                and self.flows_ready(value)
+                and _floor_verdict(self.flow(value), cost - 1) == FLOOR_EXCEEDS
+            ):
+                return text, cost
             # The root JSON form wins only with fewer tokens than ``cost`` (ties keep the
             # TOON-compatible text), so it is counted only up to ``cost - 1``: a JSON text that
             # loses stops the tokenizer there instead of being read to its end.
@@ -551,6 +568,16 @@ class AutoWriter:
                 if root_cost is not None:
                     return " " + json_text, root_cost
         return text, cost
+
+    def flows_ready(self, obj: dict[str, Any]) -> bool:
+        """Whether every non-empty container value of ``obj`` already has its flow text (each
+        field offers one as an inline candidate; a keyed table's entries do not)."""
+        flows = self.flows
+        for value in obj.values():
+            kind = type(value)
+            if (kind is dict or kind is list) and value and id(value) not in flows:
+                return False
+        return True
 
     def exact_cost(self, lines: list[str], text: str, cost: int) -> int:
         """The exact count of ``text`` from the per-line ``cost`` (each line with its newline).

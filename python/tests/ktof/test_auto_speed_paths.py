@@ -105,6 +105,25 @@ def test_floor_never_exceeds_the_count(text: str) -> None:
         assert floor <= count_tokens(text, model)
 
 
+@settings(max_examples=examples(400), deadline=None)
+@given(value=json_values())
+def test_json_floor_is_at_least_the_flow_floor(value: Any) -> None:
+    """What lets a root object's flow text stand in for its JSON text: quotes around keys and
+    strings, and a float exponent's ``+`` and zeros, only ever add pre-token starts."""
+    json_text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    flow_text = _auto.AutoWriter("gpt-4o", 2, ",").flow(value)
+    assert pretoken_floor(json_text) >= pretoken_floor(flow_text)
+    assert pretoken_floor(" " + json_text) >= pretoken_floor(json_text)
+
+
+def test_root_object_ruled_out_by_its_flow_floor_is_not_written_as_json() -> None:
+    config = {"name": "x", "rows": _big_documents()[0][:200], "meta": {"v": 1}}
+    writer = _auto.AutoWriter("gpt-4o", 2, ",")
+    with mock.patch.object(_auto, "_dumps", side_effect=AssertionError("JSON written")):
+        text, cost = writer.document(config)
+    assert (text, cost) == encode_counted(config)
+
+
 @contextmanager
 def _without_floor() -> Iterator[None]:
     """Auto mode with the floor switched off: every candidate is tokenized as before it."""
