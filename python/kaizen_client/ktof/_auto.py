@@ -371,7 +371,9 @@ class AutoWriter:
     __slots__ = (
         "cells",
         "delimiter",
+        "floor_reached",
         "flow_keys",
+        "flow_starts",
         "flow_strings",
         "flows",
         "indent",
@@ -391,6 +393,9 @@ class AutoWriter:
         self.pad_growths: dict[tuple[int, int], int] = {}  # (spaces, extra) -> tokens added
         self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
         self.flow_strings: dict[str, str] = {}  # a string value -> its text in a flow
+        # id(container) -> pre-token starts found inside its flow text (see inline_within)
+        self.flow_starts: dict[int, int] = {}
+        self.floor_reached = 0  # the floor count_within last ruled a text out with
         self.cells: dict[str, str] = {}  # a string value -> its text as a cell (not a row's first)
         self.flow_keys: dict[str, str] = {}  # a key -> its text in a flow, with the colon
         self.pad = [" " * (indent * depth) for depth in range(32)]
@@ -408,7 +413,7 @@ class AutoWriter:
             n = self.memo[text] = count_tokens(text + "\n", self.model)
         return [text], n
 
-    def line_within(self, text: str, limit: int) -> Rendering | None:
+    def line_within(self, text: str, limit: int, read_all: bool = False) -> Rendering | None:
         """:meth:`line` if its cost is at most ``limit``, else None.
 
         For a candidate that only matters when it beats the best so far: the tokenizer stops
@@ -418,7 +423,7 @@ class AutoWriter:
         n = self.memo.get(text)
         if n is None:
             if len(text) >= FLOOR_LINE_MIN:  # a large inline flow: worth the floor check
-                counted = self.count_within(text + "\n", limit)
+                counted = self.count_within(text + "\n", limit, read_all)
             else:
                 counted = count_tokens_upto(text + "\n", limit, self.model)
             if counted is None:
@@ -426,7 +431,24 @@ class AutoWriter:
             n = self.memo[text] = counted
         return ([text], n) if n <= limit else None
 
-    def count_within(self, text: str, limit: int) -> int | None:
+    def inline_within(
+        self, head: str, value: Any, flow_text: str, limit: int, root_field: bool
+    ) -> Rendering | None:
+        """:meth:`line_within` of the inline candidate ``head + flow_text`` for ``value``.
+
+        Where the pre-token floor rules a long one out, the starts it found inside
+        ``flow_text`` (at least the floor reached less the head's floor) are kept in
+        :attr:`flow_starts`: the root's JSON check then counts them instead of reading that
+        part of the root's flow text again (:meth:`root_flow_exceeds`). A root field's floor
+        is read to the end for that.
+        """
+        self.floor_reached = 0
+        inline = self.line_within(head + flow_text, limit, read_all=root_field)
+        if inline is None and self.floor_reached:
+            self.flow_starts[id(value)] = self.floor_reached - pretoken_floor(head)
+        return inline
+
+    def count_within(self, text: str, limit: int, read_all: bool = False) -> int | None:
         """``count_tokens_upto(text, limit)``, answering None without tokenizing when
         :func:`~kaizen_client.tokens.pretoken_floor` (a sound lower bound, about a third of a
         count's time) already exceeds ``limit``. For the root JSON form, which loses to the
@@ -435,8 +457,9 @@ class AutoWriter:
         mostly win or lose by less than the slack (measured: the check cost more than it
         saved on them). Where the floor's first chunk says it would not decide, the rest is not
         read; a long text is then counted in halves (:meth:`count_halves_within`)."""
-        verdict = _floor_verdict(text, limit)
+        verdict, floor = _floor_verdict(text, limit, read_all)
         if verdict == FLOOR_EXCEEDS:
+            self.floor_reached = floor
             return None
         if verdict == FLOOR_SKIPPED and len(text) > 4 * FLOOR_SAMPLE:
             return self.count_halves_within(text, limit)
@@ -544,11 +567,7 @@ class AutoWriter:
             # The JSON text's pre-token floor is at least its flow text's (quotes and a
             # float's "+" only add pre-token starts), and the flow is a join of texts already
             # built: where its floor rules JSON out, the JSON is never written out.
-            if (
-                kind is dict
-                and self.flows_ready(value)
-                and _floor_verdict(self.flow(value), cost - 1) == FLOOR_EXCEEDS
-            ):
+            if kind is dict and self.flows_ready(value) and self.root_flow_exceeds(value, cost - 1):
                 return text, cost
             # The root JSON form wins only with fewer tokens than ``cost`` (ties keep the
             # TOON-compatible text), so it is counted only up to ``cost - 1``: a JSON text that
@@ -568,6 +587,31 @@ class AutoWriter:
                 if root_cost is not None:
                     return " " + json_text, root_cost
         return text, cost
+
+    def root_flow_exceeds(self, obj: dict[str, Any], limit: int) -> bool:
+        """Whether the pre-token floor of ``obj``'s flow text certainly exceeds ``limit``.
+
+        A value whose inline candidate's floor was already read (:meth:`inline_within`)
+        contributes the starts found in it and is left out of the text read here: bracketed by
+        punctuation on both sides, it shares no rule's context with the text around it, so the
+        rest keeps exactly the starts it had.
+        """
+        found = self.flow_starts
+        heads = self.flow_keys
+        known = 0
+        parts: list[str] = []
+        for key, value in obj.items():
+            head = heads.get(key)
+            if head is None:
+                head = heads[key] = flow_key(key) + ":"
+            starts = found.get(id(value)) if type(value) is dict or type(value) is list else None
+            if starts is None:
+                parts.append(head + self.flow(value))
+            else:
+                known += starts
+                parts.append(head)
+        rest = "{" + ",".join(parts) + "}"
+        return _floor_verdict(rest, limit - known)[0] == FLOOR_EXCEEDS
 
     def flows_ready(self, obj: dict[str, Any]) -> bool:
         """Whether every non-empty container value of ``obj`` already has its flow text (each
@@ -630,7 +674,8 @@ class AutoWriter:
                     best = keyed[0]
             json_text = self.flow(value)
             if len(json_text) <= JSON_ALTERNATIVE_MAX:
-                inline = self.line_within(f"{lead}{header_key(key)}[]: {json_text}", best[1] - 1)
+                head = f"{lead}{header_key(key)}[]: "
+                inline = self.inline_within(head, value, json_text, best[1] - 1, not lead)
                 if inline is not None:
                     best = inline
             return best
@@ -683,7 +728,8 @@ class AutoWriter:
         if key is not None:
             json_text = self.flow(items)
             if json_allowed or len(json_text) <= JSON_ALTERNATIVE_MAX:
-                inline = self.line_within(f"{lead}{name}[]: {json_text}", best[1] - 1)
+                head = f"{lead}{name}[]: "
+                inline = self.inline_within(head, items, json_text, best[1] - 1, not lead)
                 if inline is not None:
                     best = inline
         return best
@@ -1038,33 +1084,40 @@ class AutoWriter:
         """``lines_cost(lines_a)``; per line, ``count(b) - count(a)`` (each with its newline);
         and per line whether the stretch where they differ stays clear of the line's start.
 
-        Lines that differ are counted in three pieces cut at certain pre-token boundaries
-        around the stretch where they differ, so only the middle piece of ``b`` is counted
-        on top. Lines must not be blank (a blank line's newline joins the one before) or start
-        with ``/`` (see :meth:`exact_cost`); table rows never are or do."""
+        Of a line that differs, the stretch where it does (cut at certain pre-token
+        boundaries, so counts add up around it) is counted in ``a`` and in ``b``; the rest of
+        the line, its two outer pieces joined at such a boundary, goes with the equal lines
+        into one call. Lines must not be blank (a blank line's newline joins the one before)
+        or start with ``/`` (see :meth:`exact_cost`); table rows never are or do."""
         model = self.model
         cost = 0
-        same: list[str] = []
+        whole: list[str] = []  # lines counted together: equal ones, and differing ones' rest
         deltas: list[int] = []
         local: list[bool] = []
         for a, b in zip(lines_a, lines_b, strict=True):
             if a == b:
-                same.append(a)
+                whole.append(a)
                 deltas.append(0)
                 local.append(True)
                 continue
             start, end_a, end_b = _differing_stretch(a, b)
             if end_a < 0:
-                piece_a, piece_b, rest = a[start:] + "\n", b[start:] + "\n", 0
+                piece_a, piece_b = a[start:] + "\n", b[start:] + "\n"
+                if start:
+                    cost += count_tokens(a[:start], model)
             else:
                 piece_a, piece_b = a[start:end_a], b[start:end_b]
-                rest = count_tokens(a[end_a:] + "\n", model)
+                rest = a[:start] + a[end_a:]
+                if rest[:1] == "/":  # o200k joins "\n/" to the line before: count it alone
+                    cost += count_tokens(rest + "\n", model)
+                else:
+                    whole.append(rest)
             counted = count_tokens(piece_a, model)
-            cost += (count_tokens(a[:start], model) if start else 0) + counted + rest
+            cost += counted
             deltas.append(count_tokens(piece_b, model) - counted)
             local.append(start > 0)
-        if same:
-            cost += self.lines_cost(same)
+        if whole:
+            cost += self.lines_cost(whole)
         return cost, deltas, local
 
     def window_delta(self, a: str, b: str) -> int:
@@ -1225,9 +1278,11 @@ FLOOR_SKIPPED = -1
 """The floor was not read (to the end): its first chunk said it would not pass the limit."""
 
 
-def _floor_verdict(text: str, limit: int) -> int:
+def _floor_verdict(text: str, limit: int, read_all: bool = False) -> tuple[int, int]:
     """Whether ``pretoken_floor(text)`` exceeds ``limit``, read in chunks
-    (:func:`~kaizen_client.tokens.pretoken_floors`) that stop as soon as it does.
+    (:func:`~kaizen_client.tokens.pretoken_floors`) that stop as soon as it does; with the
+    floor of the part read (a lower bound of the count). ``read_all`` reads on to the end
+    once the floor passes the limit, for a caller that reuses the whole floor.
 
     The first chunk, 3/8 of the text (at most 3 x :data:`FLOOR_SAMPLE` bytes), decides whether
     the rest is worth reading: scaled to the whole text, a floor that would stay within the
@@ -1238,15 +1293,15 @@ def _floor_verdict(text: str, limit: int) -> int:
     """
     n = len(text)
     if 2 * limit >= n:
-        return FLOOR_SKIPPED  # a floor of a token per two characters is rare (digit lists)
+        return FLOOR_SKIPPED, 0  # a floor of a token per two characters is rare (digit lists)
     first = n * 4 if n <= FLOOR_SAMPLE // 2 else min(3 * FLOOR_SAMPLE, 3 * n // 8)
-    chunks = pretoken_floors(text, first, FLOOR_CHUNK)
-    for read, total, floor in chunks:
-        if floor > limit:
-            return FLOOR_EXCEEDS
+    floor = 0
+    for read, total, floor in pretoken_floors(text, first, FLOOR_CHUNK):
+        if floor > limit and (read == total or not read_all):
+            return FLOOR_EXCEEDS, floor
         if read == first and read < total and floor * total <= limit * read:
-            return FLOOR_SKIPPED
-    return FLOOR_BELOW
+            return FLOOR_SKIPPED, floor
+    return FLOOR_BELOW, floor
 
 
 def _first_cell_may_differ(row: str, delimiter: str, quote_first: bool) -> bool:

@@ -124,6 +124,34 @@ def test_root_object_ruled_out_by_its_flow_floor_is_not_written_as_json() -> Non
     assert (text, cost) == encode_counted(config)
 
 
+def _configs() -> list[dict[str, Any]]:
+    """Root objects with a large field whose inline candidate the floor rules out, beside
+    fields of every kind (the root check then reuses that field's starts)."""
+    services = _big_documents()[3]["services"]
+    tail = {"n": 1700000000, "f": 1e16, "s": "it's", "l": [1, "a"], "e": {}, "t": True}
+    return [
+        {"name": "x", "services": services, "words": {"text": "a b"}},
+        {"services": services},
+        {"a": {"b": 1}, "services": services, **tail},
+        {"services": services, "more": dict(list(services.items())[:60]), **tail},
+    ]
+
+
+@pytest.mark.parametrize("index", range(4))
+def test_root_flow_floor_reusing_a_field_is_sound(index: int) -> None:
+    config = _configs()[index]
+    writer = _auto.AutoWriter("gpt-4o", 2, ",")
+    writer.document(config)
+    assert id(config["services"]) in writer.flow_starts
+    floor = pretoken_floor(_auto.flow(config))
+    assert floor <= pretoken_floor(json.dumps(config, separators=(",", ":")))
+    for limit in (floor // 2, floor - 50, floor - 2, floor - 1, floor, floor + 1):
+        if writer.root_flow_exceeds(config, limit):
+            assert floor > limit, limit
+    assert writer.root_flow_exceeds(config, floor // 2)
+    _assert_floor_changes_nothing(config)
+
+
 @contextmanager
 def _without_floor() -> Iterator[None]:
     """Auto mode with the floor switched off: every candidate is tokenized as before it."""
@@ -215,7 +243,7 @@ def test_floor_verdict_takes_both_ways() -> None:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         assert len(text) > 4 * _auto.FLOOR_SAMPLE
         cost = encode_counted(value, compare_json=False)[1]
-        verdicts.append(_auto._floor_verdict(text, cost - 1))
+        verdicts.append(_auto._floor_verdict(text, cost - 1)[0])
     assert verdicts == [_auto.FLOOR_EXCEEDS, _auto.FLOOR_SKIPPED]
 
 
@@ -245,10 +273,10 @@ def test_floor_verdict_stops_reading_once_the_limit_is_passed() -> None:
             yield step
 
     with mock.patch.object(_auto, "pretoken_floors", spy):
-        assert _auto._floor_verdict(text, floor // 2) == _auto.FLOOR_EXCEEDS
+        assert _auto._floor_verdict(text, floor // 2)[0] == _auto.FLOOR_EXCEEDS
         assert read[-1] < len(text) // 2 + _auto.FLOOR_CHUNK
-        assert _auto._floor_verdict(text, floor - 1) == _auto.FLOOR_EXCEEDS
-        assert _auto._floor_verdict(text, floor) == _auto.FLOOR_BELOW
+        assert _auto._floor_verdict(text, floor - 1) == (_auto.FLOOR_EXCEEDS, floor)
+        assert _auto._floor_verdict(text, floor) == (_auto.FLOOR_BELOW, floor)
         assert read[-1] == len(text)
 
 
