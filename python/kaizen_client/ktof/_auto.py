@@ -558,6 +558,9 @@ class AutoWriter:
         elif kind is list:
             if not value:
                 return "[]", None
+            settled = self.json_first(value) if compare_json else None
+            if settled is not None:
+                return settled
             lines, cost = self.best_array(None, value, 0, "")
         else:
             return self.scalar(value, root_value), None
@@ -587,6 +590,35 @@ class AutoWriter:
                 if root_cost is not None:
                     return " " + json_text, root_cost
         return text, cost
+
+    def json_first(self, items: list[Any]) -> tuple[str, int] | None:
+        """A root list of mixed items, on which compact JSON looks cheaper: the JSON is counted
+        first, and the items are written only while they can still beat it.
+
+        Mixed lists are written as list items, whose ``- `` and indentation cost tokens that
+        JSON's commas do not, so short ragged items often lose to JSON; where the first items
+        (a sample) do, a list that loses then stops part way instead of being written out in
+        full. The text's last line carries no newline, and that line is the last item's alone,
+        so its newline's cost is known before the rest is written and the choice stays exact.
+        Returns the chosen text and count, or None where this does not apply.
+        """
+        n = len(items)
+        if self.indent < 1 or n <= JSON_FIRST_SAMPLE or not _mixed_items(items):
+            return None
+        model = self.model
+        sample = items[: max(JSON_FIRST_SAMPLE, n // 8)]
+        if self.items(sample, 1, []) <= count_tokens(_dumps(sample), model):
+            return None
+        json_text = _dumps(items)
+        json_cost = count_tokens(json_text, model)
+        tail: list[str] = []
+        self.items(items[-1:], 1, tail)
+        newline = self.line(tail[-1])[1] - count_tokens(tail[-1], model)
+        listed = self.listed_within("", items, 0, "", json_cost + newline)
+        if listed is None:  # costs more than the JSON even without the last newline
+            return json_text, json_cost
+        lines = listed[0]
+        return "\n".join(lines), listed[1] - newline
 
     def root_flow_exceeds(self, obj: dict[str, Any], limit: int) -> bool:
         """Whether the pre-token floor of ``obj``'s flow text certainly exceeds ``limit``.
@@ -1258,6 +1290,18 @@ def _differing_stretch(a: str, b: str) -> tuple[int, int, int]:
     if end >= n_a:
         return start, -1, -1
     return start, end, end - n_a + n_b
+
+
+JSON_FIRST_SAMPLE = 8
+"""Items of a mixed root list sampled (at least; an eighth of a long list) to decide whether to
+count its JSON first (:meth:`AutoWriter.json_first`)."""
+
+
+def _mixed_items(items: list[Any]) -> bool:
+    """Whether a list is written as list items whatever its contents (neither all scalars,
+    written inline, nor all non-empty objects, which may make a table): as in ``best_array``."""
+    scalars = all(type(item) is not dict and type(item) is not list for item in items)
+    return not scalars and not all(type(item) is dict and item for item in items)
 
 
 FLOOR_LINE_MIN = 4096

@@ -152,6 +152,54 @@ def test_root_flow_floor_reusing_a_field_is_sound(index: int) -> None:
     _assert_floor_changes_nothing(config)
 
 
+def _mixed_lists() -> st.SearchStrategy[list[Any]]:
+    """Root lists written as list items, long enough for json_first to sample: ragged short
+    items (where JSON tends to win) mixed with objects and strings (where KTOF may)."""
+    small = st.one_of(
+        st.lists(st.integers(-5, 99), max_size=3),
+        st.integers(),
+        st.sampled_from(["", "a b", "3.0", "true", "x: y", "/p"]),
+        st.dictionaries(st.sampled_from(["a", "b", "c d"]), st.integers(0, 9), max_size=2),
+        json_values(),
+    )
+    return st.lists(small, min_size=_auto.JSON_FIRST_SAMPLE + 1, max_size=60).filter(
+        _auto._mixed_items
+    )
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(items=_mixed_lists())
+def test_json_first_chooses_as_writing_everything_does(items: list[Any]) -> None:
+    for model in MODELS:
+        fast = encode_counted(items, model=model)
+        with mock.patch.object(_auto, "JSON_FIRST_SAMPLE", 10**9):
+            slow = encode_counted(items, model=model)
+        assert fast == slow
+
+
+def test_json_first_stops_writing_a_list_that_loses() -> None:
+    items: list[Any] = [[i, i + 1] for i in range(300)] + [{"a": 1}]
+    writer = _auto.AutoWriter("gpt-4o", 2, ",")
+    settled = writer.json_first(items)
+    assert settled is not None
+    assert settled == (json.dumps(items, separators=(",", ":")), encode_counted(items)[1])
+    assert settled[0] == encode_counted(items)[0]
+    assert not writer.json_first([{"id": i, "n": "x"} for i in range(30)])  # may be a table
+    assert not writer.json_first(list(range(30)))  # inline
+
+
+def test_json_first_keeps_a_list_that_wins_after_all() -> None:
+    """The sample (short pairs) loses to JSON, the rest (backslashes JSON must escape) wins."""
+    items: list[Any] = [[i, i + 1] for i in range(40)]
+    items += ["a \\\\ b \\\\ c \\\\ d \\\\ e" + str(i) for i in range(200)]
+    settled = _auto.AutoWriter("gpt-4o", 2, ",").json_first(items)
+    assert settled is not None
+    assert settled == encode_counted(items)
+    assert settled[0].startswith("[240]:\n  - [2]:0,1")
+    with mock.patch.object(_auto, "JSON_FIRST_SAMPLE", 10**9):
+        assert encode_counted(items) == settled
+
+
 @contextmanager
 def _without_floor() -> Iterator[None]:
     """Auto mode with the floor switched off: every candidate is tokenized as before it."""
