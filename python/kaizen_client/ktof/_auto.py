@@ -377,10 +377,12 @@ class AutoWriter:
         "flow_strings",
         "flows",
         "indent",
+        "key_starts",
         "memo",
         "model",
         "pad",
         "pad_growths",
+        "root_table",
         "space_deltas",
     )
 
@@ -396,6 +398,8 @@ class AutoWriter:
         # id(container) -> pre-token starts found inside its flow text (see inline_within)
         self.flow_starts: dict[int, int] = {}
         self.floor_reached = 0  # the floor count_within last ruled a text out with
+        self.root_table: _Table | None = None  # the plan of a root written as a table
+        self.key_starts: dict[str, int] = {}  # pre-token starts of `"key":` in JSON
         self.cells: dict[str, str] = {}  # a string value -> its text as a cell (not a row's first)
         self.flow_keys: dict[str, str] = {}  # a key -> its text in a flow, with the colon
         self.pad = [" " * (indent * depth) for depth in range(32)]
@@ -572,6 +576,8 @@ class AutoWriter:
             # built: where its floor rules JSON out, the JSON is never written out.
             if kind is dict and self.flows_ready(value) and self.root_flow_exceeds(value, cost - 1):
                 return text, cost
+            if self.root_table is not None and self.table_floor_exceeds(value, lines, cost - 1):
+                return text, cost
             # The root JSON form wins only with fewer tokens than ``cost`` (ties keep the
             # TOON-compatible text), so it is counted only up to ``cost - 1``: a JSON text that
             # loses stops the tokenizer there instead of being read to its end.
@@ -619,6 +625,32 @@ class AutoWriter:
             return json_text, json_cost
         lines = listed[0]
         return "\n".join(lines), listed[1] - newline
+
+    def table_floor_exceeds(self, value: Any, lines: list[str], limit: int) -> bool:
+        """Whether the JSON text of a root written as a table (:attr:`root_table`, without a
+        nested table column) certainly has a pre-token floor above ``limit``.
+
+        Each row's cells are the row's values with at most the quotes JSON puts around
+        strings, a float's ``.0`` or exponent ``+``, written after a delimiter, a space or at
+        a line's start instead of after ``":``: none of that gives a cell a pre-token start
+        its JSON value lacks (a delimiter or space before a cell, ``,`` or a newline after
+        it, never fire a rule that ``":`` before and ``,`` or ``}`` after do not). So the
+        JSON has at least the rows' starts (the header line has no JSON counterpart and is
+        left out), plus those of each key present in every row (``"key":``, once per row).
+        """
+        plan = self.root_table
+        assert plan is not None
+        if plan.table >= 0:
+            return False  # a `[N]` cell stands for sub-rows, not for text JSON has
+        known = 0
+        for name, _, _, optional in plan.fields:
+            if not optional:
+                starts = self.key_starts.get(name)
+                if starts is None:
+                    starts = self.key_starts[name] = pretoken_floor("," + jstr(name) + ":") - 1
+                known += starts
+        rows = "\n".join(lines[1:])
+        return _floor_verdict(rows, limit - known * len(value))[0] == FLOOR_EXCEEDS
 
     def root_flow_exceeds(self, obj: dict[str, Any], limit: int) -> bool:
         """Whether the pre-token floor of ``obj``'s flow text certainly exceeds ``limit``.
@@ -743,6 +775,8 @@ class AutoWriter:
             if plan is not None:
                 best = self.best_table(name, items, plan, depth, lead)
                 json_allowed = False
+                if key is None and not lead and len(items) >= 4:  # the root is this table
+                    self.root_table = plan
             # A table of 4 or more rows is not also costed as list items: on the external
             # corpus and the benchmark datasets the list never beat one (0 of 32 tables with
             # JSON or nested table columns or sparse cells; it does win on short lists), and
@@ -1009,6 +1043,8 @@ class AutoWriter:
             nested_parts, json_parts = self.keyed_parts(key, obj, [plan, plain], lead)
             best = self.cheaper_variant(json_parts, nested_parts, depth)
         also_block = len(obj) < 4 or plan.sparseness > SPARSE_TABLE
+        if key is None and not lead and not also_block:  # the root is this table
+            self.root_table = plan
         return best, also_block
 
     def keyed_parts(

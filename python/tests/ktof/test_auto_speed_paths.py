@@ -200,6 +200,64 @@ def test_json_first_keeps_a_list_that_wins_after_all() -> None:
         assert encode_counted(items) == settled
 
 
+_cells = st.one_of(
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([2.0, 1e16, 1e-05, -0.0, True, False, None, "", " x", "a,b", 'q"', "1.5"]),
+    st.text(alphabet=HARD_ALPHABET, max_size=8),
+    st.lists(st.integers(0, 9), max_size=2),
+    st.dictionaries(st.sampled_from(["k", "1"]), st.integers(0, 9), max_size=1),
+)
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> Any:
+    """Roots written as tables: rows sharing keys (some optional, some nested objects), as a
+    list or as the values of a keyed object."""
+    keys = draw(
+        st.lists(
+            st.text(alphabet="ab1_ -:", min_size=1, max_size=4), min_size=1, max_size=4, unique=True
+        )
+    )
+    rows = []
+    for _ in range(draw(st.integers(4, 12))):
+        row = {k: draw(_cells) for k in keys if draw(st.integers(0, 5)) > 0}
+        rows.append(row or {keys[0]: 1})
+    if draw(st.booleans()):
+        return {f"e{i}": row for i, row in enumerate(rows)}
+    return rows
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(value=_tables(), delimiter=st.sampled_from([",", "|", "\t"]), indent=st.integers(1, 3))
+def test_table_floor_bound_is_sound(value: Any, delimiter: str, indent: int) -> None:
+    """The bound table_floor_exceeds relies on: a root table's JSON has at least its rows'
+    pre-token starts plus each always-present key's, once per row."""
+    writer = _auto.AutoWriter("gpt-4o", indent, delimiter)
+    text, _ = writer.document(value, compare_json=False)
+    plan = writer.root_table
+    if plan is None or plan.table >= 0:
+        return
+    json_text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    per_row = sum(
+        pretoken_floor("," + json.dumps(name, ensure_ascii=False) + ":") - 1
+        for name, _, _, optional in plan.fields
+        if not optional
+    )
+    rows = "\n".join(text.split("\n")[1:])
+    assert pretoken_floor(json_text) >= pretoken_floor(rows) + per_row * len(value)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(value=_tables(), delimiter=st.sampled_from([",", "\t"]))
+def test_table_floor_changes_nothing(value: Any, delimiter: str) -> None:
+    for model in MODELS:
+        fast = encode_counted(value, model=model, delimiter=delimiter)
+        with _without_floor():
+            slow = encode_counted(value, model=model, delimiter=delimiter)
+        assert fast == slow
+
+
 @contextmanager
 def _without_floor() -> Iterator[None]:
     """Auto mode with the floor switched off: every candidate is tokenized as before it."""
