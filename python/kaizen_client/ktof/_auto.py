@@ -636,21 +636,30 @@ class AutoWriter:
         its JSON value lacks (a delimiter or space before a cell, ``,`` or a newline after
         it, never fire a rule that ``":`` before and ``,`` or ``}`` after do not). So the
         JSON has at least the rows' starts (the header line has no JSON counterpart and is
-        left out), plus those of each key present in every row (``"key":``, once per row).
+        left out), plus those of each row's keys (``"key":``): every row has the required
+        ones, and each optional one present has at least the fewest of the optional ones.
         """
         plan = self.root_table
         assert plan is not None
         if plan.table >= 0:
             return False  # a `[N]` cell stands for sub-rows, not for text JSON has
-        known = 0
+        rows = value if type(value) is list else list(value.values())
+        required = 0
+        required_starts = 0
+        optional_starts = -1
         for name, _, _, optional in plan.fields:
+            starts = self.key_starts.get(name)
+            if starts is None:
+                starts = self.key_starts[name] = pretoken_floor("," + jstr(name) + ":") - 1
             if not optional:
-                starts = self.key_starts.get(name)
-                if starts is None:
-                    starts = self.key_starts[name] = pretoken_floor("," + jstr(name) + ":") - 1
-                known += starts
-        rows = "\n".join(lines[1:])
-        return _floor_verdict(rows, limit - known * len(value))[0] == FLOOR_EXCEEDS
+                required += 1
+                required_starts += starts
+            elif optional_starts < 0 or starts < optional_starts:
+                optional_starts = starts
+        known = required_starts * len(rows)
+        if optional_starts > 0:
+            known += optional_starts * (sum([len(row) for row in rows]) - required * len(rows))
+        return _floor_verdict("\n".join(lines[1:]), limit - known)[0] == FLOOR_EXCEEDS
 
     def root_flow_exceeds(self, obj: dict[str, Any], limit: int) -> bool:
         """Whether the pre-token floor of ``obj``'s flow text certainly exceeds ``limit``.
