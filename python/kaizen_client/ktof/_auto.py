@@ -501,6 +501,8 @@ class AutoWriter:
         elif kind is list:
             if not value:
                 return "[]", None
+            if compare_json and _mixed(value):
+                return self.mixed_root(value)
             lines, cost = self.best_array(None, value, 0, "")
         else:
             return self.scalar(value, root_value), None
@@ -525,6 +527,46 @@ class AutoWriter:
                 if root_cost is not None:
                     return " " + json_text, root_cost
         return text, cost
+
+    def mixed_root(self, items: list[Any]) -> tuple[str, int]:
+        """:meth:`document` of a root list mixing scalars, lists and objects, compared with
+        compact JSON the other way round: JSON is counted first and the list items (the only
+        form such a list has) only up to that count.
+
+        A mixed list is written as ``- `` items, which often lose to JSON (a scalar item costs
+        its indentation, dash and newline against JSON's one comma). Counted in this order, a
+        list that loses stops being rendered once its lines pass the JSON's count, and a list
+        that wins costs the part of the JSON that the usual order would not have read.
+        """
+        json_text = _dumps(items)
+        json_cost = count_tokens(json_text, self.model)
+        listed = self.root_listed_within(items, json_cost)
+        if listed is None:
+            return json_text, json_cost
+        lines, cost = listed
+        text = "\n".join(lines)
+        cost = self.exact_cost(lines, text, cost)
+        # Ties keep the TOON-compatible text, as in document().
+        return (json_text, json_cost) if json_cost < cost else (text, cost)
+
+    def root_listed_within(self, items: list[Any], limit: int) -> Rendering | None:
+        """``listed("", items, 0, "")``, or None when the document it starts cannot cost at
+        most ``limit`` (its exact count, the last line without its newline).
+
+        Every item but the last is rendered with the running cost bounded by ``limit``, the
+        last one unbounded: a bound passed before the last item has been reached by lines that
+        all end in a newline, each counted as in the whole text (item lines are indented, so
+        none starts with ``/`` and none is blank, the two ways a newline joins the next line:
+        see :meth:`exact_cost`); the text's count is at least their sum.
+        """
+        lines, cost = self.line(_bracket(len(items), self.delimiter) + ":")
+        if cost > limit:
+            return None
+        lines = list(lines)
+        rest = self.items(items[:-1], 1, lines, limit - cost)
+        if rest < 0:
+            return None
+        return lines, cost + rest + self.items(items[-1:], 1, lines)
 
     def exact_cost(self, lines: list[str], text: str, cost: int) -> int:
         """The exact count of ``text`` from the per-line ``cost`` (each line with its newline).
@@ -1115,6 +1157,22 @@ class AutoWriter:
                 cells.append(float_cell(value))
             else:
                 cells.append(self.cell(value, delimiter, starts_line and not cells, plain))
+
+
+def _mixed(items: list[Any]) -> bool:
+    """Whether a root list can only be written as ``- `` items: it holds a container (so it is
+    not one inline line) and not only non-empty objects (so it is not a table)."""
+    containers = 0
+    objects = 0
+    for item in items:
+        kind = type(item)
+        if kind is dict:
+            containers += 1
+            if item:
+                objects += 1
+        elif kind is list:
+            containers += 1
+    return containers > 0 and objects < len(items)
 
 
 def _differing_stretch(a: str, b: str) -> tuple[int, int, int]:
