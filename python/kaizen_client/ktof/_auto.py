@@ -595,19 +595,75 @@ class AutoWriter:
         lines: list[str] = []
         cost = 0
         pad = self.indentation(depth)
+        # Below the root the one-line fields are counted together (:meth:`pend`); at column 0
+        # a bare key may start a line with "/", which o200k joins to the line before.
+        pending: dict[str, None] | None = {} if depth else None
         for key, value in obj.items():
+            text = None if pending is None else self.simple_field(key, value, pad)
+            if text is not None and pending is not None:
+                lines.append(text)
+                cost += self.pend(text, pending)
+                continue
             field_lines, field_cost = self.field(key, value, depth, pad)
             lines += field_lines
             cost += field_cost
-        return lines, cost
+        return lines, cost + (self.flush(pending) if pending else 0)
+
+    def pend(self, text: str, pending: dict[str, None]) -> int:
+        """The count of the line ``text`` if it is known, else 0 with ``text`` queued in
+        ``pending`` to be counted with the other queued lines in one tokenizer call
+        (:meth:`flush`): for lines whose counts are only ever summed.
+
+        A line queued a second time is counted alone instead (both occurrences), so lines
+        that recur (``- null``) are memoized as :meth:`line` would have.
+        """
+        n = self.memo.get(text)
+        if n is not None:
+            return n
+        if text in pending:
+            del pending[text]
+            return 2 * self.line(text)[1]
+        pending[text] = None
+        return 0
+
+    def flush(self, pending: dict[str, None]) -> int:
+        """The summed count of the lines queued by :meth:`pend`, which are then dropped.
+
+        One call over the lines joined with newlines counts exactly their counts' sum (each
+        with its newline): pre-tokens never span a line break unless the next line is blank
+        or starts with ``/`` (:meth:`exact_cost`), and queued lines are indented list items
+        and fields, so neither. A single line is counted (and memoized) by :meth:`line`.
+        """
+        if len(pending) == 1:
+            n = self.line(next(iter(pending)))[1]
+        else:
+            n = self.lines_cost(list(pending))
+        pending.clear()
+        return n
 
     # ------------------------------------------------------------------ fields
+    def simple_field(self, key: str, value: Any, lead: str) -> str | None:
+        """The line of a field that has one form (a scalar or an empty container), or None."""
+        kind = type(value)
+        if kind is dict or kind is list:
+            if value:
+                return None
+            return f"{lead}{field_key(key)}:" if kind is dict else f"{lead}{field_key(key)}: []"
+        if kind is str:
+            text = field_value(value)
+            # No space before a digit either: the tokenizers never merge a space into digits.
+            space = "" if text[0] in _DIGITS else " "
+            return f"{lead}{field_key(key)}:{space}{text}"
+        # No space before numbers and literals: "a:1" is a token cheaper than "a: 1" and every
+        # TOON decoder trims it the same way (§12).
+        return f"{lead}{field_key(key)}:{self.scalar(value, field_value)}"
+
     def field(self, key: str, value: Any, depth: int, lead: str) -> Rendering:
         """One object field whose line starts with ``lead``; nested content at depth+1."""
-        kind = type(value)
-        if kind is dict:
-            if not value:
-                return self.line(f"{lead}{field_key(key)}:")
+        text = self.simple_field(key, value, lead)
+        if text is not None:
+            return self.line(text)
+        if type(value) is dict:
             keyed = self.keyed_table(key, value, depth, lead)
             if keyed is not None and not keyed[1]:
                 best = keyed[0]
@@ -623,18 +679,7 @@ class AutoWriter:
                 if inline is not None:
                     best = inline
             return best
-        if kind is list:
-            if not value:
-                return self.line(f"{lead}{field_key(key)}: []")
-            return self.best_array(key, value, depth, lead)
-        if kind is str:
-            text = field_value(value)
-            # No space before a digit either: the tokenizers never merge a space into digits.
-            space = "" if text[0] in _DIGITS else " "
-            return self.line(f"{lead}{field_key(key)}:{space}{text}")
-        # No space before numbers and literals: "a:1" is a token cheaper than "a: 1" and every
-        # TOON decoder trims it the same way (§12).
-        return self.line(f"{lead}{field_key(key)}:{self.scalar(value, field_value)}")
+        return self.best_array(key, value, depth, lead)
 
     # ------------------------------------------------------------------ arrays
     def best_array(self, key: str | None, items: list[Any], depth: int, lead: str) -> Rendering:
@@ -678,9 +723,13 @@ class AutoWriter:
         return best
 
     def inline(self, name: str, items: list[Any], lead: str) -> Rendering:
+        return self.line(self.inline_text(name, items, lead))
+
+    def inline_text(self, name: str, items: list[Any], lead: str) -> str:
+        """The one line of an array of primitives (``name[N]: a,b``)."""
         delimiter = self.delimiter
         cells = delimiter.join([self.cell(item, delimiter) for item in items])
-        return self.line(f"{lead}{name}{_bracket(len(items), delimiter)}:{_space(cells)}{cells}")
+        return f"{lead}{name}{_bracket(len(items), delimiter)}:{_space(cells)}{cells}"
 
     def listed(self, name: str, items: list[Any], depth: int, lead: str) -> Rendering:
         lines, cost = self.line(f"{lead}{name}{_bracket(len(items), self.delimiter)}:")
@@ -705,46 +754,83 @@ class AutoWriter:
 
         With ``limit`` >= 0, stop once the cost passes it and return -1 (the caller then
         drops ``lines``); costs are never negative, so -1 only ever means "over the limit".
+        Lines with one form (scalar items and fields, empty containers, inline arrays) are
+        counted together (:meth:`pend`).
         """
+        pending: dict[str, None] = {}
+        cost = self.items_into(items, depth, lines, limit, pending)
+        if cost < 0:
+            return -1
+        if pending:
+            cost += self.flush(pending)
+        return -1 if 0 <= limit < cost else cost
+
+    def items_into(
+        self,
+        items: list[Any],
+        depth: int,
+        lines: list[str],
+        limit: int,
+        pending: dict[str, None],
+    ) -> int:
+        """:meth:`items` without counting what it leaves in ``pending``: the cost counted so
+        far, or -1 once that cost (with at least a token per queued line) passes ``limit``."""
         pad = self.indentation(depth)
+        delimiter = self.delimiter
         cost = 0
         bounded = limit >= 0
         for item in items:
-            if bounded and cost > limit:
-                return -1
+            if bounded:
+                cost = self.settle(cost, limit, pending)
+                if cost + len(pending) > limit:
+                    return -1
             kind = type(item)
             if kind is dict:
                 if not item:
-                    rendering = self.line(f"{pad}-")
-                    lines += rendering[0]
-                    cost += rendering[1]
+                    text = f"{pad}-"
+                    lines.append(text)
+                    cost += self.pend(text, pending)
                     continue
                 lead = f"{pad}- "
                 for key, value in item.items():
-                    if bounded and cost > limit:  # mid-item: large items stop early too
-                        return -1
-                    rendering = self.field(key, value, depth + 1, lead)
-                    lines += rendering[0]
-                    cost += rendering[1]
+                    if bounded:  # mid-item: large items stop early too
+                        cost = self.settle(cost, limit, pending)
+                        if cost + len(pending) > limit:
+                            return -1
+                    simple = self.simple_field(key, value, lead)
+                    if simple is not None:
+                        lines.append(simple)
+                        cost += self.pend(simple, pending)
+                    else:
+                        rendering = self.field(key, value, depth + 1, lead)
+                        lines += rendering[0]
+                        cost += rendering[1]
                     lead = self.indentation(depth + 1)
-            elif kind is list:
-                if not item:
-                    rendering = self.line(f"{pad}- {_bracket(0, self.delimiter)}:")
-                elif all(type(x) is not dict and type(x) is not list for x in item):
-                    rendering = self.inline("", item, f"{pad}- ")
-                else:
-                    rendering = self.line(f"{pad}- {_bracket(len(item), self.delimiter)}:")
-                    lines += rendering[0]
-                    cost += rendering[1]
-                    cost += self.items(item, depth + 1, lines)
-                    continue
-                lines += rendering[0]
-                cost += rendering[1]
+                continue
+            if kind is not list:
+                text = f"{pad}- {self.scalar(item, item_value)}"
+            elif not item:
+                text = f"{pad}- {_bracket(0, delimiter)}:"
+            elif all(type(x) is not dict and type(x) is not list for x in item):
+                text = self.inline_text("", item, f"{pad}- ")
             else:
-                rendering = self.line(f"{pad}- {self.scalar(item, item_value)}")
-                lines += rendering[0]
-                cost += rendering[1]
-        return -1 if bounded and cost > limit else cost
+                text = f"{pad}- {_bracket(len(item), delimiter)}:"
+                lines.append(text)
+                cost += self.pend(text, pending)
+                cost += self.items_into(item, depth + 1, lines, -1, pending)
+                continue
+            lines.append(text)
+            cost += self.pend(text, pending)
+        return cost
+
+    def settle(self, cost: int, limit: int, pending: dict[str, None]) -> int:
+        """``cost`` with the lines in ``pending`` counted in once they might carry it past
+        ``limit`` (at 8 tokens a line: a guess, which only decides how soon a bounded caller
+        learns that it is over, never whether). Lines left queued cost at least a token
+        each (a line with its newline), so ``cost + len(pending)`` is a sound lower bound."""
+        if pending and cost + 8 * len(pending) > limit:
+            return cost + self.flush(pending)
+        return cost
 
     # ------------------------------------------------------------------ tables
     def best_table(
