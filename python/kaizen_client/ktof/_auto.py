@@ -359,8 +359,12 @@ class AutoWriter:
 
     __slots__ = (
         "delimiter",
+        "field_texts",
+        "float_texts",
         "flows",
         "indent",
+        "item_texts",
+        "key_texts",
         "memo",
         "model",
         "pad",
@@ -376,6 +380,11 @@ class AutoWriter:
         self.space_deltas: dict[str, int] = {}  # tokens a leading space adds, per row head
         self.pad_growths: dict[tuple[int, int], int] = {}  # (spaces, extra) -> tokens added
         self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
+        # Written forms of recurring keys, strings and floats (see key(), number()).
+        self.key_texts: dict[str, str] = {}
+        self.field_texts: dict[str, str] = {}
+        self.item_texts: dict[str, str] = {}
+        self.float_texts: dict[float, str] = {}
         self.pad = [" " * (indent * depth) for depth in range(32)]
 
     def indentation(self, depth: int) -> str:
@@ -472,13 +481,54 @@ class AutoWriter:
         kind = type(value)
         if kind is str:
             return quote(value)
+        return self.literal(value)
+
+    def literal(self, value: Any) -> str:
+        """A non-string scalar: ``true``, ``false``, ``null`` or :meth:`number`."""
         if value is True:
             return "true"
         if value is False:
             return "false"
         if value is None:
             return "null"
-        return number_text(value)
+        return self.number(value)
+
+    def number(self, value: int | float) -> str:
+        """:func:`number_text`, floats memoized (``repr`` is the slow part; the same values
+        recur across the forms of a subtree). Zeros are not: ``-0.0 == 0.0`` as dict keys."""
+        if type(value) is not float:
+            return number_text(value)
+        text = self.float_texts.get(value)
+        if text is None:
+            text = number_text(value)
+            if value:
+                self.float_texts[value] = text
+        return text
+
+    def key(self, key: str) -> str:
+        """:func:`field_key`, memoized per writer (keys recur in every item and form)."""
+        text = self.key_texts.get(key)
+        if text is None:
+            text = self.key_texts[key] = field_key(key)
+        return text
+
+    def field_text(self, value: Any) -> str:
+        """A scalar after ``key:`` (:func:`field_value` for strings, memoized)."""
+        if type(value) is not str:
+            return self.literal(value)
+        text = self.field_texts.get(value)
+        if text is None:
+            text = self.field_texts[value] = field_value(value)
+        return text
+
+    def item_text(self, value: Any) -> str:
+        """A scalar after ``- `` (:func:`item_value` for strings, memoized)."""
+        if type(value) is not str:
+            return self.literal(value)
+        text = self.item_texts.get(value)
+        if text is None:
+            text = self.item_texts[value] = item_value(value)
+        return text
 
     def cell(self, value: Any, delimiter: str, first: bool = False, plain: bool = True) -> str:
         if type(value) is str:
@@ -648,15 +698,15 @@ class AutoWriter:
         if kind is dict or kind is list:
             if value:
                 return None
-            return f"{lead}{field_key(key)}:" if kind is dict else f"{lead}{field_key(key)}: []"
+            return f"{lead}{self.key(key)}:" if kind is dict else f"{lead}{self.key(key)}: []"
+        text = self.field_text(value)
         if kind is str:
-            text = field_value(value)
             # No space before a digit either: the tokenizers never merge a space into digits.
             space = "" if text[0] in _DIGITS else " "
-            return f"{lead}{field_key(key)}:{space}{text}"
+            return f"{lead}{self.key(key)}:{space}{text}"
         # No space before numbers and literals: "a:1" is a token cheaper than "a: 1" and every
         # TOON decoder trims it the same way (§12).
-        return f"{lead}{field_key(key)}:{self.scalar(value, field_value)}"
+        return f"{lead}{self.key(key)}:{text}"
 
     def field(self, key: str, value: Any, depth: int, lead: str) -> Rendering:
         """One object field whose line starts with ``lead``; nested content at depth+1."""
@@ -668,7 +718,7 @@ class AutoWriter:
             if keyed is not None and not keyed[1]:
                 best = keyed[0]
             else:
-                opener, opener_cost = self.line(f"{lead}{field_key(key)}:")
+                opener, opener_cost = self.line(f"{lead}{self.key(key)}:")
                 body, body_cost = self.object_block(value, depth + 1)
                 best = (opener + body, opener_cost + body_cost)
                 if keyed is not None and keyed[0][1] < best[1]:
@@ -808,7 +858,7 @@ class AutoWriter:
                     lead = self.indentation(depth + 1)
                 continue
             if kind is not list:
-                text = f"{pad}- {self.scalar(item, item_value)}"
+                text = f"{pad}- {self.item_text(item)}"
             elif not item:
                 text = f"{pad}- {_bracket(0, delimiter)}:"
             elif all(type(x) is not dict and type(x) is not list for x in item):
