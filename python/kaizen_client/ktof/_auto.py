@@ -824,16 +824,20 @@ class AutoWriter:
         pending: dict[str, None],
     ) -> int:
         """:meth:`items` without counting what it leaves in ``pending``: the cost counted so
-        far, or -1 once that cost (with at least a token per queued line) passes ``limit``."""
+        far, or -1 once that cost passes ``limit`` with what is surely still to come: a token
+        per queued line and :func:`_item_floor` tokens per item not yet started."""
         pad = self.indentation(depth)
         delimiter = self.delimiter
         cost = 0
         bounded = limit >= 0
+        floor = _item_floor(pad)
+        room = limit - floor * len(items)  # the limit less the floors of the items to come
         for item in items:
             if bounded:
-                cost = self.settle(cost, limit, pending)
-                if cost + len(pending) > limit:
+                cost = self.settle(cost, room, pending)
+                if cost + len(pending) > room:
                     return -1
+                room += floor
             kind = type(item)
             if kind is dict:
                 if not item:
@@ -844,8 +848,8 @@ class AutoWriter:
                 lead = f"{pad}- "
                 for key, value in item.items():
                     if bounded:  # mid-item: large items stop early too
-                        cost = self.settle(cost, limit, pending)
-                        if cost + len(pending) > limit:
+                        cost = self.settle(cost, room, pending)
+                        if cost + len(pending) > room:
                             return -1
                     simple = self.simple_field(key, value, lead)
                     if simple is not None:
@@ -1293,6 +1297,14 @@ class AutoWriter:
                 cells.append(float_cell(value))
             else:
                 cells.append(self.cell(value, delimiter, starts_line and not cells, plain))
+
+
+def _item_floor(pad: str) -> int:
+    """Tokens that any list item at indentation ``pad`` costs at least: its first line starts
+    with ``pad`` and ``-``, and before a non-space a run of two or more spaces is a pre-token
+    of all but its last space (both encodings: ``\\s+(?!\\S)``), the dash with that space
+    starting the next one, so two; one after a single space."""
+    return 2 if len(pad) > 1 else 1
 
 
 def _mixed(items: list[Any]) -> bool:
