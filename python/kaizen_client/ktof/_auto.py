@@ -613,7 +613,8 @@ class AutoWriter:
         last one unbounded: a bound passed before the last item has been reached by lines that
         all end in a newline, each counted as in the whole text (item lines are indented, so
         none starts with ``/`` and none is blank, the two ways a newline joins the next line:
-        see :meth:`exact_cost`); the text's count is at least their sum.
+        see :meth:`exact_cost`), and by the floors of items not yet rendered (also followed by
+        a newline); the text's count is at least their sum.
         """
         lines, cost = self.line(_bracket(len(items), self.delimiter) + ":")
         if cost > limit:
