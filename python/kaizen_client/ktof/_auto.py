@@ -28,6 +28,12 @@ from ..tokens import (
 from ._lexical import LITERALS, UNQUOTED_KEY_RE, int_text, is_number
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+_dumps_document = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
+).encode
+"""``_dumps`` for a whole document, which the encoder has normalized (``_normalize`` refuses
+nesting deeper than ``MAX_DEPTH``, so no cycle gets here): without the C encoder's per-container
+cycle bookkeeping, about a fifth of its time."""
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _NUMBER_START = frozenset("-0123456789")
 _RISKY_FIRST = frozenset(' "')
@@ -371,13 +377,17 @@ class AutoWriter:
     __slots__ = (
         "cells",
         "delimiter",
+        "field_texts",
+        "float_texts",
         "floor_reached",
         "flow_keys",
         "flow_starts",
         "flow_strings",
         "flows",
         "indent",
+        "item_texts",
         "key_starts",
+        "key_texts",
         "memo",
         "model",
         "pad",
@@ -402,6 +412,11 @@ class AutoWriter:
         self.key_starts: dict[str, int] = {}  # pre-token starts of `"key":` in JSON
         self.cells: dict[str, str] = {}  # a string value -> its text as a cell (not a row's first)
         self.flow_keys: dict[str, str] = {}  # a key -> its text in a flow, with the colon
+        # Written forms of recurring keys, strings and floats (see key(), number()).
+        self.key_texts: dict[str, str] = {}
+        self.field_texts: dict[str, str] = {}
+        self.item_texts: dict[str, str] = {}
+        self.float_texts: dict[float, str] = {}
         self.pad = [" " * (indent * depth) for depth in range(32)]
 
     def indentation(self, depth: int) -> str:
@@ -527,13 +542,54 @@ class AutoWriter:
         kind = type(value)
         if kind is str:
             return quote(value)
+        return self.literal(value)
+
+    def literal(self, value: Any) -> str:
+        """A non-string scalar: ``true``, ``false``, ``null`` or :meth:`number`."""
         if value is True:
             return "true"
         if value is False:
             return "false"
         if value is None:
             return "null"
-        return number_text(value)
+        return self.number(value)
+
+    def number(self, value: int | float) -> str:
+        """:func:`number_text`, floats memoized (``repr`` is the slow part; the same values
+        recur across the forms of a subtree). Zeros are not: ``-0.0 == 0.0`` as dict keys."""
+        if type(value) is not float:
+            return number_text(value)
+        text = self.float_texts.get(value)
+        if text is None:
+            text = number_text(value)
+            if value:
+                self.float_texts[value] = text
+        return text
+
+    def key(self, key: str) -> str:
+        """:func:`field_key`, memoized per writer (keys recur in every item and form)."""
+        text = self.key_texts.get(key)
+        if text is None:
+            text = self.key_texts[key] = field_key(key)
+        return text
+
+    def field_text(self, value: Any) -> str:
+        """A scalar after ``key:`` (:func:`field_value` for strings, memoized)."""
+        if type(value) is not str:
+            return self.literal(value)
+        text = self.field_texts.get(value)
+        if text is None:
+            text = self.field_texts[value] = field_value(value)
+        return text
+
+    def item_text(self, value: Any) -> str:
+        """A scalar after ``- `` (:func:`item_value` for strings, memoized)."""
+        if type(value) is not str:
+            return self.literal(value)
+        text = self.item_texts.get(value)
+        if text is None:
+            text = self.item_texts[value] = item_value(value)
+        return text
 
     def cell(self, value: Any, delimiter: str, first: bool = False, plain: bool = True) -> str:
         if type(value) is str:
@@ -562,9 +618,8 @@ class AutoWriter:
         elif kind is list:
             if not value:
                 return "[]", None
-            settled = self.json_first(value) if compare_json else None
-            if settled is not None:
-                return settled
+            if compare_json and _mixed(value):
+                return self.mixed_root(value)
             lines, cost = self.best_array(None, value, 0, "")
         else:
             return self.scalar(value, root_value), None
@@ -581,7 +636,7 @@ class AutoWriter:
             # The root JSON form wins only with fewer tokens than ``cost`` (ties keep the
             # TOON-compatible text), so it is counted only up to ``cost - 1``: a JSON text that
             # loses stops the tokenizer there instead of being read to its end.
-            json_text = _dumps(value)
+            json_text = _dumps_document(value)
             if kind is list:
                 json_cost = self.count_within(json_text, cost - 1)
                 if json_cost is not None:
@@ -596,35 +651,6 @@ class AutoWriter:
                 if root_cost is not None:
                     return " " + json_text, root_cost
         return text, cost
-
-    def json_first(self, items: list[Any]) -> tuple[str, int] | None:
-        """A root list of mixed items, on which compact JSON looks cheaper: the JSON is counted
-        first, and the items are written only while they can still beat it.
-
-        Mixed lists are written as list items, whose ``- `` and indentation cost tokens that
-        JSON's commas do not, so short ragged items often lose to JSON; where the first items
-        (a sample) do, a list that loses then stops part way instead of being written out in
-        full. The text's last line carries no newline, and that line is the last item's alone,
-        so its newline's cost is known before the rest is written and the choice stays exact.
-        Returns the chosen text and count, or None where this does not apply.
-        """
-        n = len(items)
-        if self.indent < 1 or n <= JSON_FIRST_SAMPLE or not _mixed_items(items):
-            return None
-        model = self.model
-        sample = items[: max(JSON_FIRST_SAMPLE, n // 8)]
-        if self.items(sample, 1, []) <= count_tokens(_dumps(sample), model):
-            return None
-        json_text = _dumps(items)
-        json_cost = count_tokens(json_text, model)
-        tail: list[str] = []
-        self.items(items[-1:], 1, tail)
-        newline = self.line(tail[-1])[1] - count_tokens(tail[-1], model)
-        listed = self.listed_within("", items, 0, "", json_cost + newline)
-        if listed is None:  # costs more than the JSON even without the last newline
-            return json_text, json_cost
-        lines = listed[0]
-        return "\n".join(lines), listed[1] - newline
 
     def table_floor_exceeds(self, value: Any, lines: list[str], limit: int) -> bool:
         """Whether the JSON text of a root written as a table (:attr:`root_table`, without a
@@ -696,6 +722,47 @@ class AutoWriter:
                 return False
         return True
 
+    def mixed_root(self, items: list[Any]) -> tuple[str, int]:
+        """:meth:`document` of a root list mixing scalars, lists and objects, compared with
+        compact JSON the other way round: JSON is counted first and the list items (the only
+        form such a list has) only up to that count.
+
+        A mixed list is written as ``- `` items, which often lose to JSON (a scalar item costs
+        its indentation, dash and newline against JSON's one comma). Counted in this order, a
+        list that loses stops being rendered once its lines pass the JSON's count, and a list
+        that wins costs the part of the JSON that the usual order would not have read.
+        """
+        json_text = _dumps_document(items)
+        json_cost = count_tokens(json_text, self.model)
+        listed = self.root_listed_within(items, json_cost)
+        if listed is None:
+            return json_text, json_cost
+        lines, cost = listed
+        text = "\n".join(lines)
+        cost = self.exact_cost(lines, text, cost)
+        # Ties keep the TOON-compatible text, as in document().
+        return (json_text, json_cost) if json_cost < cost else (text, cost)
+
+    def root_listed_within(self, items: list[Any], limit: int) -> Rendering | None:
+        """``listed("", items, 0, "")``, or None when the document it starts cannot cost at
+        most ``limit`` (its exact count, the last line without its newline).
+
+        Every item but the last is rendered with the running cost bounded by ``limit``, the
+        last one unbounded: a bound passed before the last item has been reached by lines that
+        all end in a newline, each counted as in the whole text (item lines are indented, so
+        none starts with ``/`` and none is blank, the two ways a newline joins the next line:
+        see :meth:`exact_cost`), and by the floors of items not yet rendered (also followed by
+        a newline); the text's count is at least their sum.
+        """
+        lines, cost = self.line(_bracket(len(items), self.delimiter) + ":")
+        if cost > limit:
+            return None
+        lines = list(lines)
+        rest = self.items(items[:-1], 1, lines, limit - cost)
+        if rest < 0:
+            return None
+        return lines, cost + rest + self.items(items[-1:], 1, lines)
+
     def exact_cost(self, lines: list[str], text: str, cost: int) -> int:
         """The exact count of ``text`` from the per-line ``cost`` (each line with its newline).
 
@@ -723,24 +790,80 @@ class AutoWriter:
         lines: list[str] = []
         cost = 0
         pad = self.indentation(depth)
+        # Below the root the one-line fields are counted together (:meth:`pend`); at column 0
+        # a bare key may start a line with "/", which o200k joins to the line before.
+        pending: dict[str, None] | None = {} if depth else None
         for key, value in obj.items():
+            text = None if pending is None else self.simple_field(key, value, pad)
+            if text is not None and pending is not None:
+                lines.append(text)
+                cost += self.pend(text, pending)
+                continue
             field_lines, field_cost = self.field(key, value, depth, pad)
             lines += field_lines
             cost += field_cost
-        return lines, cost
+        return lines, cost + (self.flush(pending) if pending else 0)
+
+    def pend(self, text: str, pending: dict[str, None]) -> int:
+        """The count of the line ``text`` if it is known, else 0 with ``text`` queued in
+        ``pending`` to be counted with the other queued lines in one tokenizer call
+        (:meth:`flush`): for lines whose counts are only ever summed.
+
+        A line queued a second time is counted alone instead (both occurrences), so lines
+        that recur (``- null``) are memoized as :meth:`line` would have.
+        """
+        n = self.memo.get(text)
+        if n is not None:
+            return n
+        if text in pending:
+            del pending[text]
+            return 2 * self.line(text)[1]
+        pending[text] = None
+        return 0
+
+    def flush(self, pending: dict[str, None]) -> int:
+        """The summed count of the lines queued by :meth:`pend`, which are then dropped.
+
+        One call over the lines joined with newlines counts exactly their counts' sum (each
+        with its newline): pre-tokens never span a line break unless the next line is blank
+        or starts with ``/`` (:meth:`exact_cost`), and queued lines are indented list items
+        and fields, so neither. A single line is counted (and memoized) by :meth:`line`.
+        """
+        if len(pending) == 1:
+            n = self.line(next(iter(pending)))[1]
+        else:
+            n = self.lines_cost(list(pending))
+        pending.clear()
+        return n
 
     # ------------------------------------------------------------------ fields
+    def simple_field(self, key: str, value: Any, lead: str) -> str | None:
+        """The line of a field that has one form (a scalar or an empty container), or None."""
+        kind = type(value)
+        if kind is dict or kind is list:
+            if value:
+                return None
+            return f"{lead}{self.key(key)}:" if kind is dict else f"{lead}{self.key(key)}: []"
+        text = self.field_text(value)
+        if kind is str:
+            # No space before a digit either: the tokenizers never merge a space into digits.
+            space = "" if text[0] in _DIGITS else " "
+            return f"{lead}{self.key(key)}:{space}{text}"
+        # No space before numbers and literals: "a:1" is a token cheaper than "a: 1" and every
+        # TOON decoder trims it the same way (§12).
+        return f"{lead}{self.key(key)}:{text}"
+
     def field(self, key: str, value: Any, depth: int, lead: str) -> Rendering:
         """One object field whose line starts with ``lead``; nested content at depth+1."""
-        kind = type(value)
-        if kind is dict:
-            if not value:
-                return self.line(f"{lead}{field_key(key)}:")
+        text = self.simple_field(key, value, lead)
+        if text is not None:
+            return self.line(text)
+        if type(value) is dict:
             keyed = self.keyed_table(key, value, depth, lead)
             if keyed is not None and not keyed[1]:
                 best = keyed[0]
             else:
-                opener, opener_cost = self.line(f"{lead}{field_key(key)}:")
+                opener, opener_cost = self.line(f"{lead}{self.key(key)}:")
                 body, body_cost = self.object_block(value, depth + 1)
                 best = (opener + body, opener_cost + body_cost)
                 if keyed is not None and keyed[0][1] < best[1]:
@@ -752,18 +875,7 @@ class AutoWriter:
                 if inline is not None:
                     best = inline
             return best
-        if kind is list:
-            if not value:
-                return self.line(f"{lead}{field_key(key)}: []")
-            return self.best_array(key, value, depth, lead)
-        if kind is str:
-            text = field_value(value)
-            # No space before a digit either: the tokenizers never merge a space into digits.
-            space = "" if text[0] in _DIGITS else " "
-            return self.line(f"{lead}{field_key(key)}:{space}{text}")
-        # No space before numbers and literals: "a:1" is a token cheaper than "a: 1" and every
-        # TOON decoder trims it the same way (§12).
-        return self.line(f"{lead}{field_key(key)}:{self.scalar(value, field_value)}")
+        return self.best_array(key, value, depth, lead)
 
     # ------------------------------------------------------------------ arrays
     def best_array(self, key: str | None, items: list[Any], depth: int, lead: str) -> Rendering:
@@ -810,9 +922,13 @@ class AutoWriter:
         return best
 
     def inline(self, name: str, items: list[Any], lead: str) -> Rendering:
+        return self.line(self.inline_text(name, items, lead))
+
+    def inline_text(self, name: str, items: list[Any], lead: str) -> str:
+        """The one line of an array of primitives (``name[N]: a,b``)."""
         delimiter = self.delimiter
         cells = delimiter.join([self.cell(item, delimiter) for item in items])
-        return self.line(f"{lead}{name}{_bracket(len(items), delimiter)}:{_space(cells)}{cells}")
+        return f"{lead}{name}{_bracket(len(items), delimiter)}:{_space(cells)}{cells}"
 
     def listed(self, name: str, items: list[Any], depth: int, lead: str) -> Rendering:
         lines, cost = self.line(f"{lead}{name}{_bracket(len(items), self.delimiter)}:")
@@ -837,46 +953,87 @@ class AutoWriter:
 
         With ``limit`` >= 0, stop once the cost passes it and return -1 (the caller then
         drops ``lines``); costs are never negative, so -1 only ever means "over the limit".
+        Lines with one form (scalar items and fields, empty containers, inline arrays) are
+        counted together (:meth:`pend`).
         """
+        pending: dict[str, None] = {}
+        cost = self.items_into(items, depth, lines, limit, pending)
+        if cost < 0:
+            return -1
+        if pending:
+            cost += self.flush(pending)
+        return -1 if 0 <= limit < cost else cost
+
+    def items_into(
+        self,
+        items: list[Any],
+        depth: int,
+        lines: list[str],
+        limit: int,
+        pending: dict[str, None],
+    ) -> int:
+        """:meth:`items` without counting what it leaves in ``pending``: the cost counted so
+        far, or -1 once that cost passes ``limit`` with what is surely still to come: a token
+        per queued line and :func:`_item_floor` tokens per item not yet started."""
         pad = self.indentation(depth)
+        delimiter = self.delimiter
         cost = 0
         bounded = limit >= 0
+        floor = _item_floor(pad)
+        room = limit - floor * len(items)  # the limit less the floors of the items to come
         for item in items:
-            if bounded and cost > limit:
-                return -1
+            if bounded:
+                cost = self.settle(cost, room, pending)
+                if cost + len(pending) > room:
+                    return -1
+                room += floor
             kind = type(item)
             if kind is dict:
                 if not item:
-                    rendering = self.line(f"{pad}-")
-                    lines += rendering[0]
-                    cost += rendering[1]
+                    text = f"{pad}-"
+                    lines.append(text)
+                    cost += self.pend(text, pending)
                     continue
                 lead = f"{pad}- "
                 for key, value in item.items():
-                    if bounded and cost > limit:  # mid-item: large items stop early too
-                        return -1
-                    rendering = self.field(key, value, depth + 1, lead)
-                    lines += rendering[0]
-                    cost += rendering[1]
+                    if bounded:  # mid-item: large items stop early too
+                        cost = self.settle(cost, room, pending)
+                        if cost + len(pending) > room:
+                            return -1
+                    simple = self.simple_field(key, value, lead)
+                    if simple is not None:
+                        lines.append(simple)
+                        cost += self.pend(simple, pending)
+                    else:
+                        rendering = self.field(key, value, depth + 1, lead)
+                        lines += rendering[0]
+                        cost += rendering[1]
                     lead = self.indentation(depth + 1)
-            elif kind is list:
-                if not item:
-                    rendering = self.line(f"{pad}- {_bracket(0, self.delimiter)}:")
-                elif all(type(x) is not dict and type(x) is not list for x in item):
-                    rendering = self.inline("", item, f"{pad}- ")
-                else:
-                    rendering = self.line(f"{pad}- {_bracket(len(item), self.delimiter)}:")
-                    lines += rendering[0]
-                    cost += rendering[1]
-                    cost += self.items(item, depth + 1, lines)
-                    continue
-                lines += rendering[0]
-                cost += rendering[1]
+                continue
+            if kind is not list:
+                text = f"{pad}- {self.item_text(item)}"
+            elif not item:
+                text = f"{pad}- {_bracket(0, delimiter)}:"
+            elif all(type(x) is not dict and type(x) is not list for x in item):
+                text = self.inline_text("", item, f"{pad}- ")
             else:
-                rendering = self.line(f"{pad}- {self.scalar(item, item_value)}")
-                lines += rendering[0]
-                cost += rendering[1]
-        return -1 if bounded and cost > limit else cost
+                text = f"{pad}- {_bracket(len(item), delimiter)}:"
+                lines.append(text)
+                cost += self.pend(text, pending)
+                cost += self.items_into(item, depth + 1, lines, -1, pending)
+                continue
+            lines.append(text)
+            cost += self.pend(text, pending)
+        return cost
+
+    def settle(self, cost: int, limit: int, pending: dict[str, None]) -> int:
+        """``cost`` with the lines in ``pending`` counted in once they might carry it past
+        ``limit`` (at 8 tokens a line: a guess, which only decides how soon a bounded caller
+        learns that it is over, never whether). Lines left queued cost at least a token
+        each (a line with its newline), so ``cost + len(pending)`` is a sound lower bound."""
+        if pending and cost + 8 * len(pending) > limit:
+            return cost + self.flush(pending)
+        return cost
 
     # ------------------------------------------------------------------ tables
     def best_table(
@@ -1300,6 +1457,30 @@ class AutoWriter:
                 cells.append(self.cell(value, delimiter, starts_line and not cells, plain))
 
 
+def _item_floor(pad: str) -> int:
+    """Tokens that any list item at indentation ``pad`` costs at least: its first line starts
+    with ``pad`` and ``-``, and before a non-space a run of two or more spaces is a pre-token
+    of all but its last space (both encodings: ``\\s+(?!\\S)``), the dash with that space
+    starting the next one, so two; one after a single space."""
+    return 2 if len(pad) > 1 else 1
+
+
+def _mixed(items: list[Any]) -> bool:
+    """Whether a root list can only be written as ``- `` items: it holds a container (so it is
+    not one inline line) and not only non-empty objects (so it is not a table)."""
+    containers = 0
+    objects = 0
+    for item in items:
+        kind = type(item)
+        if kind is dict:
+            containers += 1
+            if item:
+                objects += 1
+        elif kind is list:
+            containers += 1
+    return containers > 0 and objects < len(items)
+
+
 def _differing_stretch(a: str, b: str) -> tuple[int, int, int]:
     """Where ``a`` and ``b`` differ, widened to certain pre-token boundaries: ``(start, end_a,
     end_b)`` with ``a[:start] == b[:start]`` and ``a[end_a:] == b[end_b:]``, each cut a certain
@@ -1335,18 +1516,6 @@ def _differing_stretch(a: str, b: str) -> tuple[int, int, int]:
     if end >= n_a:
         return start, -1, -1
     return start, end, end - n_a + n_b
-
-
-JSON_FIRST_SAMPLE = 8
-"""Items of a mixed root list sampled (at least; an eighth of a long list) to decide whether to
-count its JSON first (:meth:`AutoWriter.json_first`)."""
-
-
-def _mixed_items(items: list[Any]) -> bool:
-    """Whether a list is written as list items whatever its contents (neither all scalars,
-    written inline, nor all non-empty objects, which may make a table): as in ``best_array``."""
-    scalars = all(type(item) is not dict and type(item) is not list for item in items)
-    return not scalars and not all(type(item) is dict and item for item in items)
 
 
 FLOOR_LINE_MIN = 4096

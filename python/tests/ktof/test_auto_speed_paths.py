@@ -15,7 +15,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from kaizen_client.ktof import _auto
@@ -150,54 +150,6 @@ def test_root_flow_floor_reusing_a_field_is_sound(index: int) -> None:
             assert floor > limit, limit
     assert writer.root_flow_exceeds(config, floor // 2)
     _assert_floor_changes_nothing(config)
-
-
-def _mixed_lists() -> st.SearchStrategy[list[Any]]:
-    """Root lists written as list items, long enough for json_first to sample: ragged short
-    items (where JSON tends to win) mixed with objects and strings (where KTOF may)."""
-    small = st.one_of(
-        st.lists(st.integers(-5, 99), max_size=3),
-        st.integers(),
-        st.sampled_from(["", "a b", "3.0", "true", "x: y", "/p"]),
-        st.dictionaries(st.sampled_from(["a", "b", "c d"]), st.integers(0, 9), max_size=2),
-        json_values(),
-    )
-    return st.lists(small, min_size=_auto.JSON_FIRST_SAMPLE + 1, max_size=60).filter(
-        _auto._mixed_items
-    )
-
-
-@settings(max_examples=examples(200), deadline=None)
-@given(items=_mixed_lists())
-def test_json_first_chooses_as_writing_everything_does(items: list[Any]) -> None:
-    for model in MODELS:
-        fast = encode_counted(items, model=model)
-        with mock.patch.object(_auto, "JSON_FIRST_SAMPLE", 10**9):
-            slow = encode_counted(items, model=model)
-        assert fast == slow
-
-
-def test_json_first_stops_writing_a_list_that_loses() -> None:
-    items: list[Any] = [[i, i + 1] for i in range(300)] + [{"a": 1}]
-    writer = _auto.AutoWriter("gpt-4o", 2, ",")
-    settled = writer.json_first(items)
-    assert settled is not None
-    assert settled == (json.dumps(items, separators=(",", ":")), encode_counted(items)[1])
-    assert settled[0] == encode_counted(items)[0]
-    assert not writer.json_first([{"id": i, "n": "x"} for i in range(30)])  # may be a table
-    assert not writer.json_first(list(range(30)))  # inline
-
-
-def test_json_first_keeps_a_list_that_wins_after_all() -> None:
-    """The sample (short pairs) loses to JSON, the rest (backslashes JSON must escape) wins."""
-    items: list[Any] = [[i, i + 1] for i in range(40)]
-    items += ["a \\\\ b \\\\ c \\\\ d \\\\ e" + str(i) for i in range(200)]
-    settled = _auto.AutoWriter("gpt-4o", 2, ",").json_first(items)
-    assert settled is not None
-    assert settled == encode_counted(items)
-    assert settled[0].startswith("[240]:\n  - [2]:0,1")
-    with mock.patch.object(_auto, "JSON_FIRST_SAMPLE", 10**9):
-        assert encode_counted(items) == settled
 
 
 _cells = st.one_of(
@@ -404,3 +356,149 @@ def test_count_halves_within_is_count_tokens_upto(text: str, share: float) -> No
             expected = n if n <= limit else None
             assert writer.count_halves_within(text, limit) == expected
             assert writer.count_within(text, limit) == expected
+
+
+# --- list items counted in batches, bounded listing, JSON-first mixed roots ----------------
+
+mixed_lists = st.lists(
+    st.one_of(json_values(8), st.sampled_from(HARD_STRINGS), st.just([]), st.just({})),
+    min_size=1,
+    max_size=10,
+)
+INDENTS = (1, 2, 4)
+
+
+def _plain_cost(lines: list[str], model: str) -> int:
+    """What a list of lines costs counted one by one, each with its newline."""
+    return sum(count_tokens(line + "\n", model) for line in lines)
+
+
+def _document_the_usual_way(writer: _auto.AutoWriter, items: list[Any]) -> tuple[str, int]:
+    """document() of a root list as it was before mixed roots counted JSON first: every
+    item rendered, then JSON counted up to the list's cost (ties keep the list)."""
+    lines, cost = writer.best_array(None, items, 0, "")
+    text = "\n".join(lines)
+    cost = writer.exact_cost(lines, text, cost)
+    json_text = json.dumps(items, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    json_cost = count_tokens(json_text, writer.model)
+    return (json_text, json_cost) if json_cost < cost else (text, cost)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(items=mixed_lists, indent=st.sampled_from(INDENTS), depth=st.integers(1, 3))
+def test_batched_items_cost_what_their_lines_cost(
+    items: list[Any], indent: int, depth: int
+) -> None:
+    for model in MODELS:
+        writer = _auto.AutoWriter(model, indent, ",")
+        for _ in range(2):  # the second time round, lines recur (memoized or queued twice)
+            lines: list[str] = []
+            cost = writer.items(items + items, depth, lines)
+            assert cost == _plain_cost(lines, model)
+
+
+@settings(max_examples=examples(150), deadline=None)
+@given(items=mixed_lists, indent=st.sampled_from(INDENTS), share=st.floats(0.0, 1.2))
+def test_bounded_items_are_items_up_to_the_limit(
+    items: list[Any], indent: int, share: float
+) -> None:
+    for model in MODELS:
+        full: list[str] = []
+        n = _auto.AutoWriter(model, indent, ",").items(items, 1, full)
+        for limit in sorted({0, int(n * share), n - 1, n}):
+            if limit < 0:
+                continue
+            lines: list[str] = []
+            got = _auto.AutoWriter(model, indent, ",").items(items, 1, lines, limit)
+            assert got == (n if n <= limit else -1), limit
+            if got >= 0:
+                assert lines == full
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(item=st.one_of(json_values(6), st.sampled_from(HARD_STRINGS), st.just({})))
+def test_every_item_costs_at_least_its_floor(item: Any) -> None:
+    """The bounded listing reserves _item_floor tokens per item still to come."""
+    for model in MODELS:
+        for indent in INDENTS:
+            writer = _auto.AutoWriter(model, indent, ",")
+            lines: list[str] = []
+            writer.items([item], 1, lines)
+            floor = _auto._item_floor(writer.indentation(1))
+            assert count_tokens("\n".join(lines), model) >= floor  # last line: no newline
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(items=mixed_lists, indent=st.sampled_from(INDENTS))
+def test_root_listing_within_refuses_only_what_costs_more(items: list[Any], indent: int) -> None:
+    for model in MODELS:
+        full = _auto.AutoWriter(model, indent, ",").listed("", items, 0, "")
+        exact = count_tokens("\n".join(full[0]), model)
+        for limit in sorted({0, exact - 1, exact, full[1] - 1, full[1], full[1] + 3}):
+            got = _auto.AutoWriter(model, indent, ",").root_listed_within(items, limit)
+            if got is None:
+                assert exact > limit, limit
+            else:
+                assert got == full, limit
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(items=mixed_lists, indent=st.sampled_from(INDENTS))
+def test_mixed_root_decides_as_counting_the_list_first(items: list[Any], indent: int) -> None:
+    assume(_auto._mixed(items))
+    for model in MODELS:
+        got = _auto.AutoWriter(model, indent, ",").document(items)
+        expected = _document_the_usual_way(_auto.AutoWriter(model, indent, ","), items)
+        assert got == expected
+        assert got[1] == count_tokens(got[0], model)
+
+
+def test_mixed_root_of_scalars_that_lose_to_json() -> None:
+    items: list[Any] = [[1, 2], *range(40), "a", None, {"k": [True, 2.5]}]
+    for model in MODELS:
+        text, cost = _auto.AutoWriter(model, 2, ",").document(items)
+        assert text.startswith("[[1,2],0,1")  # compact JSON, not "- " items
+        assert (text, cost) == _document_the_usual_way(_auto.AutoWriter(model, 2, ","), items)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_root_fields_starting_with_a_slash_are_not_batched(model: str) -> None:
+    """o200k joins a line ending in punctuation with a next line starting with "/"; root
+    object fields (the only unindented one-line fields) are counted line by line."""
+    value = {"a": "x]", "/b": "]", "/c": 1, "d": {"/e": "]", "/f": [1, 2]}}
+    text, cost = encode_counted(value, model=model, compare_json=False)
+    assert "\n/b: ]\n/c:1" in text
+    assert cost == count_tokens(text, model)
+    writer = _auto.AutoWriter(model, 2, ",")
+    for depth in (0, 1, 2):
+        lines, cost = writer.object_block(value, depth)
+        assert cost == _plain_cost(lines, model)
+    if model == "gpt-4o":  # the case itself: "]\n/" is one pre-token there
+        joined = count_tokens("a: x]\n/b: ]\n", model)
+        assert joined != _plain_cost(["a: x]", "/b: ]"], model)
+
+
+def test_float_memo_keeps_the_sign_of_zero() -> None:
+    writer = _auto.AutoWriter("gpt-4o", 2, ",")
+    assert [writer.number(x) for x in (0.0, -0.0, 1.0, 1, 2.5, 2.5, -0.0)] == [
+        "0.0",
+        "-0.0",
+        "1.0",
+        "1",
+        "2.5",
+        "2.5",
+        "-0.0",
+    ]
+    text = encode_counted([0.0, {"a": -0.0}, -0.0, [0.0, -0.0]], compare_json=False)[0]
+    assert text == "[4]:\n  - 0.0\n  - a:-0.0\n  - -0.0\n  - [2]:0.0,-0.0"
+
+
+def test_mixed_root_that_wins_after_all() -> None:
+    """JSON is counted first, yet the items win: short pairs (which lose to JSON) come first,
+    then strings whose backslashes JSON must escape."""
+    items: list[Any] = [[i, i + 1] for i in range(40)]
+    items += ["a \\\\ b \\\\ c \\\\ d \\\\ e" + str(i) for i in range(200)]
+    for model in MODELS:
+        got = _auto.AutoWriter(model, 2, ",").document(items)
+        assert got[0].startswith("[240]:\n  - [2]:0,1")
+        assert got == _document_the_usual_way(_auto.AutoWriter(model, 2, ","), items)
