@@ -574,21 +574,21 @@ class AutoWriter:
         return text
 
     def field_text(self, value: Any) -> str:
-        """A scalar after ``key:`` (:func:`field_value` for strings, memoized)."""
-        if type(value) is not str:
-            return self.literal(value)
-        text = self.field_texts.get(value)
-        if text is None:
-            text = self.field_texts[value] = field_value(value)
-        return text
+        """A scalar after ``key:`` (:func:`field_value` for strings)."""
+        return self.scalar_text(value, self.field_texts, field_value)
 
     def item_text(self, value: Any) -> str:
-        """A scalar after ``- `` (:func:`item_value` for strings, memoized)."""
+        """A scalar after ``- `` (:func:`item_value` for strings)."""
+        return self.scalar_text(value, self.item_texts, item_value)
+
+    def scalar_text(self, value: Any, memo: dict[str, str], write: Callable[[str], str]) -> str:
+        """A scalar, strings written by ``write`` and memoized in ``memo`` (they recur across
+        items and forms); numbers and literals as :meth:`literal`."""
         if type(value) is not str:
             return self.literal(value)
-        text = self.item_texts.get(value)
+        text = memo.get(value)
         if text is None:
-            text = self.item_texts[value] = item_value(value)
+            text = memo[value] = write(value)
         return text
 
     def cell(self, value: Any, delimiter: str, first: bool = False, plain: bool = True) -> str:
