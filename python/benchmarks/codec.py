@@ -365,9 +365,10 @@ class AutoRow:
     toon_s: float | None = None
     """``encode(mode="toon")``: writing one TOON form, no choosing, no counting."""
     json_check_s: float | None = None
-    """The cheapest sound check that the output has fewer tokens than compact JSON (the
-    "never above JSON" promise): the pre-token floor of the JSON text where it already
-    exceeds the output's count, else counting the JSON up to that count."""
+    """The cheapest sound check from the JSON text itself that the output has fewer tokens
+    than compact JSON (the "never above JSON" promise): the pre-token floor of the JSON text
+    where it already exceeds the output's count, else counting the JSON up to that count.
+    (Auto mode also has bounds from texts it already wrote, which can settle it sooner.)"""
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -819,9 +820,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "alone, rest = auto - tokenizer;\ncounted/out = characters handed to the tokenizer "
             "per output character; floor = count(out) + toon mode (writing\none form and "
             "counting it once, what an encoder that knew the cheapest form would still spend);\n"
-            "json check = the cheapest sound proof that the output beats compact JSON (the JSON's "
-            "pre-token floor when it\nexceeds the output's count, else counting the JSON up to "
-            "it); "
+            "json check = the cheapest sound proof from the JSON text that the output beats "
+            "compact JSON (its pre-token\nfloor when that exceeds the output's count, else "
+            "counting the JSON up to it); "
             "guarded = floor + json check, the floor of\nan exact auto mode that keeps its "
             "never-above-JSON promise"
         )
