@@ -545,14 +545,11 @@ class AutoWriter:
         return self.literal(value)
 
     def literal(self, value: Any) -> str:
-        """A non-string scalar: ``true``, ``false``, ``null`` or :meth:`number`."""
-        if value is True:
-            return "true"
-        if value is False:
-            return "false"
-        if value is None:
-            return "null"
-        return self.number(value)
+        """A non-string scalar, written as in a flow (:func:`flow_scalar`), floats memoized
+        (:meth:`number`)."""
+        if type(value) is float:
+            return self.number(value)
+        return flow_scalar(value)
 
     def number(self, value: int | float) -> str:
         """:func:`number_text`, floats memoized (``repr`` is the slow part; the same values
