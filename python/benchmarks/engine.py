@@ -66,6 +66,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script from anywhere
     sys.path.append(str(Path(__file__).resolve().parents[1]))  # a compiled codec on PYTHONPATH wins
 
+from benchmarks.auto_cost import TokenizerMeter
+
 TARGET_BYTES = 8 * 1024
 
 
@@ -453,34 +455,14 @@ def tokenizer_share(
     clock: Callable[[], int] = time.perf_counter_ns,
 ) -> float:
     """p50 microseconds that ``call`` spends inside the tokenizer (``enc-tok``: the part of
-    ``encode`` that is counting, whether of the output, of candidates that lost or of their
-    floors' alternatives), timed by wrapping the ``tokens`` module's per-model counters."""
-    tokens.count_tokens("warm", model)
-    tokens.count_tokens_upto("warm up", 1, model)
-    plain, limited = tokens._COUNTERS[model], tokens._LIMITED[model]
-    spent = [0]
-
-    def timed_plain(text: str) -> int:
-        start = clock()
-        n = plain(text)
-        spent[0] += clock() - start
-        return int(n)
-
-    def timed_limited(text: str, limit: int) -> int | None:
-        start = clock()
-        n = limited(text, limit)
-        spent[0] += clock() - start
-        return None if n is None else int(n)
-
-    tokens._COUNTERS[model], tokens._LIMITED[model] = timed_plain, timed_limited
+    ``encode`` that is counting, whether of the output or of candidates that lost)."""
+    meter = TokenizerMeter(tokens, model, clock)
     samples = []
-    try:
+    with meter.wrapped():
         for _ in range(iterations):
-            spent[0] = 0
+            meter.reset()
             call()
-            samples.append(spent[0])
-    finally:
-        tokens._COUNTERS[model], tokens._LIMITED[model] = plain, limited
+            samples.append(meter.ns)
     return statistics.median(samples) / 1000
 
 
