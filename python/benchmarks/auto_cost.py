@@ -11,7 +11,9 @@ JSON text, with the tokenizer's calls inside ``encode`` wrapped and timed
 * ``tokenizer`` and ``rest``: the part of it spent in the tokenizer, and the rest (the codec
   choosing and writing);
 * ``calls`` and ``chars``: tokenizer calls per document, and characters handed to the
-  tokenizer / characters of the JSON text.
+  tokenizer / characters of the JSON text (an upper bound of what it read: a count bounded by
+  a limit, ``count_tokens_upto``, stops reading once the limit is passed, so ``tokenizer``
+  is the measure of its work and ``chars`` only of what it was offered).
 
 Issue 16's target for the engine is a cold ``compress_messages`` in at most 3 counts of the
 tool result (``benchmarks/engine.py``); this shows why nested documents are far from it.
