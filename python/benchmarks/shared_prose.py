@@ -52,14 +52,12 @@ def string_literals(value: Any, found: list[str]) -> list[str]:
 
 def middle(text: str) -> str | None:
     """``text`` from its first to its last certain pre-token boundary, or None if too short."""
-    from kaizen_client.tokens import boundary_at, certain_boundary
+    from kaizen_client.tokens import certain_boundary, last_certain_boundary
 
     first = certain_boundary(text, 0)
-    if first < 0:
+    last = last_certain_boundary(text, first)
+    if first < 0 or last < 0:
         return None
-    last = len(text) - 1
-    while last > first and not boundary_at(text, last):
-        last -= 1
     piece = text[first:last]
     return piece if len(piece) >= MIDDLE_MIN else None
 

@@ -43,6 +43,7 @@ __all__ = [
     "count_tokens_batch",
     "count_tokens_upto",
     "encoding_for_model",
+    "last_certain_boundary",
     "pretoken_floor",
     "pretoken_floors",
     "space_delta",
@@ -390,6 +391,17 @@ def certain_boundary(text: str, start: int = 0) -> int:
     """
     match = _BOUNDARY_RE.search(text, start)
     return -1 if match is None else match.end()
+
+
+def last_certain_boundary(text: str, stop: int = 0) -> int:
+    """The last index ``i > stop`` at which :func:`boundary_at` holds, or -1: where a text's
+    last pre-tokens can be split off and counted apart (:func:`certain_boundary` from the
+    other end)."""
+    left, right = _BOUNDARY_LEFT, _BOUNDARY_RIGHT
+    for i in range(len(text) - 1, max(stop, 0), -1):
+        if text[i] in right and text[i - 1] in left:
+            return i
+    return -1
 
 
 def _lane_table(members: str) -> bytes:

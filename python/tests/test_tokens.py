@@ -21,11 +21,13 @@ from tiktoken import registry as tiktoken_registry
 from kaizen_client import tokens
 from kaizen_client.tokens import (
     TokenizerInfo,
+    boundary_at,
     certain_boundary,
     count_tokens,
     count_tokens_batch,
     count_tokens_upto,
     encoding_for_model,
+    last_certain_boundary,
     space_delta,
     space_head,
     tokenizer_info,
@@ -277,6 +279,21 @@ def test_certain_boundary_punctuation_class() -> None:
         expected = ch in string.punctuation and ch != "'"
         assert (certain_boundary("a" + ch) == 1) == expected, repr(ch)
         assert certain_boundary(ch + ",") == (1 if ch.isascii() and ch.isalnum() else -1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="aZ09 ,.:'/{}\u00e9\n", max_size=30), stop=st.integers(-2, 32))
+def test_last_certain_boundary_is_the_last_boundary_after_stop(text: str, stop: int) -> None:
+    found = [i for i in range(len(text)) if i > stop and boundary_at(text, i)]
+    assert last_certain_boundary(text, stop) == (found[-1] if found else -1)
+
+
+def test_last_certain_boundary_examples() -> None:
+    assert last_certain_boundary("a,b,c") == 3
+    assert last_certain_boundary("a,b,c", 3) == -1
+    assert last_certain_boundary("it's") == -1  # not at the apostrophe
+    assert last_certain_boundary("https://x.io/a/b") == 14
+    assert last_certain_boundary("") == -1
 
 
 def test_certain_boundary_splits_counts_whatever_comes_before() -> None:

@@ -21,6 +21,7 @@ from ..tokens import (
     certain_boundary,
     count_tokens,
     count_tokens_upto,
+    last_certain_boundary,
     pretoken_floor,
     pretoken_floors,
     space_head,
@@ -781,11 +782,8 @@ class AutoWriter:
             if line[:1] == "/":
                 return count_tokens(text, model)
         last = lines[-1]
-        start = len(last) - 1
-        stop = max(0, start - TAIL_SEARCH)
-        while start > stop and not boundary_at(last, start):
-            start -= 1
-        if start == stop:  # no boundary near the end: the line both ways
+        start = last_certain_boundary(last, len(last) - 1 - TAIL_SEARCH)
+        if start < 0:  # no boundary near the end: the line both ways
             return cost + count_tokens(last, model) - self.line(last)[1]
         tail = last[start:]
         return cost + count_tokens(tail, model) - count_tokens(tail + "\n", model)
