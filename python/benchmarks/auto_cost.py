@@ -17,6 +17,14 @@ JSON text, with the tokenizer's calls inside ``encode`` wrapped and timed
 
 Issue 16's target for the engine is a cold ``compress_messages`` in at most 3 counts of the
 tool result (``benchmarks/engine.py``); this shows why nested documents are far from it.
+
+A second table prints the **floor** (:data:`FLOOR_STEPS`): what a cold engine call spends on
+a document even if auto mode knew the cheapest form without counting anything, because the
+engine's promises need those steps whatever the design: the JSON parsed, the original and
+the output each counted once (the report's ``tokens_before``/``tokens_after``), the output
+written (timed as a TOON-mode encode: readable text, no choices, no counts) and the round
+trip verified (the gate's ``verify``). Where the floor is above 3 counts, no design of auto
+mode meets the 3x target on that shape with this codec.
 """
 
 from __future__ import annotations
@@ -86,6 +94,42 @@ class TokenizerMeter:
             tokens._COUNTERS[model], tokens._LIMITED[model] = plain, limited
 
 
+FLOOR_STEPS = ("parse", "count", "write", "count-out", "verify")
+"""The steps a cold engine call runs on a JSON tool result whatever auto mode's design:
+``parse`` (``json.loads`` of the text), ``count`` (one count of it, the report's
+``tokens_before``), ``write`` (a TOON-mode encode of the value: readable text written with no
+choices and no counts, the cheapest writing this codec has), ``count-out`` (one count of the
+auto output, ``tokens_after``) and ``verify`` (the gate's round-trip check of that output).
+Their sum is the ``floor`` column of this script and of ``benchmarks/engine.py``; ``write`` is
+the only step that stands for writing, so the floor is a lower bound of any design with this
+codec, not an estimate of one."""
+
+
+def floor_steps(value: Any, model: str, repeats: int, clock: Callable[[], int]) -> dict[str, float]:
+    """One document: microseconds of each of :data:`FLOOR_STEPS` (fastest of ``repeats``),
+    and ``floor``, their sum."""
+    from kaizen_client import tokens
+    from kaizen_client.engine import gating
+    from kaizen_client.ktof.encoder import encode, encode_counted
+
+    text = json.dumps(value, ensure_ascii=False)
+    output, _ = encode_counted(value, model=model, compare_json=False)
+    settings = gating.GateSettings()
+    calls: dict[str, Callable[[], object]] = {
+        "parse": lambda: json.loads(text),
+        "count": lambda: tokens.count_tokens(text, model),
+        "write": lambda: encode(value, mode="toon"),
+        "count-out": lambda: tokens.count_tokens(output, model),
+        "verify": lambda: gating._round_trips(value, output, settings),
+    }
+    assert tuple(calls) == FLOOR_STEPS and gating._round_trips(value, output, settings)
+    steps = {
+        name: min(_timed(fn, clock) for _ in range(repeats)) / 1000 for name, fn in calls.items()
+    }
+    steps["floor"] = sum(steps[name] for name in FLOOR_STEPS)
+    return steps
+
+
 def measure(value: Any, model: str, repeats: int, clock: Callable[[], int]) -> dict[str, float]:
     """One document: the fastest of ``repeats`` runs of each, as ratios to one count."""
     from kaizen_client import tokens
@@ -133,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         size = len(json.dumps(doc.value, ensure_ascii=False))
         if args.min <= size <= args.max:
             row = measure(doc.value, args.model, args.repeats, clock)
+            steps = floor_steps(doc.value, args.model, args.repeats, clock)
+            row |= {name: us / steps["count"] for name, us in steps.items() if name != "count"}
             shapes.setdefault(doc.shape, []).append(row)
     print(
         f"auto mode (compare_json=False) on external documents of {args.min}-{args.max} "
@@ -149,6 +195,18 @@ def main(argv: list[str] | None = None) -> int:
             + " ".join(f"{v:8.2f}x" for v in cells[:3])
             + f" {cells[3]:9.0f} {cells[4]:8.2f}x"
         )
+    print()
+    print(
+        "floor: what a cold engine call spends whatever auto mode's design (parse, count the "
+        "JSON, write, count the output, verify); medians, / one count"
+    )
+    columns = (*(s for s in FLOOR_STEPS if s != "count"), "floor", "encode")
+    header = f"{'shape':14} {'docs':>4} " + " ".join(f"{c:>9}" for c in columns)
+    print(header)
+    print("-" * len(header))
+    for shape, rows in shapes.items():
+        cells = [statistics.median(row[c] for row in rows) for c in columns]
+        print(f"{shape:14} {len(rows):4} " + " ".join(f"{v:8.2f}x" for v in cells))
     return 0
 
 

@@ -45,7 +45,11 @@ and cached), four more tool results are documents nobody here wrote, one per sha
 one nearest 8 KB (``--no-real`` skips them).
 
 The second table times a cold call's steps one by one (see :data:`STEPS`), each alone, then
-divides each by ``count`` (one count of the original text): where a cold call's time goes.
+divides each by ``count`` (one count of the original text): where a cold call's time goes. Its
+``floor`` column is what a cold call would spend even if auto mode knew the cheapest form
+without counting anything (``benchmarks.auto_cost.FLOOR_STEPS``: parse, count, ``write``, a
+TOON-mode encode standing for the writing, count-out and verify): the part of ``cold`` no
+design of auto mode can remove with this codec.
 """
 
 from __future__ import annotations
@@ -66,7 +70,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script from anywhere
     sys.path.append(str(Path(__file__).resolve().parents[1]))  # a compiled codec on PYTHONPATH wins
 
-from benchmarks.auto_cost import TokenizerMeter
+from benchmarks.auto_cost import FLOOR_STEPS, TokenizerMeter
 
 TARGET_BYTES = 8 * 1024
 
@@ -364,7 +368,7 @@ def breakdown(
     in microseconds, then as a multiple of ``count`` (one count of the original text)."""
     engines = engines or [Engine("", "kaizen_client")]
     width = max([34] + [len(name) + 3 + max(len(e.label) for e in engines) for name in chats])
-    columns = (*STEPS[:4], "enc-tok", *STEPS[4:], "other", "cold")
+    columns = (*STEPS[:4], "enc-tok", "write", *STEPS[4:], "other", "cold", "floor")
     header = f"{'cold call, step by step (p50)':<{width}} " + " ".join(
         f"{step:>9}" for step in columns
     )
@@ -390,14 +394,15 @@ def step_times(
     eng: Engine | None = None,
     clock: Callable[[], int] = time.perf_counter_ns,
 ) -> dict[str, float]:
-    """p50 microseconds of each of :data:`STEPS` on the chat's tool result, of a whole cold
-    ``compress_messages`` of the chat, and ``other`` (cold minus the steps a cold call runs),
-    all interleaved in the same rounds."""
+    """p50 microseconds of each of :data:`STEPS` and of ``write`` on the chat's tool result,
+    of a whole cold ``compress_messages`` of the chat, ``other`` (cold minus the steps a cold
+    call runs) and ``floor`` (the sum of ``FLOOR_STEPS``), all interleaved in the same rounds."""
     eng = eng or Engine("", "kaizen_client")
     package = eng.package  # each engine's own codec, so --against compares the codecs too
     ktof = importlib.import_module(f"{package}.ktof")
     same_json = importlib.import_module(f"{package}.ktof._equal").same_json
-    encode_counted = importlib.import_module(f"{package}.ktof.encoder").encode_counted
+    encoder = importlib.import_module(f"{package}.ktof.encoder")
+    encode_counted = encoder.encode_counted
     count_tokens = importlib.import_module(f"{package}.tokens").count_tokens
     gating = importlib.import_module(f"{package}.engine.gating")
     settings = gating.GateSettings()
@@ -419,6 +424,7 @@ def step_times(
         "detect": (eng.find_fragments, fresh_text),
         "count": (lambda t: count_tokens(t, model), fresh_text),
         "encode": (lambda _: encode_counted(value, model=model, compare_json=False), fresh_text),
+        "write": (lambda _: encoder.encode(value, mode="toon"), fresh_text),
         "count-out": (lambda _: count_tokens(encoded, model), fresh_text),
         "decode": (lambda _: ktof.decode(encoded), fresh_text),
         "compare": (lambda _: same_json(decoded, value), fresh_text),
@@ -437,6 +443,7 @@ def step_times(
     p50 = {name: percentiles(times)[0] for name, times in samples.items()}
     steps = ("detect", "count", "encode", "verify")
     p50["other"] = p50["cold"] - sum(p50[step] for step in steps)
+    p50["floor"] = sum(p50[step] for step in FLOOR_STEPS)
     p50["enc-tok"] = tokenizer_share(
         lambda: encode_counted(value, model=model, compare_json=False),
         importlib.import_module(f"{package}.tokens"),
