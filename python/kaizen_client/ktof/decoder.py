@@ -970,28 +970,35 @@ def decode(text: str | bytes | bytearray, *, strict: bool = True, indent: int = 
 
 class _FlatTable:
     """Fast path for the engine's typical output: an unindented root table (docs/ktof.md
-    §3.5) whose columns are all plain or ``(float)`` leaves, rows without quotes.
+    §3.5) whose columns are all plain or ``(float)`` leaves, optional (``name?``) or not.
 
     The general decoder goes through the line pre-pass, a per-line depth check and, for a
-    ``(float)`` column, a cell-by-cell scan; here each row is one ``str.split`` and one
-    typing dispatch per cell. It only ever answers for documents it reads exactly as the
-    general decoder does (strict mode): anything unusual (a quote, a comment, blank or
-    indented lines, a ``\r``, a row of the wrong width, a cell that does not type) makes
-    :meth:`of` or :meth:`rows` return None and the general decoder runs, so values, errors
-    and their line numbers stay the general decoder's. Field tuples are read by index, so
-    fields that gain entries later still work (an unknown kind falls back).
+    marked column, a cell-by-cell scan; here each row is one ``str.split`` (quoted rows:
+    ``split_delimited``, the general splitter) and one typing dispatch per cell. It only ever
+    answers for documents it reads exactly as the general decoder does (strict mode):
+    anything unusual (a comment, blank or indented lines, a ``\r``, a row of the wrong
+    width, a cell that does not type) makes :meth:`of` or :meth:`rows` return None and the
+    general decoder runs, so values, errors and their line numbers stay the general
+    decoder's. Field tuples are read by index, so fields that gain entries later still work
+    (an unknown kind falls back).
     """
 
-    __slots__ = ("delimiter", "kinds", "lines", "names", "width")
+    __slots__ = ("delimiter", "kinds", "lines", "names", "optional", "width")
 
     def __init__(
-        self, lines: list[str], names: list[str], kinds: list[int], delimiter: str
+        self,
+        lines: list[str],
+        names: list[str],
+        kinds: list[int],
+        delimiter: str,
+        optional: list[bool] | None = None,
     ) -> None:
         self.lines = lines
         self.names = names
         self.kinds = kinds
         self.delimiter = delimiter
         self.width = len(names)
+        self.optional = optional  # None: no optional column (the plain TOON reading)
 
     @staticmethod
     def of(text: str) -> _FlatTable | None:
@@ -1016,32 +1023,40 @@ class _FlatTable:
             return None
         names: list[str] = []
         kinds: list[int] = []
+        optional: list[bool] = []
         for field in header.fields:
             kind = field[2]
-            if field[1] is not None or field[3] or (kind != PLAIN and kind != FLOAT):
+            if field[1] is not None or (kind != PLAIN and kind != FLOAT):
                 return None
             names.append(field[0])
             kinds.append(kind)
-        return _FlatTable(lines, names, kinds, header.delimiter)
+            optional.append(bool(field[3]))
+        marks = optional if any(optional) else None
+        return _FlatTable(lines, names, kinds, header.delimiter, marks)
 
-    def tokens(self, index: int) -> list[str] | None:
-        """The trimmed cell tokens of row ``index`` (line ``index + 1``), or None when the
-        row is not a plain one: blank, indented, a comment, quoted, or of the wrong width."""
+    def tokens(self, index: int, trim: bool = True) -> list[str] | None:
+        """The cell tokens of row ``index`` (line ``index + 1``), trimmed unless ``trim`` is
+        false and the row has no quote, or None when the row is not a plain one: blank,
+        indented, a comment, a quote left open, or of the wrong width."""
         line = self.lines[index]
         if not _plain_row(line):
             return None  # the general decoder decides what such a line means
-        tokens = line.split(self.delimiter)
-        if len(tokens) != self.width:
-            return None
-        if " " in line:
-            return [token.strip(" ") for token in tokens]
-        return tokens
+        if '"' in line:
+            # The general splitter (trims); an unterminated quote ends in the last token,
+            # which then fails to type, so the general decoder reports it.
+            tokens = split_delimited(line, self.delimiter, index + 1)
+        else:
+            tokens = line.split(self.delimiter)
+            if trim and " " in line:
+                tokens = [token.strip(" ") for token in tokens]
+        return tokens if len(tokens) == self.width else None
 
     def rows(self) -> list[Any] | None:
         """Every row as an object, or None when some row needs the general decoder."""
         names = self.names
         kinds = self.kinds
         width = self.width
+        optional = self.optional
         rows: list[Any] = []
         try:
             for index in range(1, len(self.lines)):
@@ -1051,7 +1066,10 @@ class _FlatTable:
                 lineno = index + 1
                 row: dict[str, Any] = {}
                 for j in range(width):
-                    row[names[j]] = _cell(tokens[j], kinds[j], lineno)
+                    token = tokens[j]
+                    if not token and optional is not None and optional[j]:
+                        continue  # an empty optional cell: the key is absent
+                    row[names[j]] = _cell(token, kinds[j], lineno)
                 rows.append(row)
         except KTOFDecodeError:
             return None  # the general decoder raises it, with the same line
@@ -1067,29 +1085,54 @@ class _FlatTable:
         names = self.names
         kinds = self.kinds
         width = self.width
-        delimiter = self.delimiter
+        optional = self.optional
         try:
             for index in range(1, len(lines)):
                 row = expected[index - 1]
-                line = lines[index]
-                if type(row) is not dict or len(row) != width or not _plain_row(line):
+                if type(row) is not dict:
                     return False
-                tokens = line.split(delimiter)  # untrimmed: _reads_as trims where it matters
-                if len(tokens) != width:
+                tokens = self.tokens(index, trim=False)  # _reads_as trims where it matters
+                if tokens is None:
                     return False
-                j = -1
-                for key, value in row.items():
-                    j += 1
-                    if key != names[j] or not _reads_as(tokens[j], kinds[j], value, index + 1):
+                if optional is None:
+                    if len(row) != width:
                         return False
+                    j = -1
+                    for key, value in row.items():
+                        j += 1
+                        if key != names[j] or not _reads_as(tokens[j], kinds[j], value, index + 1):
+                            return False
+                elif not self.matches_optional(tokens, row, index + 1):
+                    return False
         except KTOFDecodeError:
             return False
         return True
 
+    def matches_optional(self, tokens: list[str], row: dict[str, Any], lineno: int) -> bool:
+        """:meth:`matches` for one row of a table with optional columns: an empty optional
+        cell is a key ``row`` lacks; every other cell is ``row``'s next key, in order."""
+        names = self.names
+        kinds = self.kinds
+        optional = self.optional
+        assert optional is not None
+        items = iter(row.items())
+        found = 0
+        for j in range(self.width):
+            token = tokens[j]
+            if optional[j] and not token.strip(" "):
+                continue
+            entry = next(items, None)
+            if entry is None or entry[0] != names[j]:
+                return False
+            if not _reads_as(token, kinds[j], entry[1], lineno):
+                return False
+            found += 1
+        return found == len(row)
+
 
 def _plain_row(line: str) -> bool:
-    """Whether a row line is one the fast path reads: not blank, indented, a comment, quoted."""
-    return bool(line) and line[0] not in " \t#" and '"' not in line
+    """Whether a row line is one the fast path reads: not blank, indented or a comment."""
+    return bool(line) and line[0] not in " \t#"
 
 
 def _cell(token: str, kind: int, lineno: int) -> Any:

@@ -102,6 +102,11 @@ TOKENS = [
     "x:y",
     '"q"',
     '"a,b"',
+    '""',
+    '" a "',
+    '"a\\"b"',
+    '"q" x',
+    '"k": 1',
     '"unterminated',
     "- x",
     "#c",
@@ -117,7 +122,7 @@ def flat_tables(draw: st.DrawFn) -> str:
     """Texts shaped like a flat root table, often well-formed, often slightly not."""
     width = draw(st.integers(1, 4))
     names = [f"c{i}" for i in range(width)]
-    kinds = [draw(st.sampled_from(["", "", "(float)", "?", "[]"])) for _ in range(width)]
+    kinds = [draw(st.sampled_from(["", "", "(float)", "?", "(float)?", "[]"])) for _ in range(width)]
     delimiter = draw(st.sampled_from([",", ",", ",", "|", "\t"]))
     marker = "" if delimiter == "," else delimiter
     rows = draw(st.integers(1, 4))
@@ -206,7 +211,17 @@ def test_the_engines_usual_output_takes_the_fast_paths() -> None:
         ("[1]{a,b}\n1,2", [{"a": 1}], False),
         ("[2]{a}\n1\n2", [{"a": 1}], False),
         ("[1]{a}\n1", {"a": 1}, False),
-        ('[1]{a}\n"x"', [{"a": "x"}], False),  # quoted: the full check decides
+        ('[1]{a}\n"x"', [{"a": "x"}], True),  # quoted rows: the general splitter
+        ('[1]{a,b}\n"1,2",3', [{"a": "1,2", "b": 3}], True),
+        ('[1]{a,b}\n"1,2",3', [{"a": "1", "b": "2,3"}], False),
+        ('[1]{a}\n"x', [{"a": "x"}], False),  # unterminated: the general decoder raises
+        ("[1]{a?,b}\n,1", [{"b": 1}], True),  # an empty optional cell: the key is absent
+        ("[1]{a?,b}\n,1", [{"a": "", "b": 1}], False),
+        ('[1]{a?,b}\n"",1', [{"a": "", "b": 1}], True),
+        ("[1]{a?,b}\n,1", [{"b": 1, "a": None}], False),  # a key the row lacks
+        ("[1]{a,b?}\n1,", [{"a": 1, "b": None}], False),
+        ("[1]{a,b?}\n1,2", [{"b": 2, "a": 1}], False),  # keys out of the header's order
+        ("[2]{a?,b(float)?}\n, \nx,3", [{}, {"a": "x", "b": 3.0}], True),
         ("[1]{a,b}\nx ,1", [{"a": "x ", "b": 1}], False),  # the cell is trimmed to "x"
         ("[1]{a,b}\nx , 1", [{"a": "x", "b": 1}], True),
         ("[1]{a,b(float)}\n 7,2", [{"a": 7, "b": 2.0}], False),  # indented row: general path
