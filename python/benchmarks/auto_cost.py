@@ -20,11 +20,12 @@ tool result (``benchmarks/engine.py``); this shows why nested documents are far 
 
 A second table prints the **floor** (:data:`FLOOR_STEPS`): what a cold engine call spends on
 a document even if auto mode knew the cheapest form without counting anything, because the
-engine's promises need those steps whatever the design: the JSON parsed, the original and
-the output each counted once (the report's ``tokens_before``/``tokens_after``), the output
-written (timed as a TOON-mode encode: readable text, no choices, no counts) and the round
-trip verified (the gate's ``verify``). Where the floor is above 3 counts, no design of auto
-mode meets the 3x target on that shape with this codec.
+engine's promises need those steps whatever the design: the JSON found and parsed with the
+source-exactness checks (the engine's ``detect``), the original and the output each counted
+once (the report's ``tokens_before``/``tokens_after``), the output written (timed as a
+TOON-mode encode: readable text, no choices, no counts) and the round trip verified (the
+gate's ``verify``). Where the floor is above 3 counts, no design of auto mode meets the 3x
+target on that shape with this codec's writer, decoder and checks.
 """
 
 from __future__ import annotations
@@ -94,15 +95,17 @@ class TokenizerMeter:
             tokens._COUNTERS[model], tokens._LIMITED[model] = plain, limited
 
 
-FLOOR_STEPS = ("parse", "count", "write", "count-out", "verify")
+FLOOR_STEPS = ("detect", "count", "write", "count-out", "verify")
 """The steps a cold engine call runs on a JSON tool result whatever auto mode's design:
-``parse`` (``json.loads`` of the text), ``count`` (one count of it, the report's
+``detect`` (the engine's fragment detection: the JSON parsed, with the checks that only a
+source-exact fragment is rewritten), ``count`` (one count of it, the report's
 ``tokens_before``), ``write`` (a TOON-mode encode of the value: readable text written with no
 choices and no counts, the cheapest writing this codec has), ``count-out`` (one count of the
 auto output, ``tokens_after``) and ``verify`` (the gate's round-trip check of that output).
-Their sum is the ``floor`` column of this script and of ``benchmarks/engine.py``; ``write`` is
-the only step that stands for writing, so the floor is a lower bound of any design with this
-codec, not an estimate of one."""
+Their sum is the ``floor`` column of this script and of ``benchmarks/engine.py``: what any
+design of auto mode would spend with this codec's plainest writer, its decoder and the
+engine's checks, even one that made no choices. A bound, not an estimate: a real design also
+chooses."""
 
 
 def floor_steps(value: Any, model: str, repeats: int, clock: Callable[[], int]) -> dict[str, float]:
@@ -110,13 +113,14 @@ def floor_steps(value: Any, model: str, repeats: int, clock: Callable[[], int]) 
     and ``floor``, their sum."""
     from kaizen_client import tokens
     from kaizen_client.engine import gating
+    from kaizen_client.engine.fragments import find_fragments
     from kaizen_client.ktof.encoder import encode, encode_counted
 
     text = json.dumps(value, ensure_ascii=False)
     output, _ = encode_counted(value, model=model, compare_json=False)
     settings = gating.GateSettings()
     calls: dict[str, Callable[[], object]] = {
-        "parse": lambda: json.loads(text),
+        "detect": lambda: find_fragments(text),
         "count": lambda: tokens.count_tokens(text, model),
         "write": lambda: encode(value, mode="toon"),
         "count-out": lambda: tokens.count_tokens(output, model),
@@ -197,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     print()
     print(
-        "floor: what a cold engine call spends whatever auto mode's design (parse, count the "
+        "floor: what a cold engine call spends whatever auto mode's design (detect, count the "
         "JSON, write, count the output, verify); medians, / one count"
     )
     columns = (*(s for s in FLOOR_STEPS if s != "count"), "floor", "encode")

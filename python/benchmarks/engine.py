@@ -47,7 +47,7 @@ one nearest 8 KB (``--no-real`` skips them).
 The second table times a cold call's steps one by one (see :data:`STEPS`), each alone, then
 divides each by ``count`` (one count of the original text): where a cold call's time goes. Its
 ``floor`` column is what a cold call would spend even if auto mode knew the cheapest form
-without counting anything (``benchmarks.auto_cost.FLOOR_STEPS``: parse, count, ``write``, a
+without counting anything (``benchmarks.auto_cost.FLOOR_STEPS``: detect, count, ``write``, a
 TOON-mode encode standing for the writing, count-out and verify): the part of ``cold`` no
 design of auto mode can remove with this codec.
 """

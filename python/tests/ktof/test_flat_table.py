@@ -122,7 +122,9 @@ def flat_tables(draw: st.DrawFn) -> str:
     """Texts shaped like a flat root table, often well-formed, often slightly not."""
     width = draw(st.integers(1, 4))
     names = [f"c{i}" for i in range(width)]
-    kinds = [draw(st.sampled_from(["", "", "(float)", "?", "(float)?", "[]"])) for _ in range(width)]
+    kinds = [
+        draw(st.sampled_from(["", "", "(float)", "?", "(float)?", "[]"])) for _ in range(width)
+    ]
     delimiter = draw(st.sampled_from([",", ",", ",", "|", "\t"]))
     marker = "" if delimiter == "," else delimiter
     rows = draw(st.integers(1, 4))
