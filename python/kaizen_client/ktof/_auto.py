@@ -394,6 +394,7 @@ class AutoWriter:
         "pad",
         "pad_growths",
         "root_table",
+        "row_heads",
         "space_deltas",
     )
 
@@ -403,6 +404,7 @@ class AutoWriter:
         self.delimiter = delimiter
         self.memo: dict[str, int] = {}
         self.space_deltas: dict[str, int] = {}  # tokens a leading space adds, per row head
+        self.row_heads: dict[str, str | None] = {}  # a row's first cell -> its head (row_head)
         self.pad_growths: dict[tuple[int, int], int] = {}  # (spaces, extra) -> tokens added
         self.flows: dict[int, str] = {}  # id(container) -> its flow text (the tree outlives us)
         self.flow_strings: dict[str, str] = {}  # a string value -> its text in a flow
@@ -1067,9 +1069,17 @@ class AutoWriter:
         plan = plans[0]
         bracket = _bracket(len(items), delimiter)
         headers = [f"{lead}{name}{bracket}{_header(p.fields, delimiter)}" for p in plans]
-        written = [
-            self.row_variants(item, plan, delimiter, quote_first=plan.plain) for item in items
-        ]
+        # One plan (no JSON-column twin): a table of leaves is written a column at a time.
+        columns = (
+            None if len(plans) > 1 else self.column_rows(items, plan.fields, delimiter, plan.plain)
+        )
+        written: list[tuple[str, ...]]
+        if columns is not None:
+            written = [(row,) for row in columns]
+        else:
+            written = [
+                self.row_variants(item, plan, delimiter, quote_first=plan.plain) for item in items
+            ]
         flat = None
         if not lead:
             # Unindented rows are counted. Under a root field they must still never look like
@@ -1160,7 +1170,7 @@ class AutoWriter:
                     if growth is None:
                         return None
                     cost += growth
-            head = space_head(row)
+            head = self.row_head(row)
             if head is None:
                 return None
             delta = deltas.get(head)
@@ -1170,6 +1180,28 @@ class AutoWriter:
             if row != flat:
                 cost += count_tokens(row + "\n", model) - count_tokens(flat + "\n", model)
         return cost
+
+    def row_head(self, row: str) -> str | None:
+        """:func:`~kaizen_client.tokens.space_head` of a table row, memoized per first cell
+        (rows repeat their first cells: categories, names, hosts).
+
+        The first certain boundary found in a prefix of ``row`` is the row's own (it depends
+        only on the two characters around it), so the prefix up to and including the first
+        delimiter gives the row's head whenever it has a boundary; otherwise the whole row is
+        searched. A row starting with a digit has the empty head without a search.
+        """
+        if row[:1] in _DIGITS:
+            return ""
+        cut = row.find(self.delimiter)
+        if cut < 0:
+            return space_head(row)
+        prefix = row[: cut + 1]
+        heads = self.row_heads
+        if prefix in heads:
+            head = heads[prefix]
+        else:
+            head = heads[prefix] = space_head(prefix)
+        return space_head(row) if head is None else head
 
     def pad_growth(self, line: str, extra: int) -> int | None:
         """What ``extra`` more leading spaces cost on ``line`` (a sub-row, already indented by
@@ -1412,6 +1444,47 @@ class AutoWriter:
             assert sub is not None
             row += self.sub_rows(items, sub, delimiter)
         return row, delimiter.join(cells)
+
+    def column_rows(
+        self, items: list[Any], fields: list[KField], delimiter: str, plain: bool
+    ) -> list[str] | None:
+        """The rows :meth:`row_variants` writes for a table's ``items`` (rows that start their
+        line, first cell quoted as ``plain`` says), written a column at a time, or None when
+        a column is not a leaf (a field group, a JSON or nested table column).
+
+        The common table is all leaves: per column, the kind is looked at once and each cell
+        is one type check and a memoized text, instead of a field walk per row.
+        """
+        columns: list[list[str]] = []
+        memo = self.cells
+        own = delimiter is self.delimiter
+        first = True
+        for name, sub, kind, optional in fields:
+            if sub is not None or (kind != PLAIN and kind != FLOAT):
+                return None
+            column: list[str] = []
+            append = column.append
+            for obj in items:
+                if optional and name not in obj:
+                    append("")  # an absent optional key: an empty cell
+                    continue
+                value = obj[name]
+                kind_of_value = type(value)
+                if kind_of_value is str:
+                    if first or not own:
+                        append(cell_value(value, delimiter, first, plain))
+                        continue
+                    text = memo.get(value)
+                    if text is None:
+                        text = memo[value] = cell_value(value, delimiter, False, plain)
+                    append(text)
+                elif kind == FLOAT and kind_of_value is float:
+                    append(float_cell(value))
+                else:
+                    append(self.literal(value))
+            columns.append(column)
+            first = False
+        return [delimiter.join(cells) for cells in zip(*columns, strict=True)]
 
     def sub_rows(self, items: list[Any], fields: list[KField], delimiter: str) -> str:
         """A nested table column's rows (§3.7), each on its own line one level below the row;

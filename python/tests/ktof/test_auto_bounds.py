@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from kaizen_client.ktof import _auto
 from kaizen_client.ktof._auto import AutoWriter
-from kaizen_client.tokens import boundary_at, certain_boundary, count_tokens
+from kaizen_client.tokens import boundary_at, certain_boundary, count_tokens, space_head
 
 from .strategies import examples, json_values, nested_table_rows
 
@@ -69,6 +69,30 @@ def test_indented_cost_is_the_count_of_the_indented_rows(model: str, width: int)
             derived += 1
             assert got == _direct(writer, pad, rows), row
     assert derived >= len(ROWS) - 3  # all but the emoji, "abc" and the "/" rows
+
+
+CELL_TEXT = st.text(alphabet="ab Z09_-.:,|\t'\"日é🙂/#", max_size=8)
+
+
+@settings(max_examples=examples(400), deadline=None)
+@given(st.lists(CELL_TEXT, min_size=1, max_size=5), st.lists(CELL_TEXT, min_size=1, max_size=5))
+@pytest.mark.parametrize("delimiter", [",", "|", "\t"])
+def test_row_head_is_space_head(delimiter: str, first: list[str], second: list[str]) -> None:
+    """The per-first-cell memo answers what ``space_head`` of the whole row answers, also for
+    a row that shares its first cell with one seen before but not its rest."""
+    writer = AutoWriter("gpt-4o", 2, delimiter)
+    rows = [delimiter.join(first), delimiter.join([first[0], *second]), delimiter.join(second)]
+    for row in rows + rows:
+        assert writer.row_head(row) == space_head(row), row
+
+
+def test_row_head_searches_the_row_when_its_first_cell_has_no_boundary() -> None:
+    writer = AutoWriter("gpt-4o", 2, ",")
+    assert writer.row_head("日本,abc,1") == "日本,abc"
+    assert writer.row_head("日本,x") is None  # same first cell, no boundary anywhere
+    assert writer.row_head("bakeries,47.6") == "bakeries"
+    assert writer.row_head("bakeries,x") == "bakeries"  # from the memo
+    assert writer.row_head("1000,x") == "" and writer.row_head(" x,1") is None
 
 
 @pytest.mark.parametrize("model", MODELS)
