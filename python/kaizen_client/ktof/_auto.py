@@ -1455,13 +1455,14 @@ class AutoWriter:
         The common table is all leaves: per column, the kind is looked at once and each cell
         is one type check and a memoized text, instead of a field walk per row.
         """
+        for _, sub, kind, _ in fields:
+            if sub is not None or (kind != PLAIN and kind != FLOAT):
+                return None  # before any cell is written: the caller writes row by row
         columns: list[list[str]] = []
         memo = self.cells
         own = delimiter is self.delimiter
         first = True
-        for name, sub, kind, optional in fields:
-            if sub is not None or (kind != PLAIN and kind != FLOAT):
-                return None
+        for name, _, kind, optional in fields:
             column: list[str] = []
             append = column.append
             for obj in items:
