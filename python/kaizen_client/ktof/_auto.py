@@ -1459,8 +1459,6 @@ class AutoWriter:
             if sub is not None or (kind != PLAIN and kind != FLOAT):
                 return None  # before any cell is written: the caller writes row by row
         columns: list[list[str]] = []
-        memo = self.cells
-        own = delimiter is self.delimiter
         first = True
         for name, _, kind, optional in fields:
             column: list[str] = []
@@ -1470,19 +1468,10 @@ class AutoWriter:
                     append("")  # an absent optional key: an empty cell
                     continue
                 value = obj[name]
-                kind_of_value = type(value)
-                if kind_of_value is str:
-                    if first or not own:
-                        append(cell_value(value, delimiter, first, plain))
-                        continue
-                    text = memo.get(value)
-                    if text is None:
-                        text = memo[value] = cell_value(value, delimiter, False, plain)
-                    append(text)
-                elif kind == FLOAT and kind_of_value is float:
+                if kind == FLOAT and type(value) is float:
                     append(float_cell(value))
                 else:
-                    append(self.literal(value))
+                    append(self.cell(value, delimiter, first, plain))
             columns.append(column)
             first = False
         return [delimiter.join(cells) for cells in zip(*columns, strict=True)]
