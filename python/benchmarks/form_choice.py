@@ -29,12 +29,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable from python/
     sys.path.append(str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.auto_cost import _timed
 from kaizen_client.ktof import _auto
 
 RULES = ("exact", "block only", "flow first")
@@ -97,12 +99,8 @@ def measure(
                     raise AssertionError(f"{name}: output does not decode back")
                 best: float | None = None
                 if time_it:
-                    runs = []
-                    for _ in range(repeats):
-                        start = clock()
-                        encode_counted(value, model=model, compare_json=False)
-                        runs.append(clock() - start)
-                    best = min(runs)
+                    run = partial(encode_counted, value, model=model, compare_json=False)
+                    best = min(_timed(run, clock) for _ in range(repeats))
                 rows.append((int(tokens or 0), best))
             results[name] = rows
     return results
